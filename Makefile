@@ -1,0 +1,40 @@
+# Kassa: `make run` sets up and starts the service on its embedded defaults; `make test` sets up
+# and runs every test. Both install the system packages they need, idempotently.
+
+SWIFT ?= swift
+CONFIG ?= config/kassa.yaml
+DATA ?= ./data
+# System packages: SQLite for the projection, the device libraries for the lane, socat for
+# pseudo-terminal tests, and gcc for the fault-injection shim the journal tests build.
+APT_PACKAGES := libsqlite3-dev libserialport-dev libusb-1.0-0-dev pkg-config socat gcc
+
+.PHONY: deps build release run test test-unit bench clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product kassa
+
+run: release
+	$$($(SWIFT) build -c release --show-bin-path)/kassa serve --config $(CONFIG) --data $(DATA)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+clean:
+	rm -rf .build

@@ -1,0 +1,30 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One package, one binary. Modules depend only on what stands before them in the data flow
+// (device → lane → service → sequencer → ledger → journal → projection → analytics); see README.
+let package = Package(
+    name: "kassa",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kassa", targets: ["kassa"]),
+        .library(name: "KassaCore", targets: ["KassaCore"]),
+        .library(name: "KassaJournal", targets: ["KassaJournal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "KassaCore"),
+        .target(name: "KassaJournal", dependencies: ["KassaCore"]),
+        .executableTarget(
+            name: "kassa",
+            dependencies: [
+                "KassaCore", "KassaJournal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
+        .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
+    ]
+)

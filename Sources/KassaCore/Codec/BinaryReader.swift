@@ -1,0 +1,108 @@
+/// Why bytes could not be decoded: a record that passed its checksum but does not parse means a
+/// bug or a format mismatch, and recovery must stop rather than guess.
+public struct DecodeError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What was being read when it failed.
+    public var message: String
+    /// Offset within the payload.
+    public var offset: Int
+
+    /// A decode failure.
+    public init(_ message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
+
+    /// `message at offset N`.
+    public var description: String { "\(message) at payload offset \(offset)" }
+}
+
+/// Reads values written by `BinaryWriter`, checking every bound.
+public struct BinaryReader {
+    private let bytes: UnsafeRawBufferPointer
+    /// Where the next read starts.
+    public private(set) var offset: Int = 0
+
+    /// A reader over `bytes`, valid only while they are.
+    public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    /// True when every byte was consumed.
+    public var isAtEnd: Bool { offset == bytes.count }
+
+    /// Longest string accepted; longer means corrupt input, not a long name.
+    public static let stringBytesMax = 1 << 20
+    /// Largest element count accepted for an array.
+    public static let arrayCountMax = 1 << 20
+
+    /// One byte.
+    public mutating func readByte() throws(DecodeError) -> UInt8 {
+        guard offset < bytes.count else { throw DecodeError("unexpected end of record", offset: offset) }
+        let value = bytes[offset]
+        offset += 1
+        return value
+    }
+
+    /// A boolean byte (0 or 1).
+    public mutating func readBool() throws(DecodeError) -> Bool {
+        switch try readByte() {
+        case 0: return false
+        case 1: return true
+        default: throw DecodeError("a boolean byte is neither 0 nor 1", offset: offset - 1)
+        }
+    }
+
+    /// An unsigned varint.
+    public mutating func readVarint() throws(DecodeError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = try readByte()
+            guard shift < 64, shift < 63 || byte <= 1 else { throw DecodeError("varint longer than 64 bits", offset: offset - 1) }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return result }
+            shift += 7
+        }
+    }
+
+    /// A zig-zag signed varint.
+    public mutating func readSignedVarint() throws(DecodeError) -> Int64 {
+        let raw = try readVarint()
+        return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+    }
+
+    /// A varint that must fit `Int32`.
+    public mutating func readInt32() throws(DecodeError) -> Int32 {
+        let value = try readSignedVarint()
+        guard let narrow = Int32(exactly: value) else { throw DecodeError("value \(value) does not fit 32 bits", offset: offset) }
+        return narrow
+    }
+
+    /// A fixed-width little-endian UInt64.
+    public mutating func readFixed() throws(DecodeError) -> UInt64 {
+        guard bytes.count - offset >= 8 else { throw DecodeError("unexpected end of record", offset: offset) }
+        var value: UInt64 = 0
+        for i in 0..<8 { value |= UInt64(bytes[offset + i]) << UInt64(i * 8) }
+        offset += 8
+        return value
+    }
+
+    /// A length-prefixed UTF-8 string; invalid UTF-8 is an error, not a repair.
+    public mutating func readString() throws(DecodeError) -> String {
+        let count = try readVarint()
+        guard count <= UInt64(BinaryReader.stringBytesMax), Int(count) <= bytes.count - offset else {
+            throw DecodeError("string length \(count) runs past the record", offset: offset)
+        }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + Int(count))])
+        guard let text = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else {
+            throw DecodeError("string is not valid UTF-8", offset: offset)
+        }
+        offset += Int(count)
+        return text
+    }
+
+    /// An array count, bounded.
+    public mutating func readCount() throws(DecodeError) -> Int {
+        let count = try readVarint()
+        guard count <= UInt64(BinaryReader.arrayCountMax) else { throw DecodeError("element count \(count) is implausible", offset: offset) }
+        return Int(count)
+    }
+}

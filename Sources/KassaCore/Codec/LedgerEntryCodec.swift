@@ -1,0 +1,64 @@
+/// Encodes Ledger entries as journal payloads and decodes them back.
+///
+/// A payload is `[format version][event tag][server time][event body]`; the sequence number
+/// lives in the journal's record frame, not in the payload.
+public enum LedgerEntryCodec {
+    /// The payload format version written now.
+    public static let version: UInt8 = 1
+
+    private enum Tag: UInt8 {
+        case customerEnrolled = 1, saleRegistered, returnRegistered, saleVoided, productsUpserted, shiftOpened, shiftClosed
+    }
+
+    /// Appends the payload of `entry` to `writer`.
+    public static func encode(_ entry: LedgerEntry, into writer: inout BinaryWriter) {
+        writer.write(version)
+        switch entry.event {
+        case .customerEnrolled(let c): writer.write(Tag.customerEnrolled.rawValue); writer.write(entry.at); writer.write(c)
+        case .saleRegistered(let s): writer.write(Tag.saleRegistered.rawValue); writer.write(entry.at); writer.write(s)
+        case .returnRegistered(let r): writer.write(Tag.returnRegistered.rawValue); writer.write(entry.at); writer.write(r)
+        case .saleVoided(let v): writer.write(Tag.saleVoided.rawValue); writer.write(entry.at); writer.write(v)
+        case .productsUpserted(let p):
+            writer.write(Tag.productsUpserted.rawValue); writer.write(entry.at); writer.write(p) { $0.write($1) }
+        case .shiftOpened(let t): writer.write(Tag.shiftOpened.rawValue); writer.write(entry.at); writer.write(t)
+        case .shiftClosed(let t): writer.write(Tag.shiftClosed.rawValue); writer.write(entry.at); writer.write(t)
+        }
+    }
+
+    /// The payload of `entry` as bytes.
+    public static func encode(_ entry: LedgerEntry) -> [UInt8] {
+        var writer = BinaryWriter()
+        encode(entry, into: &writer)
+        return writer.bytes
+    }
+
+    /// Decodes a payload journaled at `seq`; every byte must be consumed.
+    public static func decode(seq: UInt64, payload: UnsafeRawBufferPointer) throws(DecodeError) -> LedgerEntry {
+        var reader = BinaryReader(payload)
+        let version = try reader.readByte()
+        guard version == LedgerEntryCodec.version else { throw DecodeError("unknown entry format version \(version)", offset: 0) }
+        let rawTag = try reader.readByte()
+        guard let tag = Tag(rawValue: rawTag) else { throw DecodeError("unknown event tag \(rawTag)", offset: 1) }
+        let at = try reader.readTimestamp()
+        let event: LedgerEvent
+        switch tag {
+        case .customerEnrolled: event = .customerEnrolled(try reader.readCustomer())
+        case .saleRegistered: event = .saleRegistered(try reader.readSaleRecord(seq: seq))
+        case .returnRegistered: event = .returnRegistered(try reader.readReturnRecord(seq: seq))
+        case .saleVoided: event = .saleVoided(try reader.readVoidRecord(seq: seq))
+        case .productsUpserted: event = .productsUpserted(try reader.readArray { (r: inout BinaryReader) throws(DecodeError) in try r.readProduct() })
+        case .shiftOpened: event = .shiftOpened(terminal: try reader.readString())
+        case .shiftClosed: event = .shiftClosed(terminal: try reader.readString())
+        }
+        guard reader.isAtEnd else { throw DecodeError("trailing bytes after the event", offset: reader.offset) }
+        return LedgerEntry(seq: seq, at: at, event: event)
+    }
+
+    /// Decodes a payload held in an array.
+    public static func decode(seq: UInt64, payload: [UInt8]) throws(DecodeError) -> LedgerEntry {
+        let result: Result<LedgerEntry, DecodeError> = payload.withUnsafeBytes { raw in
+            Result { () throws(DecodeError) in try decode(seq: seq, payload: raw) }
+        }
+        return try result.get()
+    }
+}

@@ -1,0 +1,108 @@
+/// Activity of one customer on one local day: the unit of rolling-window eligibility.
+public struct DayActivity: Hashable, Sendable {
+    /// Local day (days since 1970-01-01).
+    public var day: Int32
+    /// Receipts that day (net of fully returned or voided ones).
+    public var visits: Int32
+    /// Spend that day after discounts, net of refunds, in minor units.
+    public var spend: Int64
+
+    /// One day's activity.
+    public init(day: Int32, visits: Int32, spend: Int64) {
+        self.day = day
+        self.visits = visits
+        self.spend = spend
+    }
+}
+
+/// Lifetime spend in one category.
+public struct CategorySpend: Hashable, Sendable {
+    /// The category.
+    public var category: String
+    /// Spend after discounts, net of refunds, in minor units.
+    public var spend: Int64
+
+    /// A category total.
+    public init(category: String, spend: Int64) {
+        self.category = category
+        self.spend = spend
+    }
+}
+
+/// A customer with the aggregates loyalty eligibility needs, kept current by every sale,
+/// return and void.
+public struct CustomerAccount: Hashable, Sendable {
+    /// Who the customer is.
+    public var profile: Customer
+    /// Points balance; never negative.
+    public var points: Int64 = 0
+    /// Receipts over the customer's lifetime (fully returned or voided ones taken back).
+    public var visits: Int32 = 0
+    /// Lifetime spend after discounts, net of refunds, in minor units.
+    public var lifetimeSpend: Int64 = 0
+    /// Local day of the first purchase.
+    public var firstVisitDay: Int32?
+    /// Local day of the latest purchase.
+    public var lastVisitDay: Int32?
+    /// Per-day activity over the retention window, oldest first.
+    public var recentDays: [DayActivity] = []
+    /// Lifetime spend per category, in the order categories first appeared.
+    public var categorySpend: [CategorySpend] = []
+
+    /// A newly enrolled customer with no purchases.
+    public init(profile: Customer) { self.profile = profile }
+
+    /// Spend over the `days` local days ending with `today` (today included).
+    public func spend(lastDays days: Int32, today: Int32) -> Int64 {
+        var total: Int64 = 0
+        for entry in recentDays.reversed() {
+            guard entry.day > today - days else { break }
+            if entry.day <= today { total += entry.spend }
+        }
+        return total
+    }
+
+    /// Receipts over the `days` local days ending with `today`.
+    public func visits(lastDays days: Int32, today: Int32) -> Int32 {
+        var total: Int32 = 0
+        for entry in recentDays.reversed() {
+            guard entry.day > today - days else { break }
+            if entry.day <= today { total += entry.visits }
+        }
+        return total
+    }
+
+    /// Adds spend and visits to `day`, keeping days ordered and dropping those older than the
+    /// retention window before `day`.
+    mutating func record(day: Int32, visits deltaVisits: Int32, spend deltaSpend: Int64, retentionDays: Int32) {
+        if let last = recentDays.last, last.day == day {
+            recentDays[recentDays.count - 1].visits += deltaVisits
+            recentDays[recentDays.count - 1].spend += deltaSpend
+        } else if let index = recentDays.lastIndex(where: { $0.day == day }) {
+            recentDays[index].visits += deltaVisits
+            recentDays[index].spend += deltaSpend
+        } else if day > (recentDays.last?.day ?? Int32.min) {
+            recentDays.append(DayActivity(day: day, visits: deltaVisits, spend: deltaSpend))
+        } else {
+            // A late return or void against a day we no longer keep (or never had) only moves
+            // lifetime totals; inserting an old day keeps the order.
+            let position = recentDays.firstIndex(where: { $0.day > day }) ?? recentDays.endIndex
+            if position > 0 || (recentDays.first.map { day > $0.day - retentionDays } ?? true) {
+                recentDays.insert(DayActivity(day: day, visits: deltaVisits, spend: deltaSpend), at: position)
+            }
+        }
+        let newest = recentDays.last?.day ?? day
+        var drop = 0
+        while drop < recentDays.count, recentDays[drop].day <= newest - retentionDays { drop += 1 }
+        if drop > 0 { recentDays.removeFirst(drop) }
+    }
+
+    /// Adds spend to `category`.
+    mutating func record(category: String, spend delta: Int64) {
+        if let index = categorySpend.firstIndex(where: { $0.category == category }) {
+            categorySpend[index].spend += delta
+        } else {
+            categorySpend.append(CategorySpend(category: category, spend: delta))
+        }
+    }
+}

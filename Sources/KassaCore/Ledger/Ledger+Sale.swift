@@ -1,0 +1,124 @@
+extension Ledger {
+    /// Most a single receipt may total (10,000,000,000.00): far beyond any real basket, and low
+    /// enough that running totals can never overflow.
+    static let receiptTotalMax: Int64 = 1_000_000_000_000
+
+    func decideSale(_ receipt: Receipt, pricing: some SalePricing) throws(LedgerError) -> Decision {
+        let fingerprint = Fingerprint.of(receipt)
+        if let existing = receipts.sale(receipt.id) {
+            guard existing.fingerprint == fingerprint else {
+                throw LedgerError(.idConflict, "sale \(receipt.id) was registered earlier with a different body; use a new id for a new receipt", field: "id")
+            }
+            return .duplicate(.sale(existing))
+        }
+        try validate(receipt)
+        var account: CustomerAccount?
+        if let card = receipt.customer {
+            guard let found = customers.account(card) else {
+                throw LedgerError(.unknownCustomer, "card \(card) is not enrolled; enrol it first or post the sale without a card", field: "customer")
+            }
+            account = found
+        }
+        let priced = try pricing.price(receipt, customer: account, catalog: catalog, today: receipt.at.localDay)
+        try check(priced, for: receipt)
+        let total = priced.total
+        guard total <= Ledger.receiptTotalMax else {
+            throw LedgerError(.amountOverflow, "the receipt total \(Money.decimalText(total)) is beyond the largest accepted", field: "lines")
+        }
+        if !receipt.payments.isEmpty {
+            let paid = receipt.payments.reduce(Int64(0)) { $0 + $1.amount }
+            guard paid == total else {
+                throw LedgerError(.paymentMismatch, "payments add up to \(paid) but the total after discounts is \(total)", field: "payments")
+            }
+        }
+        let balance = account?.points ?? 0
+        if priced.pointsSpent > 0 {
+            guard account != nil else {
+                throw LedgerError(.invalidField, "a points payment needs a loyalty card on the receipt", field: "payments")
+            }
+            guard priced.pointsSpent <= balance else {
+                throw LedgerError(.insufficientPoints, "the card has \(balance) points, the payment needs \(priced.pointsSpent)", field: "payments")
+            }
+        }
+        var lines: [SoldLine] = []
+        lines.reserveCapacity(receipt.lines.count)
+        for (line, pricedLine) in zip(receipt.lines, priced.lines) {
+            lines.append(SoldLine(line: line, priced: pricedLine))
+        }
+        let record = SaleRecord(
+            seq: lastSeq + 1, fingerprint: fingerprint, id: receipt.id, store: receipt.store,
+            terminal: receipt.terminal, cashier: receipt.cashier, at: receipt.at, customer: receipt.customer,
+            lines: lines, payments: receipt.payments,
+            pointsEarned: account == nil ? 0 : priced.pointsEarned, pointsSpent: priced.pointsSpent,
+            pointsBalanceAfter: account == nil ? 0 : balance - priced.pointsSpent + priced.pointsEarned,
+            tier: account == nil ? nil : priced.tier, rulesVersion: priced.rulesVersion)
+        return .record(.saleRegistered(record))
+    }
+
+    /// Pricing is outside the core; its output is checked like any other input.
+    private func check(_ priced: PricedSale, for receipt: Receipt) throws(LedgerError) {
+        guard priced.lines.count == receipt.lines.count else {
+            throw LedgerError(.invalidField, "pricing returned \(priced.lines.count) lines for \(receipt.lines.count)", field: "lines")
+        }
+        for (index, line) in priced.lines.enumerated() {
+            guard line.discount >= 0, line.discount <= line.amount, line.amount >= 0 else {
+                throw LedgerError(.invalidField, "pricing gave line \(index) a discount outside 0…amount", field: "lines[\(index)]")
+            }
+        }
+        guard priced.pointsEarned >= 0, priced.pointsSpent >= 0 else {
+            throw LedgerError(.invalidField, "pricing gave negative points", field: "payments")
+        }
+    }
+
+    mutating func recordSale(_ sale: SaleRecord, at now: Timestamp) -> LedgerAnswer {
+        var sale = sale
+        sale.seq = lastSeq
+        receipts.insert(sale, day: now.localDay)
+        let total = sale.total
+        if let card = sale.customer {
+            let day = sale.at.localDay
+            let retention = limits.activityRetentionDays
+            customers.update(card) { account in
+                account.points += sale.pointsEarned - sale.pointsSpent
+                account.visits += 1
+                account.lifetimeSpend += total
+                account.firstVisitDay = min(account.firstVisitDay ?? day, day)
+                account.lastVisitDay = max(account.lastVisitDay ?? day, day)
+                account.record(day: day, visits: 1, spend: total, retentionDays: retention)
+                for line in sale.lines where line.priced.net != 0 {
+                    account.record(category: line.priced.category, spend: line.priced.net)
+                }
+            }
+        }
+        updateOpenShift(sale.terminal, at: now) { shift in
+            shift.receipts += 1
+            shift.gross += sale.subtotal
+            shift.discounts += sale.discount
+            shift.sales += total
+            for payment in sale.payments { shift.add(payment: payment) }
+            shift.pointsEarned += sale.pointsEarned
+            shift.pointsSpent += sale.pointsSpent
+        }
+        stats.receipts += 1
+        stats.lines += Int64(sale.lines.count)
+        stats.revenue += total
+        stats.discounts += sale.discount
+        stats.pointsEarned += sale.pointsEarned
+        stats.pointsSpent += sale.pointsSpent
+        return .sale(sale)
+    }
+
+    /// Runs `body` on the terminal's open shift, opening one first if there is none.
+    mutating func updateOpenShift(_ terminal: String, at now: Timestamp, _ body: (inout ShiftTotals) -> Void) {
+        var state = shifts[terminal] ?? ShiftState()
+        if state.open == nil {
+            state.open = ShiftTotals(terminal: terminal, number: state.nextNumber, openedAt: now)
+            state.nextNumber += 1
+        }
+        if var open = state.open {
+            body(&open)
+            state.open = open
+        }
+        shifts[terminal] = state
+    }
+}

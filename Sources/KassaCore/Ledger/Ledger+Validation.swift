@@ -1,0 +1,59 @@
+extension Ledger {
+    /// Checks a receipt's fields against the limits. The service decodes strictly before this;
+    /// the Ledger checks again because nothing unchecked may reach the journal.
+    func validate(_ receipt: Receipt) throws(LedgerError) {
+        try requireIdentifier(receipt.id, field: "id")
+        try requireIdentifier(receipt.store, field: "store")
+        try requireIdentifier(receipt.terminal, field: "terminal")
+        try requireIdentifier(receipt.cashier, field: "cashier")
+        guard !receipt.lines.isEmpty else {
+            throw LedgerError(.invalidField, "a receipt needs at least one line", field: "lines")
+        }
+        guard receipt.lines.count <= limits.linesPerReceiptMax else {
+            throw LedgerError(.tooManyLines, "a receipt may carry at most \(limits.linesPerReceiptMax) lines, this one has \(receipt.lines.count); split it", field: "lines")
+        }
+        for (index, line) in receipt.lines.enumerated() {
+            try requireQuantity(line.qty, field: "lines[\(index)].qty")
+            guard line.price >= 0, line.price <= limits.priceMax else {
+                throw LedgerError(.invalidField, "price must be 0…\(limits.priceMax) minor units", field: "lines[\(index)].price")
+            }
+            if let category = line.category {
+                try requireLabel(category, field: "lines[\(index)].category")
+            }
+        }
+        guard receipt.payments.count <= limits.paymentsPerReceiptMax else {
+            throw LedgerError(.invalidField, "a receipt may carry at most \(limits.paymentsPerReceiptMax) payments", field: "payments")
+        }
+        for (index, payment) in receipt.payments.enumerated() {
+            guard payment.amount >= 0, payment.amount <= Ledger.receiptTotalMax else {
+                throw LedgerError(.invalidField, "a payment amount must be 0…\(Ledger.receiptTotalMax) minor units", field: "payments[\(index)].amount")
+            }
+        }
+    }
+
+    func requireQuantity(_ qty: Quantity, field: String) throws(LedgerError) {
+        guard qty.thousandths > 0 else {
+            throw LedgerError(.invalidField, "qty must be greater than zero", field: field)
+        }
+        guard qty <= Quantity.lineMax else {
+            throw LedgerError(.invalidField, "qty must be at most \(Quantity.lineMax)", field: field)
+        }
+    }
+
+    func requireIdentifier(_ text: String, field: String) throws(LedgerError) {
+        guard Identifier.isValid(text) else {
+            throw LedgerError(.invalidField, "must be 1–\(Identifier.lengthMax) printable ASCII characters without spaces or quotes", field: field)
+        }
+    }
+
+    /// Free text shown to people (names, categories): bounded, and no control characters.
+    func requireLabel(_ text: String, field: String, lengthMax: Int = 64, allowEmpty: Bool = false) throws(LedgerError) {
+        let count = text.utf8.count
+        guard allowEmpty || count > 0, count <= lengthMax else {
+            throw LedgerError(.invalidField, "must be \(allowEmpty ? 0 : 1)–\(lengthMax) bytes of text", field: field)
+        }
+        for scalar in text.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F {
+            throw LedgerError(.invalidField, "must not contain control characters", field: field)
+        }
+    }
+}

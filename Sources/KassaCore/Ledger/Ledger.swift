@@ -1,0 +1,109 @@
+/// Kassa's in-memory state of sales and customers, changed only by `apply` and `replay`.
+///
+/// `apply` is pure and deterministic: given the same state, command and time it returns the same
+/// outcome. It checks the command against the state without changing anything, builds the event
+/// to journal, and only then records the event, so a refused command leaves no trace. `replay`
+/// records journaled events without pricing or validating again, which is how recovery rebuilds
+/// exactly the state the live process had.
+public struct Ledger: Sendable, Equatable {
+    /// The bounds in force.
+    public let limits: LedgerLimits
+    /// Sequence number of the last entry recorded (0 for an empty ledger).
+    public private(set) var lastSeq: UInt64 = 0
+    /// Enrolled customers with their aggregates.
+    public internal(set) var customers = CustomerTable()
+    /// The catalog.
+    public internal(set) var catalog = Catalog()
+    /// Receipts kept for idempotency, returns and voids.
+    public internal(set) var receipts = ReceiptIndex()
+    /// Shifts per terminal.
+    public internal(set) var shifts: [String: ShiftState] = [:]
+    /// Totals since the data dir was created.
+    public internal(set) var stats = LedgerStats()
+
+    /// An empty ledger with `limits`.
+    public init(limits: LedgerLimits = LedgerLimits()) { self.limits = limits }
+
+    /// Checks `command` against the state at server time `now`; when it is accepted, records
+    /// its event and returns the entry to journal with the answer.
+    public mutating func apply(_ command: LedgerCommand, at now: Timestamp, pricing: some SalePricing) -> LedgerOutcome {
+        let decision: Decision
+        do {
+            decision = try decide(command, at: now, pricing: pricing)
+        } catch {
+            return .rejected(error)
+        }
+        switch decision {
+        case .duplicate(let answer):
+            return .duplicate(answer)
+        case .record(let event):
+            let entry = LedgerEntry(seq: lastSeq + 1, at: now, event: event)
+            let answer = record(entry)
+            return .applied(entry, answer)
+        }
+    }
+
+    /// Records a journaled entry; entries must come in sequence order without gaps.
+    public mutating func replay(_ entry: LedgerEntry) throws(LedgerReplayError) {
+        guard entry.seq == lastSeq + 1 else { throw LedgerReplayError(expected: lastSeq + 1, found: entry.seq) }
+        _ = record(entry)
+    }
+
+    /// Sets the sequence number after loading a snapshot taken at `seq`.
+    public mutating func restore(lastSeq seq: UInt64) { lastSeq = seq }
+
+    enum Decision {
+        case duplicate(LedgerAnswer)
+        case record(LedgerEvent)
+    }
+
+    private func decide(_ command: LedgerCommand, at now: Timestamp, pricing: some SalePricing) throws(LedgerError) -> Decision {
+        switch command {
+        case .enrol(let customer): return try decideEnrol(customer)
+        case .sale(let receipt): return try decideSale(receipt, pricing: pricing)
+        case .saleReturn(let request): return try decideReturn(request)
+        case .void(let request): return try decideVoid(request)
+        case .upsertProducts(let products): return try decideUpsert(products)
+        case .openShift(let terminal): return try decideOpenShift(terminal)
+        case .closeShift(let terminal): return try decideCloseShift(terminal)
+        }
+    }
+
+    private mutating func record(_ entry: LedgerEntry) -> LedgerAnswer {
+        precondition(entry.seq == lastSeq + 1, "ledger entries must be recorded in sequence; memory can no longer be trusted")
+        lastSeq = entry.seq
+        let answer: LedgerAnswer
+        switch entry.event {
+        case .customerEnrolled(let customer): answer = recordEnrol(customer)
+        case .saleRegistered(let sale): answer = recordSale(sale, at: entry.at)
+        case .returnRegistered(let record): answer = recordReturn(record, at: entry.at)
+        case .saleVoided(let record): answer = recordVoid(record, at: entry.at)
+        case .productsUpserted(let products): answer = recordUpsert(products)
+        case .shiftOpened(let terminal): answer = recordOpenShift(terminal, at: entry.at)
+        case .shiftClosed(let terminal): answer = recordCloseShift(terminal, at: entry.at)
+        }
+        receipts.evict(today: entry.at.localDay, windowDays: limits.receiptWindowDays, countMax: limits.receiptIndexMax)
+        return answer
+    }
+}
+
+/// A journal entry out of order: the journal and the Ledger disagree, recovery must stop.
+public struct LedgerReplayError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The sequence number the Ledger needed next.
+    public var expected: UInt64
+    /// The one it got.
+    public var found: UInt64
+
+    /// `expected …, found …`.
+    public var description: String { "journal entry out of sequence: expected \(expected), found \(found)" }
+}
+
+/// A terminal's shifts: the open one, and the last closed one for its Z-report.
+public struct ShiftState: Hashable, Sendable {
+    /// The open shift, if any.
+    public var open: ShiftTotals?
+    /// The most recently closed shift.
+    public var lastClosed: ShiftTotals?
+    /// Number the next shift gets.
+    public var nextNumber: Int64 = 1
+}

@@ -1,0 +1,80 @@
+/// A request to change the Ledger. Every state change in Kassa is one of these, applied by the
+/// one writer in order.
+public enum LedgerCommand: Hashable, Sendable {
+    /// Enrol a loyalty customer.
+    case enrol(Customer)
+    /// Register a closed receipt.
+    case sale(Receipt)
+    /// Return lines of an earlier sale.
+    case saleReturn(SaleReturn)
+    /// Cancel a whole earlier sale.
+    case void(SaleVoid)
+    /// Insert or replace catalog items.
+    case upsertProducts([Product])
+    /// Open a terminal's shift explicitly (a sale opens it too).
+    case openShift(terminal: String)
+    /// Close a terminal's shift; answers the Z-report.
+    case closeShift(terminal: String)
+}
+
+/// A change the Ledger made, as written to the journal. Replaying entries in order rebuilds
+/// the Ledger exactly; no pricing runs again on replay.
+public enum LedgerEvent: Hashable, Sendable {
+    /// A customer was enrolled.
+    case customerEnrolled(Customer)
+    /// A sale was registered.
+    case saleRegistered(SaleRecord)
+    /// A return was registered.
+    case returnRegistered(ReturnRecord)
+    /// A sale was voided.
+    case saleVoided(VoidRecord)
+    /// Catalog items were inserted or replaced.
+    case productsUpserted([Product])
+    /// A shift was opened.
+    case shiftOpened(terminal: String)
+    /// A shift was closed.
+    case shiftClosed(terminal: String)
+}
+
+/// One journal entry: the event, its sequence number and the server time it was applied at.
+public struct LedgerEntry: Hashable, Sendable {
+    /// Position in the journal, from 1, contiguous.
+    public var seq: UInt64
+    /// Server time of the change (drives the receipt window and shift times).
+    public var at: Timestamp
+    /// What changed.
+    public var event: LedgerEvent
+
+    /// An entry.
+    public init(seq: UInt64, at: Timestamp, event: LedgerEvent) {
+        self.seq = seq
+        self.at = at
+        self.event = event
+    }
+}
+
+/// What the Ledger answers for a command.
+public enum LedgerAnswer: Hashable, Sendable {
+    /// The customer (enrolment).
+    case customer(CustomerAccount)
+    /// The sale as registered.
+    case sale(SaleRecord)
+    /// The return as registered.
+    case saleReturn(ReturnRecord)
+    /// The void as registered.
+    case void(VoidRecord)
+    /// How many products were upserted.
+    case products(count: Int)
+    /// The shift: open (X-report) or just closed (Z-report).
+    case shift(ShiftTotals)
+}
+
+/// The result of applying a command.
+public enum LedgerOutcome: Hashable, Sendable {
+    /// Applied: journal `entry`, then answer.
+    case applied(LedgerEntry, LedgerAnswer)
+    /// A retry of something already applied: nothing to journal, answer the original result.
+    case duplicate(LedgerAnswer)
+    /// Refused; nothing changed.
+    case rejected(LedgerError)
+}

@@ -1,0 +1,24 @@
+/// Totals since the data dir was created (`GET /v1/stats`).
+public struct LedgerStats: Hashable, Sendable {
+    /// Sales registered (voided ones included: they were registered).
+    public var receipts: Int64 = 0
+    /// Lines on those sales.
+    public var lines: Int64 = 0
+    /// Returns registered.
+    public var returns: Int64 = 0
+    /// Voids registered.
+    public var voids: Int64 = 0
+    /// Sale totals minus refunds of returns and voids, in minor units.
+    public var revenue: Int64 = 0
+    /// Discounts given on sales, in minor units.
+    public var discounts: Int64 = 0
+    /// Points earned, net of those taken back.
+    public var pointsEarned: Int64 = 0
+    /// Points spent, net of those given back.
+    public var pointsSpent: Int64 = 0
+    /// Customers enrolled.
+    public var customers: Int64 = 0
+
+    /// All zero.
+    public init() {}
+}

@@ -1,0 +1,77 @@
+/// The receipts the Ledger remembers: for idempotent retries (the same id answers the original
+/// result), for returns and voids against earlier sales, and for `GET /v1/sales/{id}`.
+///
+/// Bounded by `LedgerLimits.receiptWindowDays` and `receiptIndexMax`; the oldest entries go
+/// first. Eviction is driven only by journaled server times, so replay evicts exactly what the
+/// live process did.
+public struct ReceiptIndex: Hashable, Sendable {
+    private enum Kind: UInt8, Hashable, Sendable { case sale, saleReturn, void }
+    private struct Arrival: Hashable, Sendable {
+        var kind: Kind
+        var id: String
+        var day: Int32
+    }
+
+    private(set) var sales: [String: SaleRecord] = [:]
+    private(set) var returns: [String: ReturnRecord] = [:]
+    private(set) var voids: [String: VoidRecord] = [:]
+    // Arrival order for eviction; `head` advances instead of removing from the front.
+    private var arrivals: [Arrival] = []
+    private var head = 0
+
+    /// An empty index.
+    public init() {}
+
+    /// Receipts of every kind held.
+    public var count: Int { arrivals.count - head }
+
+    /// The sale with `id`, if still held.
+    public func sale(_ id: String) -> SaleRecord? { sales[id] }
+    /// The return with `id`, if still held.
+    public func saleReturn(_ id: String) -> ReturnRecord? { returns[id] }
+    /// The void with `id`, if still held.
+    public func void(_ id: String) -> VoidRecord? { voids[id] }
+
+    /// Every sale held, in no particular order.
+    public var allSales: Dictionary<String, SaleRecord>.Values { sales.values }
+
+    mutating func insert(_ record: SaleRecord, day: Int32) {
+        sales[record.id] = record
+        arrivals.append(Arrival(kind: .sale, id: record.id, day: day))
+    }
+
+    mutating func insert(_ record: ReturnRecord, day: Int32) {
+        returns[record.id] = record
+        arrivals.append(Arrival(kind: .saleReturn, id: record.id, day: day))
+    }
+
+    mutating func insert(_ record: VoidRecord, day: Int32) {
+        voids[record.id] = record
+        arrivals.append(Arrival(kind: .void, id: record.id, day: day))
+    }
+
+    mutating func updateSale(_ id: String, _ body: (inout SaleRecord) -> Void) {
+        guard var record = sales.removeValue(forKey: id) else { return }
+        body(&record)
+        sales[id] = record
+    }
+
+    /// Forgets the oldest receipts until at most `countMax` remain and none is older than
+    /// `windowDays` before `today`.
+    mutating func evict(today: Int32, windowDays: Int32, countMax: Int) {
+        while head < arrivals.count, count > countMax || arrivals[head].day <= today - windowDays {
+            let oldest = arrivals[head]
+            switch oldest.kind {
+            case .sale: sales[oldest.id] = nil
+            case .saleReturn: returns[oldest.id] = nil
+            case .void: voids[oldest.id] = nil
+            }
+            head += 1
+        }
+        // Compact now and then so the arrival list does not grow without bound.
+        if head > 4096, head * 2 > arrivals.count {
+            arrivals.removeFirst(head)
+            head = 0
+        }
+    }
+}

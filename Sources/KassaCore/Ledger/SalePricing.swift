@@ -1,0 +1,105 @@
+/// A priced receipt line: what the customer pays for it and which rules made the price.
+public struct PricedLine: Hashable, Sendable {
+    /// `qty × price`, rounded half-up.
+    public var amount: Int64
+    /// Discount on the line, in minor units (0 ≤ discount ≤ amount).
+    public var discount: Int64
+    /// The ids of the rules that gave the discount.
+    public var rules: [String]
+    /// The category the line counts under (the till's, else the catalog's, else empty).
+    public var category: String
+
+    /// A priced line.
+    public init(amount: Int64, discount: Int64, rules: [String], category: String) {
+        self.amount = amount
+        self.discount = discount
+        self.rules = rules
+        self.category = category
+    }
+
+    /// What the customer pays for the line.
+    public var net: Int64 { amount - discount }
+}
+
+/// The outcome of pricing a basket for a customer: per-line discounts and points.
+public struct PricedSale: Hashable, Sendable {
+    /// One entry per receipt line, in order.
+    public var lines: [PricedLine]
+    /// Points the sale earns.
+    public var pointsEarned: Int64
+    /// Points the sale spends (from the `points` payment).
+    public var pointsSpent: Int64
+    /// The version of the rules that priced it.
+    public var rulesVersion: UInt32
+    /// The customer's tier after the sale, when the rules have tiers.
+    public var tier: String?
+
+    /// A priced sale.
+    public init(lines: [PricedLine], pointsEarned: Int64, pointsSpent: Int64, rulesVersion: UInt32, tier: String?) {
+        self.lines = lines
+        self.pointsEarned = pointsEarned
+        self.pointsSpent = pointsSpent
+        self.rulesVersion = rulesVersion
+        self.tier = tier
+    }
+
+    /// Sum of line amounts before discounts.
+    public var subtotal: Int64 { lines.reduce(0) { $0 + $1.amount } }
+    /// Sum of line discounts.
+    public var discount: Int64 { lines.reduce(0) { $0 + $1.discount } }
+    /// What the customer pays.
+    public var total: Int64 { subtotal - discount }
+}
+
+/// Prices a receipt for a customer on the Ledger's state; the loyalty engine implements it.
+///
+/// Implementations must be pure: the same receipt, customer, catalog and day give the same
+/// result, because a quote and the sale that follows must agree.
+public protocol SalePricing: Sendable {
+    /// Prices `receipt` for `customer` (nil without a card) on the local day `today`.
+    func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, today: Int32) throws(LedgerError) -> PricedSale
+}
+
+/// Pricing without a loyalty programme: shelf prices, no discounts, no points earned; a points
+/// payment spends one point per `minorUnitsPerPoint`.
+public struct ListPricing: SalePricing {
+    /// Money value of one point in minor units (100: one point is one rouble).
+    public var minorUnitsPerPoint: Int64
+
+    /// List pricing.
+    public init(minorUnitsPerPoint: Int64 = 100) {
+        self.minorUnitsPerPoint = minorUnitsPerPoint
+    }
+
+    /// Shelf prices and the points a `points` payment spends.
+    public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, today: Int32) throws(LedgerError) -> PricedSale {
+        var lines: [PricedLine] = []
+        lines.reserveCapacity(receipt.lines.count)
+        for (index, line) in receipt.lines.enumerated() {
+            guard let amount = line.qty.amount(price: line.price) else {
+                throw LedgerError(.amountOverflow, "qty × price does not fit in a minor-unit amount", field: "lines[\(index)]")
+            }
+            let category = line.category ?? catalog.product(line.sku)?.category ?? ""
+            lines.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
+        }
+        let spent = try PointsPayment.points(in: receipt.payments, minorUnitsPerPoint: minorUnitsPerPoint)
+        return PricedSale(lines: lines, pointsEarned: 0, pointsSpent: spent, rulesVersion: 0, tier: nil)
+    }
+}
+
+/// Reading the points payment of a receipt, shared by every pricing.
+public enum PointsPayment {
+    /// Points spent by the `points` payments of a receipt; their amount must be whole points.
+    public static func points(in payments: [Payment], minorUnitsPerPoint: Int64) throws(LedgerError) -> Int64 {
+        var spent: Int64 = 0
+        for (index, payment) in payments.enumerated() where payment.method == .points {
+            guard payment.amount % minorUnitsPerPoint == 0 else {
+                throw LedgerError(.invalidField,
+                                  "a points payment must be a whole number of points (one point is \(minorUnitsPerPoint) minor units)",
+                                  field: "payments[\(index)].amount")
+            }
+            spent += payment.amount / minorUnitsPerPoint
+        }
+        return spent
+    }
+}

@@ -1,0 +1,88 @@
+/// A stock-keeping unit: a GTIN (EAN-8, UPC-A, EAN-13, GTIN-14) whose check digit is validated,
+/// or any other short code a retailer uses, accepted as a plain SKU.
+public struct SKU: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The code as printed under the barcode.
+    public let code: String
+
+    /// Which family the code belongs to.
+    public enum Kind: Sendable, Equatable {
+        /// 8-digit EAN.
+        case ean8
+        /// 12-digit UPC-A.
+        case upcA
+        /// 13-digit EAN (including weighed-goods codes with prefixes 20–29).
+        case ean13
+        /// 14-digit GTIN (cases and logistics units).
+        case gtin14
+        /// Anything else: an internal article number, a PLU.
+        case plain
+    }
+
+    /// The family, decided by length when the code is all digits.
+    public let kind: Kind
+
+    /// The longest code accepted; longer text is not a SKU but a typing or scanning error.
+    public static let lengthMax = 64
+
+    /// Why a code is not a SKU.
+    public enum Problem: Error, Sendable, Equatable {
+        /// Empty or longer than `lengthMax`.
+        case badLength(Int)
+        /// Control characters, spaces or non-ASCII text.
+        case badCharacter
+        /// A GTIN-length digit string whose check digit is wrong (carries the expected digit).
+        case badCheckDigit(kind: Kind, expected: Int)
+    }
+
+    /// Validates `code`: 8, 12, 13 and 14 digit codes must carry a correct GS1 check digit.
+    public init(validating code: String) throws(Problem) {
+        let bytes = code.utf8
+        guard !bytes.isEmpty, bytes.count <= SKU.lengthMax else { throw .badLength(bytes.count) }
+        var allDigits = true
+        for byte in bytes {
+            guard byte > 0x20, byte < 0x7F else { throw .badCharacter }
+            if byte < 0x30 || byte > 0x39 { allDigits = false }
+        }
+        var kind = Kind.plain
+        if allDigits {
+            switch bytes.count {
+            case 8: kind = .ean8
+            case 12: kind = .upcA
+            case 13: kind = .ean13
+            case 14: kind = .gtin14
+            default: kind = .plain
+            }
+        }
+        if kind != .plain {
+            let digits = bytes.map { Int($0 - 0x30) }
+            let expected = SKU.checkDigit(payload: digits.dropLast())
+            guard digits.last == expected else { throw .badCheckDigit(kind: kind, expected: expected) }
+        }
+        self.code = code
+        self.kind = kind
+    }
+
+    /// A SKU already validated elsewhere (decoding the journal, which checksums its records).
+    public init(trusted code: String, kind: Kind) {
+        self.code = code
+        self.kind = kind
+    }
+
+    /// The GS1 mod-10 check digit for `payload` (all digits before the check digit):
+    /// weights 3 and 1 alternate from the rightmost payload digit.
+    public static func checkDigit<C: BidirectionalCollection>(payload: C) -> Int where C.Element == Int {
+        var sum = 0
+        var weight = 3
+        for digit in payload.reversed() {
+            sum += digit * weight
+            weight = weight == 3 ? 1 : 3
+        }
+        return (10 - sum % 10) % 10
+    }
+
+    /// Orders by code.
+    public static func < (lhs: SKU, rhs: SKU) -> Bool { lhs.code < rhs.code }
+
+    /// The code.
+    public var description: String { code }
+}

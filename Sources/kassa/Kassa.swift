@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `kassa` command line: one binary, several roles.
+@main
+struct Kassa: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kassa",
+        abstract: "Retail point-of-sale and loyalty core: sales registration, journal, loyalty, analytics.",
+        subcommands: []
+    )
+}
