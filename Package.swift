@@ -13,10 +13,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .target(name: "KassaCore"),
-        .target(name: "KassaJournal", dependencies: ["KassaCore"]),
+        .target(name: "KassaJournal", dependencies: ["KassaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "kassa",
             dependencies: [
@@ -24,7 +25,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
-        .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
+        .target(name: "KassaTestSupport", dependencies: ["KassaCore"], path: "Tests/KassaTestSupport"),
+        .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore", "KassaTestSupport"]),
+        .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Testing
 import KassaCore
+import KassaTestSupport
 
 @Suite("Returns and voids")
 struct ReturnAndVoidTests {

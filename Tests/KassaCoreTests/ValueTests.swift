@@ -1,5 +1,6 @@
 import Testing
 import KassaCore
+import KassaTestSupport
 
 @Suite("Money, quantities and rounding")
 struct MoneyAndQuantityTests {

@@ -14,6 +14,9 @@ public struct Catalog: Hashable, Sendable {
     /// Every product, in no particular order.
     public var all: Dictionary<SKU, Product>.Values { products.values }
 
+    /// Inserts products read from a snapshot.
+    public mutating func upsertLoaded(_ items: [Product]) { upsert(items) }
+
     /// Inserts or replaces products.
     mutating func upsert(_ items: [Product]) {
         for item in items { products[item.sku] = item }

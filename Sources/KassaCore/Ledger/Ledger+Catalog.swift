@@ -27,6 +27,7 @@ extension Ledger {
     mutating func recordEnrol(_ customer: Customer) -> LedgerAnswer {
         let account = CustomerAccount(profile: customer)
         customers.insert(account)
+        changes.customers.insert(customer.card)
         stats.customers += 1
         return .customer(account)
     }
@@ -47,6 +48,7 @@ extension Ledger {
 
     mutating func recordUpsert(_ products: [Product]) -> LedgerAnswer {
         catalog.upsert(products)
+        for product in products { changes.products.insert(product.sku) }
         return .products(count: products.count)
     }
 

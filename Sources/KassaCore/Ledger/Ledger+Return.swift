@@ -81,9 +81,9 @@ extension Ledger {
         return result
     }
 
-    mutating func recordReturn(_ record: ReturnRecord, at now: Timestamp) -> LedgerAnswer {
+    mutating func recordReturn(_ record: ReturnRecord, seq: UInt64, at now: Timestamp, indexOnly: Bool) -> LedgerAnswer {
         var record = record
-        record.seq = lastSeq
+        record.seq = seq
         var saleDay: Int32 = now.localDay
         var customer: CardNumber?
         var categories: [(String, Int64)] = []
@@ -98,6 +98,8 @@ extension Ledger {
             sale.pointsEarnedReversed += record.pointsEarnedReversed
             sale.pointsSpentRestored += record.pointsSpentRestored
         }
+        receipts.insert(record, seq: seq, day: now.localDay)
+        if indexOnly { return .saleReturn(record) }
         let refund = record.refund
         if let card = customer {
             takeBack(card: card, day: saleDay, refund: refund, visit: record.completesSale,
@@ -109,7 +111,6 @@ extension Ledger {
             shift.pointsEarned -= record.pointsEarnedReversed
             shift.pointsSpent -= record.pointsSpentRestored
         }
-        receipts.insert(record, day: now.localDay)
         stats.returns += 1
         stats.revenue -= refund
         stats.pointsEarned -= record.pointsEarnedReversed
@@ -122,6 +123,7 @@ extension Ledger {
     mutating func takeBack(card: CardNumber, day: Int32, refund: Int64, visit: Bool, earned: Int64, spent: Int64,
                            categories: [(String, Int64)]) {
         let retention = limits.activityRetentionDays
+        changes.customers.insert(card)
         customers.update(card) { account in
             account.points += spent - earned
             account.lifetimeSpend -= refund

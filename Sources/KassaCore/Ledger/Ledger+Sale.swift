@@ -70,12 +70,14 @@ extension Ledger {
         }
     }
 
-    mutating func recordSale(_ sale: SaleRecord, at now: Timestamp) -> LedgerAnswer {
+    mutating func recordSale(_ sale: SaleRecord, seq: UInt64, at now: Timestamp, indexOnly: Bool) -> LedgerAnswer {
         var sale = sale
-        sale.seq = lastSeq
-        receipts.insert(sale, day: now.localDay)
+        sale.seq = seq
+        receipts.insert(sale, seq: seq, day: now.localDay)
+        if indexOnly { return .sale(sale) }
         let total = sale.total
         if let card = sale.customer {
+            changes.customers.insert(card)
             let day = sale.at.localDay
             let retention = limits.activityRetentionDays
             customers.update(card) { account in

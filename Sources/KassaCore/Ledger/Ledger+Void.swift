@@ -31,9 +31,9 @@ extension Ledger {
         return .record(.saleVoided(record))
     }
 
-    mutating func recordVoid(_ record: VoidRecord, at now: Timestamp) -> LedgerAnswer {
+    mutating func recordVoid(_ record: VoidRecord, seq: UInt64, at now: Timestamp, indexOnly: Bool) -> LedgerAnswer {
         var record = record
-        record.seq = lastSeq
+        record.seq = seq
         var saleDay: Int32 = now.localDay
         var customer: CardNumber?
         var categories: [(String, Int64)] = []
@@ -49,6 +49,8 @@ extension Ledger {
             sale.pointsEarnedReversed += record.pointsEarnedReversed
             sale.pointsSpentRestored += record.pointsSpentRestored
         }
+        receipts.insert(record, seq: seq, day: now.localDay)
+        if indexOnly { return .void(record) }
         if let card = customer {
             takeBack(card: card, day: saleDay, refund: record.refund, visit: true,
                      earned: record.pointsEarnedReversed, spent: record.pointsSpentRestored, categories: categories)
@@ -59,7 +61,6 @@ extension Ledger {
             shift.pointsEarned -= record.pointsEarnedReversed
             shift.pointsSpent -= record.pointsSpentRestored
         }
-        receipts.insert(record, day: now.localDay)
         stats.voids += 1
         stats.revenue -= record.refund
         stats.pointsEarned -= record.pointsEarnedReversed

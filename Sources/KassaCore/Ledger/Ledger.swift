@@ -20,6 +20,9 @@ public struct Ledger: Sendable, Equatable {
     public internal(set) var shifts: [String: ShiftState] = [:]
     /// Totals since the data dir was created.
     public internal(set) var stats = LedgerStats()
+    /// Customers and products changed since the last `takeChanges()`: what the next
+    /// incremental snapshot must write.
+    public internal(set) var changes = LedgerChanges()
 
     /// An empty ledger with `limits`.
     public init(limits: LedgerLimits = LedgerLimits()) { self.limits = limits }
@@ -52,6 +55,28 @@ public struct Ledger: Sendable, Equatable {
     /// Sets the sequence number after loading a snapshot taken at `seq`.
     public mutating func restore(lastSeq seq: UInt64) { lastSeq = seq }
 
+    /// Rebuilds the receipt index from a journal entry at or before the snapshot being loaded,
+    /// without touching customers, shifts or totals (the snapshot holds those already).
+    /// Feed it every entry from `receipts.oldestSeqHeld` of the snapshot on, in order.
+    public mutating func restoreIndex(_ entry: LedgerEntry) {
+        _ = record(entry, indexOnly: true)
+    }
+
+    /// Hands over the set of changed customers and products and starts a new one.
+    public mutating func takeChanges() -> LedgerChanges {
+        defer { changes = LedgerChanges() }
+        return changes
+    }
+
+    /// Puts loaded state in place (snapshot recovery); only for an empty ledger.
+    public mutating func load(customers: CustomerTable, catalog: Catalog, shifts: [String: ShiftState], stats: LedgerStats) {
+        precondition(lastSeq == 0 && self.customers.count == 0, "a snapshot loads into an empty ledger only")
+        self.customers = customers
+        self.catalog = catalog
+        self.shifts = shifts
+        self.stats = stats
+    }
+
     enum Decision {
         case duplicate(LedgerAnswer)
         case record(LedgerEvent)
@@ -69,18 +94,20 @@ public struct Ledger: Sendable, Equatable {
         }
     }
 
-    private mutating func record(_ entry: LedgerEntry) -> LedgerAnswer {
-        precondition(entry.seq == lastSeq + 1, "ledger entries must be recorded in sequence; memory can no longer be trusted")
-        lastSeq = entry.seq
+    private mutating func record(_ entry: LedgerEntry, indexOnly: Bool = false) -> LedgerAnswer {
+        if !indexOnly {
+            precondition(entry.seq == lastSeq + 1, "ledger entries must be recorded in sequence; memory can no longer be trusted")
+            lastSeq = entry.seq
+        }
         let answer: LedgerAnswer
         switch entry.event {
-        case .customerEnrolled(let customer): answer = recordEnrol(customer)
-        case .saleRegistered(let sale): answer = recordSale(sale, at: entry.at)
-        case .returnRegistered(let record): answer = recordReturn(record, at: entry.at)
-        case .saleVoided(let record): answer = recordVoid(record, at: entry.at)
-        case .productsUpserted(let products): answer = recordUpsert(products)
-        case .shiftOpened(let terminal): answer = recordOpenShift(terminal, at: entry.at)
-        case .shiftClosed(let terminal): answer = recordCloseShift(terminal, at: entry.at)
+        case .customerEnrolled(let customer): answer = indexOnly ? .products(count: 0) : recordEnrol(customer)
+        case .saleRegistered(let sale): answer = recordSale(sale, seq: entry.seq, at: entry.at, indexOnly: indexOnly)
+        case .returnRegistered(let record): answer = recordReturn(record, seq: entry.seq, at: entry.at, indexOnly: indexOnly)
+        case .saleVoided(let record): answer = recordVoid(record, seq: entry.seq, at: entry.at, indexOnly: indexOnly)
+        case .productsUpserted(let products): answer = indexOnly ? .products(count: 0) : recordUpsert(products)
+        case .shiftOpened(let terminal): answer = indexOnly ? .products(count: 0) : recordOpenShift(terminal, at: entry.at)
+        case .shiftClosed(let terminal): answer = indexOnly ? .products(count: 0) : recordCloseShift(terminal, at: entry.at)
         }
         receipts.evict(today: entry.at.localDay, windowDays: limits.receiptWindowDays, countMax: limits.receiptIndexMax)
         return answer
@@ -98,6 +125,17 @@ public struct LedgerReplayError: Error, Hashable, Sendable, CustomStringConverti
     public var description: String { "journal entry out of sequence: expected \(expected), found \(found)" }
 }
 
+/// The keys changed since the last snapshot.
+public struct LedgerChanges: Hashable, Sendable {
+    /// Customers enrolled or whose aggregates changed.
+    public var customers: Set<CardNumber> = []
+    /// Products inserted or replaced.
+    public var products: Set<SKU> = []
+
+    /// Nothing changed.
+    public init() {}
+}
+
 /// A terminal's shifts: the open one, and the last closed one for its Z-report.
 public struct ShiftState: Hashable, Sendable {
     /// The open shift, if any.
@@ -106,4 +144,7 @@ public struct ShiftState: Hashable, Sendable {
     public var lastClosed: ShiftTotals?
     /// Number the next shift gets.
     public var nextNumber: Int64 = 1
+
+    /// A terminal that never had a shift.
+    public init() {}
 }

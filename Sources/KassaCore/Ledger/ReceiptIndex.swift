@@ -9,6 +9,7 @@ public struct ReceiptIndex: Hashable, Sendable {
     private struct Arrival: Hashable, Sendable {
         var kind: Kind
         var id: String
+        var seq: UInt64
         var day: Int32
     }
 
@@ -22,8 +23,28 @@ public struct ReceiptIndex: Hashable, Sendable {
     /// An empty index.
     public init() {}
 
+    /// Two indexes are equal when they hold the same receipts in the same arrival order; how
+    /// far the arrival list happens to be compacted does not matter.
+    public static func == (lhs: ReceiptIndex, rhs: ReceiptIndex) -> Bool {
+        lhs.sales == rhs.sales && lhs.returns == rhs.returns && lhs.voids == rhs.voids
+            && lhs.arrivals[lhs.head...] == rhs.arrivals[rhs.head...]
+    }
+
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(sales)
+        hasher.combine(returns)
+        hasher.combine(voids)
+        hasher.combine(count)
+        for arrival in arrivals[head...] { hasher.combine(arrival) }
+    }
+
     /// Receipts of every kind held.
     public var count: Int { arrivals.count - head }
+
+    /// Journal sequence number of the oldest receipt held: recovery must replay the journal
+    /// from here to rebuild the index, so segments from here on are kept.
+    public var oldestSeqHeld: UInt64? { head < arrivals.count ? arrivals[head].seq : nil }
 
     /// The sale with `id`, if still held.
     public func sale(_ id: String) -> SaleRecord? { sales[id] }
@@ -35,19 +56,19 @@ public struct ReceiptIndex: Hashable, Sendable {
     /// Every sale held, in no particular order.
     public var allSales: Dictionary<String, SaleRecord>.Values { sales.values }
 
-    mutating func insert(_ record: SaleRecord, day: Int32) {
+    mutating func insert(_ record: SaleRecord, seq: UInt64, day: Int32) {
         sales[record.id] = record
-        arrivals.append(Arrival(kind: .sale, id: record.id, day: day))
+        arrivals.append(Arrival(kind: .sale, id: record.id, seq: seq, day: day))
     }
 
-    mutating func insert(_ record: ReturnRecord, day: Int32) {
+    mutating func insert(_ record: ReturnRecord, seq: UInt64, day: Int32) {
         returns[record.id] = record
-        arrivals.append(Arrival(kind: .saleReturn, id: record.id, day: day))
+        arrivals.append(Arrival(kind: .saleReturn, id: record.id, seq: seq, day: day))
     }
 
-    mutating func insert(_ record: VoidRecord, day: Int32) {
+    mutating func insert(_ record: VoidRecord, seq: UInt64, day: Int32) {
         voids[record.id] = record
-        arrivals.append(Arrival(kind: .void, id: record.id, day: day))
+        arrivals.append(Arrival(kind: .void, id: record.id, seq: seq, day: day))
     }
 
     mutating func updateSale(_ id: String, _ body: (inout SaleRecord) -> Void) {

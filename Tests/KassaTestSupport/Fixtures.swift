@@ -1,43 +1,45 @@
 import KassaCore
 
 /// Small hand-made fixtures shared by the core tests.
-enum Fixture {
-    static let moscow: Int16 = 180
+public enum Fixture {
+    public static let moscow: Int16 = 180
     /// 2026-11-22T10:15:00+03:00
-    static let morning = RFC3339.parse("2026-11-22T10:15:00+03:00")!
+    public static let morning = RFC3339.parse("2026-11-22T10:15:00+03:00")!
 
-    static func time(_ text: String) -> Timestamp { RFC3339.parse(text)! }
+    public static func time(_ text: String) -> Timestamp { RFC3339.parse(text)! }
 
-    static func sku(_ code: String) -> SKU { try! SKU(validating: code) }
+    public static func sku(_ code: String) -> SKU { try! SKU(validating: code) }
 
-    static func card(_ text: String = "7000123456789") -> CardNumber { CardNumber(text)! }
+    public static func card(_ text: String = "7000123456789") -> CardNumber { CardNumber(text)! }
 
-    static let milk = sku("4607001234562")
-    static let meat = sku("2100001000011")
-    static let bread = sku("46012340")
+    public static let milk = sku("4607001234562")
+    public static let meat = sku("2100001000011")
+    public static let bread = sku("46012340")
 
-    static func line(_ sku: SKU, _ qty: String, _ price: Int64, category: String? = nil) -> ReceiptLine {
+    public static func line(_ sku: SKU, _ qty: String, _ price: Int64, category: String? = nil) -> ReceiptLine {
         ReceiptLine(sku: sku, qty: Quantity(decimal: qty)!, price: price, category: category)
     }
 
-    static func receipt(_ id: String, customer: CardNumber? = nil, terminal: String = "T07", at: Timestamp = morning,
+    public static func receipt(_ id: String, customer: CardNumber? = nil, terminal: String = "T07", at: Timestamp = morning,
                         lines: [ReceiptLine], payments: [Payment] = []) -> Receipt {
         Receipt(id: id, store: "S1", terminal: terminal, cashier: "C12", at: at, customer: customer, lines: lines, payments: payments)
     }
 
-    static func customer(_ card: CardNumber = card(), name: String = "Анна Петрова", at: Timestamp = morning) -> Customer {
+    public static func customer(_ card: CardNumber = card(), name: String = "Анна Петрова", at: Timestamp = morning) -> Customer {
         Customer(card: card, phone: "+79001234567", name: name, birthdate: LocalDate(iso: "1990-05-17"), source: "flyer", enrolledAt: at)
     }
 
-    static func returning(_ id: String, sale: String, terminal: String = "T07", _ lines: [(SKU, String)]) -> SaleReturn {
+    public static func returning(_ id: String, sale: String, terminal: String = "T07", _ lines: [(SKU, String)]) -> SaleReturn {
         SaleReturn(id: id, sale: sale, store: "S1", terminal: terminal, cashier: "C12", at: morning,
                    lines: lines.map { ReturnLine(sku: $0.0, qty: Quantity(decimal: $0.1)!) })
     }
 }
 
 /// Fixed-rate points for tests: one point per 100 minor units of total, 1 point = 1.00.
-struct OnePercentPoints: SalePricing {
-    func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, today: Int32) throws(LedgerError) -> PricedSale {
+public struct OnePercentPoints: SalePricing {
+    public init() {}
+
+    public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, today: Int32) throws(LedgerError) -> PricedSale {
         var priced = try ListPricing().price(receipt, customer: customer, catalog: catalog, today: today)
         priced.pointsEarned = customer == nil ? 0 : priced.total / 100
         return priced
@@ -46,14 +48,14 @@ struct OnePercentPoints: SalePricing {
 
 extension Ledger {
     /// Applies and returns the answer, or the error, for assertions.
-    mutating func run(_ command: LedgerCommand, at: Timestamp = Fixture.morning, pricing: some SalePricing = ListPricing()) -> Result<LedgerAnswer, LedgerError> {
+    public mutating func run(_ command: LedgerCommand, at: Timestamp = Fixture.morning, pricing: some SalePricing = ListPricing()) -> Result<LedgerAnswer, LedgerError> {
         switch apply(command, at: at, pricing: pricing) {
         case .applied(_, let answer), .duplicate(let answer): return .success(answer)
         case .rejected(let error): return .failure(error)
         }
     }
 
-    mutating func mustSell(_ command: LedgerCommand, pricing: some SalePricing = ListPricing()) throws -> SaleRecord {
+    public mutating func mustSell(_ command: LedgerCommand, pricing: some SalePricing = ListPricing()) throws -> SaleRecord {
         switch run(command, pricing: pricing) {
         case .success(.sale(let record)): return record
         case .success(let other): throw FixtureError.unexpected("\(other)")
@@ -63,12 +65,12 @@ extension Ledger {
 }
 
 extension Result {
-    var error: Failure? {
+    public var error: Failure? {
         if case .failure(let error) = self { return error }
         return nil
     }
 }
 
-enum FixtureError: Error {
+public enum FixtureError: Error {
     case unexpected(String)
 }

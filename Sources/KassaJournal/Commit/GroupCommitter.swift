@@ -1,0 +1,296 @@
+import Foundation
+import KassaCore
+
+/// The one writer: takes every command that is waiting, applies them to the Ledger in order,
+/// appends their entries to the journal as one batch, makes the batch durable with one
+/// `fdatasync`, then answers them all (group commit). Throughput grows with load while latency
+/// stays near one fsync.
+///
+/// Rules it keeps:
+/// - Nothing is answered before the batch it belongs to is durable (under `.fsync`), not even a
+///   retry or a refusal, because either may depend on an entry of the same batch.
+/// - Room for a command's record is made before the command is applied. When the disk is full
+///   the command is refused with the Ledger unchanged, and the next command tries again.
+/// - A failed write or fsync is never acknowledged, and afterwards every command is refused:
+///   the page cache can no longer be trusted, and only a restart (recovery from disk) is safe.
+///
+/// Readers see the Ledger through `read(_:)`, never waiting for the disk. They may see an entry
+/// up to one fsync before it is acknowledged.
+public final class GroupCommitter: @unchecked Sendable {
+    /// Bounds and policy.
+    public struct Options: Sendable {
+        /// When batches are acknowledged.
+        public var durability: Durability = .fsync
+        /// Most commands in one batch.
+        public var batchCommandsMax: Int = 4096
+        /// Most commands waiting; beyond it `submit` answers `overloaded`.
+        public var queueCommandsMax: Int = 65536
+        /// Largest record a command may produce; room for it is made before applying.
+        public var recordBytesMax: Int = 1 << 20
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// A callback that receives the outcome on the writer thread; it must not block.
+    public typealias Completion = @Sendable (CommitOutcome) -> Void
+
+    private struct Pending {
+        var command: LedgerCommand
+        var completion: Completion
+    }
+
+    private let options: Options
+    private let log: any CommitLog
+    private let pricing: any SalePricing
+    private let clock: @Sendable () -> Timestamp
+    private let observer: (any CommitObserver)?
+
+    // The queue of waiting commands, guarded by `queueCondition`.
+    private let queueCondition = NSCondition()
+    private var queue: [Pending] = []
+    private var stopping = false
+    private var stopped = false
+
+    // The Ledger, guarded by `ledgerLock`: the writer takes it to apply, readers to read.
+    private let ledgerLock = ReadWriteLock()
+    private var ledger: Ledger
+
+    // Writer-thread state.
+    private var failure: StorageUnavailable?
+    private var encodeBuffer = BinaryWriter(capacity: 1 << 16)
+    private var lastSync = ContinuousClock.now
+    private var unsynced = false
+    private var thread: Thread?
+
+    /// A committer over a recovered `ledger` and an open `log` positioned after it.
+    public init(ledger: Ledger, log: any CommitLog, pricing: any SalePricing, options: Options = Options(),
+                observer: (any CommitObserver)? = nil, clock: @escaping @Sendable () -> Timestamp) {
+        precondition(ledger.lastSeq == log.lastSeq, "the ledger (seq \(ledger.lastSeq)) and the journal (seq \(log.lastSeq)) disagree")
+        self.ledger = ledger
+        self.log = log
+        self.pricing = pricing
+        self.options = options
+        self.observer = observer
+        self.clock = clock
+    }
+
+    /// Starts the writer thread.
+    public func start() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "kassa-writer"
+        thread.qualityOfService = .userInteractive
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Queues `command`; `completion` runs on the writer thread once it is settled.
+    public func submit(_ command: LedgerCommand, completion: @escaping Completion) {
+        queueCondition.lock()
+        if stopping || stopped {
+            queueCondition.unlock()
+            completion(.unavailable(StorageUnavailable(.stopping, "the journal writer is shutting down")))
+            return
+        }
+        if queue.count >= options.queueCommandsMax {
+            queueCondition.unlock()
+            completion(.unavailable(StorageUnavailable(.overloaded, "more than \(options.queueCommandsMax) commands are waiting for the journal; retry shortly")))
+            return
+        }
+        queue.append(Pending(command: command, completion: completion))
+        if queue.count == 1 { queueCondition.signal() }
+        queueCondition.unlock()
+    }
+
+    /// Submits `command` and waits for its outcome.
+    public func submit(_ command: LedgerCommand) async -> CommitOutcome {
+        await withCheckedContinuation { continuation in
+            submit(command) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// Runs `body` on the current Ledger under a read lock; keep it short.
+    public func read<T>(_ body: (borrowing Ledger) throws -> T) rethrows -> T {
+        ledgerLock.readLock()
+        defer { ledgerLock.unlock() }
+        return try body(ledger)
+    }
+
+    /// Why the writer stopped taking commands, if it did.
+    public var failed: StorageUnavailable? {
+        queueCondition.lock()
+        defer { queueCondition.unlock() }
+        return failure
+    }
+
+    /// Answers what is queued, syncs, and stops the writer thread; returns once it has.
+    public func stop() {
+        queueCondition.lock()
+        stopping = true
+        queueCondition.broadcast()
+        while !stopped { queueCondition.wait() }
+        queueCondition.unlock()
+    }
+
+    // MARK: - The writer thread
+
+    private func run() {
+        var batch: [Pending] = []
+        batch.reserveCapacity(options.batchCommandsMax)
+        while true {
+            queueCondition.lock()
+            while queue.isEmpty && !stopping {
+                if unsynced, case .interval(let ms) = options.durability {
+                    _ = queueCondition.wait(until: Date(timeIntervalSinceNow: Double(ms) / 1000))
+                    if queue.isEmpty { break }
+                } else {
+                    queueCondition.wait()
+                }
+            }
+            if queue.isEmpty && stopping {
+                queueCondition.unlock()
+                syncIfUnsynced()
+                queueCondition.lock()
+                stopped = true
+                queueCondition.broadcast()
+                queueCondition.unlock()
+                return
+            }
+            let take = min(queue.count, options.batchCommandsMax)
+            batch.append(contentsOf: queue[0..<take])
+            queue.removeFirst(take)
+            queueCondition.unlock()
+
+            if queue.isEmpty && batch.isEmpty { syncIfIntervalElapsed(); continue }
+            let leftover = commit(&batch)
+            if !leftover.isEmpty {
+                queueCondition.lock()
+                queue.insert(contentsOf: leftover, at: 0)
+                queueCondition.unlock()
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Commits as much of `batch` as fits in the current segment; returns what must wait for the
+    /// next batch (after a segment roll).
+    private func commit(_ batch: inout [Pending]) -> [Pending] {
+        if let failure {
+            for item in batch { item.completion(.unavailable(failure)) }
+            return []
+        }
+        var answers: [(Completion, CommitOutcome)] = []
+        answers.reserveCapacity(batch.count)
+        var appendedBytes = 0
+        var appendedRecords = 0
+        var index = 0
+        while index < batch.count {
+            let item = batch[index]
+            if log.remainingBytes - appendedBytes < options.recordBytesMax {
+                if appendedRecords > 0 { break }
+                do {
+                    try log.ensureCapacity(forBytes: options.recordBytesMax)
+                } catch {
+                    let refusal = refusalFor(error)
+                    for rest in batch[index...] { rest.completion(.unavailable(refusal)) }
+                    index = batch.count
+                    break
+                }
+            }
+            let now = clock()
+            ledgerLock.writeLock()
+            let outcome = ledger.apply(item.command, at: now, pricing: pricing)
+            ledgerLock.unlock()
+            switch outcome {
+            case .applied(let entry, let answer):
+                encodeBuffer.reset()
+                LedgerEntryCodec.encode(entry, into: &encodeBuffer)
+                let size = encodeBuffer.bytes.count
+                let seq: UInt64
+                do {
+                    seq = try encodeBuffer.bytes.withUnsafeBytes { try log.append($0) }
+                } catch {
+                    // The Ledger already holds the entry; not journaling it would make memory and
+                    // disk disagree, so this is the fail-stop path.
+                    failStop("could not append journal entry \(entry.seq): \(error)", pending: answers, rest: batch[index...])
+                    return []
+                }
+                precondition(seq == entry.seq, "journal seq \(seq) and ledger seq \(entry.seq) disagree; memory can no longer be trusted")
+                appendedBytes += size + 64
+                appendedRecords += 1
+                observer?.applied(entry)
+                answers.append((item.completion, .done(answer, created: true)))
+            case .duplicate(let answer):
+                answers.append((item.completion, .done(answer, created: false)))
+            case .rejected(let error):
+                answers.append((item.completion, .rejected(error)))
+            }
+            index += 1
+        }
+        let leftover = index < batch.count ? Array(batch[index...]) : []
+        if appendedRecords > 0 {
+            let started = ContinuousClock.now
+            do {
+                try log.flush()
+                switch options.durability {
+                case .fsync:
+                    try log.sync()
+                    lastSync = ContinuousClock.now
+                case .interval:
+                    unsynced = true
+                    syncIfIntervalElapsed()
+                }
+            } catch {
+                failStop("journal write or fsync failed: \(error)", pending: answers, rest: leftover[...])
+                return []
+            }
+            observer?.committed(records: appendedRecords, bytes: appendedBytes, duration: ContinuousClock.now - started, lastSeq: log.lastSeq)
+        }
+        for (completion, outcome) in answers { completion(outcome) }
+        return failure == nil ? leftover : []
+    }
+
+    private func refusalFor(_ error: any Error) -> StorageUnavailable {
+        if log.isOutOfSpace(error) {
+            return StorageUnavailable(.outOfSpace, "the journal disk is full: \(error); the change was not applied, retry once space is freed")
+        }
+        return StorageUnavailable(.outOfSpace, "a new journal segment could not be created: \(error); the change was not applied")
+    }
+
+    private func syncIfIntervalElapsed() {
+        guard unsynced, case .interval(let ms) = options.durability,
+              ContinuousClock.now - lastSync >= .milliseconds(ms) else { return }
+        syncIfUnsynced()
+    }
+
+    private func syncIfUnsynced() {
+        guard unsynced, failure == nil else { return }
+        do {
+            try log.sync()
+            unsynced = false
+            lastSync = ContinuousClock.now
+        } catch {
+            failStop("journal fsync failed: \(error)", pending: [], rest: [][...])
+        }
+    }
+
+    private func failStop(_ what: String, pending: [(Completion, CommitOutcome)], rest: ArraySlice<Pending>) {
+        let refusal = StorageUnavailable(.failed, "\(what). The writer stopped taking changes: after a failed write or fsync the page cache cannot be trusted. Restart the service to recover from the journal on disk.")
+        queueCondition.lock()
+        failure = refusal
+        queueCondition.unlock()
+        observer?.failed(refusal)
+        for (completion, _) in pending { completion(.unavailable(refusal)) }
+        for item in rest { item.completion(.unavailable(refusal)) }
+    }
+}
+
+/// Hooks for metrics and the background projection; called on the writer thread, must not block.
+public protocol CommitObserver: AnyObject, Sendable {
+    /// An entry was applied (it becomes durable with its batch).
+    func applied(_ entry: LedgerEntry)
+    /// A batch became durable (or, under `.interval`, was written).
+    func committed(records: Int, bytes: Int, duration: Duration, lastSeq: UInt64)
+    /// The writer stopped for good.
+    func failed(_ reason: StorageUnavailable)
+}

@@ -1,0 +1,56 @@
+import GRDB
+import KassaCore
+
+/// How journal entries become rows of the history tables.
+enum HistoryRows {
+    static func insert(_ entry: LedgerEntry, into db: Database) throws {
+        switch entry.event {
+        case .saleRegistered(let sale): try insert(sale, seq: entry.seq, into: db)
+        case .returnRegistered(let record): try insert(record, seq: entry.seq, into: db)
+        case .saleVoided(let record):
+            try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO voids (seq, id, sale_id, terminal, cashier, at, at_ms, refund, reason) VALUES (?,?,?,?,?,?,?,?,?)
+                """).execute(arguments: [Int64(entry.seq), record.id, record.sale, record.terminal, record.cashier,
+                                         record.at.description, record.at.epochMilliseconds, record.refund, record.reason])
+        case .customerEnrolled, .productsUpserted, .shiftOpened, .shiftClosed:
+            break
+        }
+    }
+
+    private static func insert(_ sale: SaleRecord, seq: UInt64, into db: Database) throws {
+        let payments = sale.payments.map { "\($0.method)=\($0.amount)" }.joined(separator: ";")
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO sales (seq, id, store, terminal, cashier, at, at_ms, day, customer, subtotal, discount,
+                total, points_earned, points_spent, rules_version, payments) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """).execute(arguments: [
+                Int64(seq), sale.id, sale.store, sale.terminal, sale.cashier, sale.at.description, sale.at.epochMilliseconds,
+                Int64(sale.at.localDay), sale.customer?.description, sale.subtotal, sale.discount, sale.total,
+                sale.pointsEarned, sale.pointsSpent, Int64(sale.rulesVersion), payments,
+            ])
+        let line = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO sale_lines (sale_seq, line, sku, qty, price, amount, discount, category, rules) VALUES (?,?,?,?,?,?,?,?,?)
+            """)
+        for (index, sold) in sale.lines.enumerated() {
+            try line.execute(arguments: [
+                Int64(seq), index, sold.line.sku.code, sold.line.qty.thousandths, sold.line.price, sold.priced.amount,
+                sold.priced.discount, sold.priced.category, sold.priced.rules.joined(separator: ","),
+            ])
+        }
+    }
+
+    private static func insert(_ record: ReturnRecord, seq: UInt64, into db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO returns (seq, id, sale_id, store, terminal, cashier, at, at_ms, refund,
+                points_earned_reversed, points_spent_restored) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            """).execute(arguments: [
+                Int64(seq), record.id, record.sale, record.store, record.terminal, record.cashier, record.at.description,
+                record.at.epochMilliseconds, record.refund, record.pointsEarnedReversed, record.pointsSpentRestored,
+            ])
+        let line = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO return_lines (return_seq, line, sale_line, sku, qty, refund) VALUES (?,?,?,?,?,?)
+            """)
+        for (index, returned) in record.lines.enumerated() {
+            try line.execute(arguments: [Int64(seq), index, returned.saleLine, returned.sku.code, returned.qty.thousandths, returned.refund])
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import GRDB
+
+/// The SQLite schema of `DATA/kassa.sqlite`: the snapshot of customers, catalog and shifts with
+/// the journal position it covers, and the purchase history projected from the journal.
+enum ProjectionSchema {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // Journal positions and totals, by name.
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+
+                -- Snapshot: customers with the aggregates eligibility needs, as of meta.snapshot_seq.
+                CREATE TABLE customers (
+                    card TEXT PRIMARY KEY NOT NULL,
+                    phone TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    birthdate TEXT,
+                    source TEXT NOT NULL,
+                    enrolled_at TEXT NOT NULL,
+                    points INTEGER NOT NULL,
+                    visits INTEGER NOT NULL,
+                    lifetime_spend INTEGER NOT NULL,
+                    first_visit_day INTEGER,
+                    last_visit_day INTEGER,
+                    state BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX customers_phone ON customers(phone);
+
+                -- Snapshot: the catalog.
+                CREATE TABLE products (
+                    sku TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    price INTEGER NOT NULL,
+                    flags INTEGER NOT NULL
+                ) WITHOUT ROWID;
+
+                -- Snapshot: encoded values without a table of their own (the Ledger's totals).
+                CREATE TABLE snapshot_blobs (name TEXT PRIMARY KEY NOT NULL, bytes BLOB NOT NULL) WITHOUT ROWID;
+
+                -- Snapshot: shifts per terminal (encoded running totals).
+                CREATE TABLE shifts (terminal TEXT PRIMARY KEY NOT NULL, state BLOB NOT NULL) WITHOUT ROWID;
+
+                -- History: every sale, as of meta.history_seq.
+                CREATE TABLE sales (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    store TEXT NOT NULL,
+                    terminal TEXT NOT NULL,
+                    cashier TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    at_ms INTEGER NOT NULL,
+                    day INTEGER NOT NULL,
+                    customer TEXT,
+                    subtotal INTEGER NOT NULL,
+                    discount INTEGER NOT NULL,
+                    total INTEGER NOT NULL,
+                    points_earned INTEGER NOT NULL,
+                    points_spent INTEGER NOT NULL,
+                    rules_version INTEGER NOT NULL,
+                    payments TEXT NOT NULL
+                );
+                CREATE INDEX sales_customer ON sales(customer, seq) WHERE customer IS NOT NULL;
+                CREATE INDEX sales_day ON sales(store, day);
+
+                CREATE TABLE sale_lines (
+                    sale_seq INTEGER NOT NULL,
+                    line INTEGER NOT NULL,
+                    sku TEXT NOT NULL,
+                    qty INTEGER NOT NULL,        -- thousandths
+                    price INTEGER NOT NULL,
+                    amount INTEGER NOT NULL,
+                    discount INTEGER NOT NULL,
+                    category TEXT NOT NULL,
+                    rules TEXT NOT NULL,         -- rule ids, comma-separated
+                    PRIMARY KEY (sale_seq, line)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE returns (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    sale_id TEXT NOT NULL,
+                    store TEXT NOT NULL,
+                    terminal TEXT NOT NULL,
+                    cashier TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    at_ms INTEGER NOT NULL,
+                    refund INTEGER NOT NULL,
+                    points_earned_reversed INTEGER NOT NULL,
+                    points_spent_restored INTEGER NOT NULL
+                );
+                CREATE INDEX returns_sale ON returns(sale_id);
+
+                CREATE TABLE return_lines (
+                    return_seq INTEGER NOT NULL,
+                    line INTEGER NOT NULL,
+                    sale_line INTEGER NOT NULL,
+                    sku TEXT NOT NULL,
+                    qty INTEGER NOT NULL,
+                    refund INTEGER NOT NULL,
+                    PRIMARY KEY (return_seq, line)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE voids (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    sale_id TEXT NOT NULL,
+                    terminal TEXT NOT NULL,
+                    cashier TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    at_ms INTEGER NOT NULL,
+                    refund INTEGER NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                CREATE INDEX voids_sale ON voids(sale_id);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import KassaCore
+import KassaJournal
+import KassaTestSupport
+
+@Suite("SQLite snapshot and history")
+struct SnapshotTests {
+    func temporaryDatabase() -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-snap-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent("kassa.sqlite").path
+    }
+
+    /// Runs a random stream, snapshotting twice along the way (incrementally), then recovers as
+    /// start-up does: snapshot, receipt index from the journal, replay after the snapshot.
+    @Test(arguments: [7, 99] as [UInt64])
+    func recoveryFromSnapshotAndJournalRebuildsTheLedger(seed: UInt64) throws {
+        let store = try ProjectionStore(path: temporaryDatabase())
+        var limits = LedgerLimits()
+        limits.receiptIndexMax = 300
+        var live = Ledger(limits: limits)
+        var journal: [LedgerEntry] = []
+        var stream = CommandStream(seed: seed)
+        var now = Fixture.morning
+        for step in 1...3000 {
+            if step % 50 == 0 { now.epochMilliseconds += 3_600_000 }
+            if case .applied(let entry, _) = live.apply(stream.next(), at: now, pricing: OnePercentPoints()) {
+                journal.append(entry)
+            }
+            if step == 1000 || step == 2200 {
+                let changes = live.takeChanges()
+                try store.writeSnapshot(of: live, changes: changes)
+                try store.writeHistory(journal)
+            }
+        }
+        let loaded = try store.loadSnapshot(limits: limits)
+        #expect(loaded.seq > 0)
+        var recovered = loaded.ledger
+        for entry in journal where entry.seq >= loaded.indexFromSeq && entry.seq <= loaded.seq {
+            recovered.restoreIndex(entry)
+        }
+        recovered.restore(lastSeq: loaded.seq)
+        for entry in journal where entry.seq > loaded.seq {
+            try recovered.replay(entry)
+        }
+        _ = live.takeChanges()
+        _ = recovered.takeChanges()
+        #expect(recovered.customers == live.customers)
+        #expect(recovered.catalog == live.catalog)
+        #expect(recovered.shifts == live.shifts)
+        #expect(recovered.stats == live.stats)
+        #expect(recovered.receipts == live.receipts)
+        #expect(recovered == live)
+    }
+
+    @Test func historyHoldsEverySaleLineReturnAndVoidOnce() throws {
+        let store = try ProjectionStore(path: temporaryDatabase())
+        var ledger = Ledger()
+        var journal: [LedgerEntry] = []
+        var stream = CommandStream(seed: 5)
+        for _ in 0..<500 {
+            if case .applied(let entry, _) = ledger.apply(stream.next(), at: Fixture.morning, pricing: ListPricing()) {
+                journal.append(entry)
+            }
+        }
+        try store.writeHistory(Array(journal.prefix(200)))
+        try store.writeHistory(journal)  // overlaps the first batch: nothing may double
+        let counts = try store.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sales") ?? -1,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sale_lines") ?? -1,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM returns") ?? -1,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM voids") ?? -1,
+             try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(total), 0) FROM sales") ?? -1)
+        }
+        #expect(Int64(counts.0) == ledger.stats.receipts)
+        #expect(Int64(counts.1) == ledger.stats.lines)
+        #expect(Int64(counts.2) == ledger.stats.returns)
+        #expect(Int64(counts.3) == ledger.stats.voids)
+        let refunds = try store.read { db in
+            (try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(refund), 0) FROM returns") ?? 0)
+                + (try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(refund), 0) FROM voids") ?? 0)
+        }
+        #expect(counts.4 - refunds == ledger.stats.revenue)
+        #expect(try store.positions().historySeq == ledger.lastSeq)
+    }
+}
