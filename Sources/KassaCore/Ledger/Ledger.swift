@@ -28,22 +28,33 @@ public struct Ledger: Sendable, Equatable {
     public init(limits: LedgerLimits = LedgerLimits()) { self.limits = limits }
 
     /// Checks `command` against the state at server time `now`; when it is accepted, records
-    /// its event and returns the entry to journal with the answer.
+    /// its event and returns the entry to journal with the answer. The same as `prepare`
+    /// followed by `commit`.
     public mutating func apply(_ command: LedgerCommand, at now: Timestamp, pricing: some SalePricing) -> LedgerOutcome {
-        let decision: Decision
+        switch prepare(command, at: now, pricing: pricing) {
+        case .record(let entry): return .applied(entry, commit(entry))
+        case .duplicate(let answer): return .duplicate(answer)
+        case .rejected(let error): return .rejected(error)
+        }
+    }
+
+    /// The first half of `apply`: decides what `command` would do, changing nothing. The journal
+    /// writer uses it to make room for the entry on disk before anything is recorded, so a full
+    /// disk refuses the command with the state unchanged.
+    public func prepare(_ command: LedgerCommand, at now: Timestamp, pricing: some SalePricing) -> LedgerPrepared {
         do {
-            decision = try decide(command, at: now, pricing: pricing)
+            switch try decide(command, at: now, pricing: pricing) {
+            case .duplicate(let answer): return .duplicate(answer)
+            case .record(let event): return .record(LedgerEntry(seq: lastSeq + 1, at: now, event: event))
+            }
         } catch {
             return .rejected(error)
         }
-        switch decision {
-        case .duplicate(let answer):
-            return .duplicate(answer)
-        case .record(let event):
-            let entry = LedgerEntry(seq: lastSeq + 1, at: now, event: event)
-            let answer = record(entry)
-            return .applied(entry, answer)
-        }
+    }
+
+    /// The second half of `apply`: records an entry that `prepare` returned on this same state.
+    public mutating func commit(_ entry: LedgerEntry) -> LedgerAnswer {
+        record(entry)
     }
 
     /// Records a journaled entry; entries must come in sequence order without gaps.

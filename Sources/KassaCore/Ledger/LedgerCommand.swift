@@ -78,3 +78,13 @@ public enum LedgerOutcome: Hashable, Sendable {
     /// Refused; nothing changed.
     case rejected(LedgerError)
 }
+
+/// What `Ledger.prepare` decided; nothing has changed yet.
+public enum LedgerPrepared: Hashable, Sendable {
+    /// Accepted: journal `entry`, then `Ledger.commit` it.
+    case record(LedgerEntry)
+    /// A retry of something already applied: answer the original result.
+    case duplicate(LedgerAnswer)
+    /// Refused.
+    case rejected(LedgerError)
+}

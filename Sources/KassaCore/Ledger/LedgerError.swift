@@ -19,6 +19,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
             case saleHasReturns = "sale_has_returns"
             case insufficientPoints = "insufficient_points"
             case amountOverflow = "amount_overflow"
+            case tooLarge = "too_large"
         }
         private let base: Base
 
@@ -48,6 +49,8 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let insufficientPoints = Code(base: .insufficientPoints)
         /// An amount is too large to represent.
         public static let amountOverflow = Code(base: .amountOverflow)
+        /// The change is too large to journal as one record.
+        public static let tooLarge = Code(base: .tooLarge)
 
         /// The contract's snake_case code.
         public var description: String { base.rawValue }

@@ -1,13 +1,16 @@
 /// What the group committer needs from the write-ahead log: room checks before anything is
-/// applied, buffered appends, one write per batch and one sync per batch.
+/// recorded, buffered appends, one write per batch and one sync per batch.
 ///
-/// The journal's segmented log implements it; tests may put a failing log behind it.
+/// The journal's segmented log (`JournalWriter`) implements it.
 public protocol CommitLog: AnyObject {
-    /// Bytes that can still be appended to the current segment without rolling.
-    var remainingBytes: Int { get }
-    /// Makes sure `bytes` more fit, creating the next segment if needed; throws `outOfSpace`
-    /// (or another error) and changes nothing when it cannot.
-    func ensureCapacity(forBytes bytes: Int) throws
+    /// The largest payload a record may carry.
+    var recordBytesMax: Int { get }
+    /// Whether a record with `payloadBytes` fits the current segment after what is buffered.
+    func canAppend(payloadBytes: Int) -> Bool
+    /// Makes room for a record of `payloadBytes`: writes and syncs what is pending and starts
+    /// the next segment. Throws (an out-of-space error, or another) and changes nothing when it
+    /// cannot.
+    func ensureCapacity(forPayloadBytes payloadBytes: Int) throws
     /// Buffers one record with the next sequence number and returns that number.
     func append(_ payload: UnsafeRawBufferPointer) throws -> UInt64
     /// Writes every buffered record to the file.

@@ -25,8 +25,6 @@ public final class GroupCommitter: @unchecked Sendable {
         public var batchCommandsMax: Int = 4096
         /// Most commands waiting; beyond it `submit` answers `overloaded`.
         public var queueCommandsMax: Int = 65536
-        /// Largest record a command may produce; room for it is made before applying.
-        public var recordBytesMax: Int = 1 << 20
 
         /// The defaults.
         public init() {}
@@ -51,6 +49,8 @@ public final class GroupCommitter: @unchecked Sendable {
     private var queue: [Pending] = []
     private var stopping = false
     private var stopped = false
+    private typealias SnapshotWaiter = (LedgerSnapshot?) -> Void
+    private var snapshotWaiters: [SnapshotWaiter] = []
 
     // The Ledger, guarded by `ledgerLock`: the writer takes it to apply, readers to read.
     private let ledgerLock = ReadWriteLock()
@@ -139,7 +139,7 @@ public final class GroupCommitter: @unchecked Sendable {
         batch.reserveCapacity(options.batchCommandsMax)
         while true {
             queueCondition.lock()
-            while queue.isEmpty && !stopping {
+            while queue.isEmpty && snapshotWaiters.isEmpty && !stopping {
                 if unsynced, case .interval(let ms) = options.durability {
                     _ = queueCondition.wait(until: Date(timeIntervalSinceNow: Double(ms) / 1000))
                     if queue.isEmpty { break }
@@ -147,21 +147,27 @@ public final class GroupCommitter: @unchecked Sendable {
                     queueCondition.wait()
                 }
             }
-            if queue.isEmpty && stopping {
-                queueCondition.unlock()
-                syncIfUnsynced()
-                queueCondition.lock()
-                stopped = true
-                queueCondition.broadcast()
-                queueCondition.unlock()
-                return
-            }
+            let waiters = snapshotWaiters
+            snapshotWaiters.removeAll()
+            let finishing = queue.isEmpty && stopping
             let take = min(queue.count, options.batchCommandsMax)
             batch.append(contentsOf: queue[0..<take])
             queue.removeFirst(take)
             queueCondition.unlock()
 
-            if queue.isEmpty && batch.isEmpty { syncIfIntervalElapsed(); continue }
+            if !waiters.isEmpty { serveSnapshots(waiters) }
+            if finishing {
+                syncIfUnsynced()
+                queueCondition.lock()
+                stopped = true
+                let late = snapshotWaiters
+                snapshotWaiters.removeAll()
+                queueCondition.broadcast()
+                queueCondition.unlock()
+                if !late.isEmpty { serveSnapshots(late) }
+                return
+            }
+            if batch.isEmpty { syncIfIntervalElapsed(); continue }
             let leftover = commit(&batch)
             if !leftover.isEmpty {
                 queueCondition.lock()
@@ -170,6 +176,43 @@ public final class GroupCommitter: @unchecked Sendable {
             }
             batch.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// Hands each waiter a copy of the Ledger and the changes since the previous snapshot, taken
+    /// between batches once everything recorded is durable, so a snapshot never holds an entry a
+    /// crash could still take back. After a failure there is nothing trustworthy to hand out.
+    private func serveSnapshots(_ waiters: [SnapshotWaiter]) {
+        syncIfUnsynced()
+        guard failure == nil else {
+            for waiter in waiters { waiter(nil) }
+            return
+        }
+        ledgerLock.writeLock()
+        let changes = ledger.takeChanges()
+        let copy = ledger
+        ledgerLock.unlock()
+        waiters[0](LedgerSnapshot(ledger: copy, changes: changes))
+        for waiter in waiters.dropFirst() { waiter(LedgerSnapshot(ledger: copy, changes: LedgerChanges())) }
+    }
+
+    /// A copy of the Ledger at a durable batch boundary, with what changed since the last one,
+    /// for the background snapshot writer. Waits for the writer to reach a boundary; nil if the
+    /// writer failed (nothing after the failure may be snapshotted).
+    public func snapshot() -> LedgerSnapshot? {
+        let box = SnapshotBox()
+        queueCondition.lock()
+        snapshotWaiters.append { box.fill($0) }
+        if stopped {
+            // No writer thread any more: nothing changes the Ledger, take it here.
+            let waiters = snapshotWaiters
+            snapshotWaiters.removeAll()
+            queueCondition.unlock()
+            serveSnapshots(waiters)
+        } else {
+            queueCondition.signal()
+            queueCondition.unlock()
+        }
+        return box.wait()
     }
 
     /// Commits as much of `batch` as fits in the current segment; returns what must wait for the
@@ -186,37 +229,48 @@ public final class GroupCommitter: @unchecked Sendable {
         var index = 0
         while index < batch.count {
             let item = batch[index]
-            if log.remainingBytes - appendedBytes < options.recordBytesMax {
-                if appendedRecords > 0 { break }
-                do {
-                    try log.ensureCapacity(forBytes: options.recordBytesMax)
-                } catch {
-                    let refusal = refusalFor(error)
-                    for rest in batch[index...] { rest.completion(.unavailable(refusal)) }
-                    index = batch.count
-                    break
-                }
-            }
             let now = clock()
-            ledgerLock.writeLock()
-            let outcome = ledger.apply(item.command, at: now, pricing: pricing)
-            ledgerLock.unlock()
-            switch outcome {
-            case .applied(let entry, let answer):
+            // Only this thread changes the Ledger, so deciding needs no lock; recording does.
+            switch ledger.prepare(item.command, at: now, pricing: pricing) {
+            case .record(let entry):
                 encodeBuffer.reset()
                 LedgerEntryCodec.encode(entry, into: &encodeBuffer)
                 let size = encodeBuffer.bytes.count
+                if size > log.recordBytesMax {
+                    answers.append((item.completion, .rejected(LedgerError(.tooLarge, "the change takes \(size) bytes in the journal, more than journal.record_bytes_max (\(log.recordBytesMax))"))))
+                    index += 1
+                    continue
+                }
+                if !log.canAppend(payloadBytes: size) {
+                    // The segment is full: commit what this batch has, roll with the next one.
+                    if appendedRecords > 0 { break }
+                    do {
+                        try log.ensureCapacity(forPayloadBytes: size)
+                    } catch {
+                        if log.isOutOfSpace(error) {
+                            let refusal = StorageUnavailable(.outOfSpace, "the journal disk is full (\(error)); the change was not applied, retry once space is freed")
+                            for rest in batch[index...] { answers.append((rest.completion, .unavailable(refusal))) }
+                            index = batch.count
+                            break
+                        }
+                        // Rolling syncs the full segment and the directory; a failure there is a
+                        // failed fsync like any other.
+                        failStop("could not start a new journal segment: \(error)", pending: answers, rest: batch[index...])
+                        return []
+                    }
+                }
                 let seq: UInt64
                 do {
                     seq = try encodeBuffer.bytes.withUnsafeBytes { try log.append($0) }
                 } catch {
-                    // The Ledger already holds the entry; not journaling it would make memory and
-                    // disk disagree, so this is the fail-stop path.
                     failStop("could not append journal entry \(entry.seq): \(error)", pending: answers, rest: batch[index...])
                     return []
                 }
                 precondition(seq == entry.seq, "journal seq \(seq) and ledger seq \(entry.seq) disagree; memory can no longer be trusted")
-                appendedBytes += size + 64
+                ledgerLock.writeLock()
+                let answer = ledger.commit(entry)
+                ledgerLock.unlock()
+                appendedBytes += size
                 appendedRecords += 1
                 observer?.applied(entry)
                 answers.append((item.completion, .done(answer, created: true)))
@@ -248,13 +302,6 @@ public final class GroupCommitter: @unchecked Sendable {
         }
         for (completion, outcome) in answers { completion(outcome) }
         return failure == nil ? leftover : []
-    }
-
-    private func refusalFor(_ error: any Error) -> StorageUnavailable {
-        if log.isOutOfSpace(error) {
-            return StorageUnavailable(.outOfSpace, "the journal disk is full: \(error); the change was not applied, retry once space is freed")
-        }
-        return StorageUnavailable(.outOfSpace, "a new journal segment could not be created: \(error); the change was not applied")
     }
 
     private func syncIfIntervalElapsed() {
@@ -293,4 +340,35 @@ public protocol CommitObserver: AnyObject, Sendable {
     func committed(records: Int, bytes: Int, duration: Duration, lastSeq: UInt64)
     /// The writer stopped for good.
     func failed(_ reason: StorageUnavailable)
+}
+
+/// A copy of the Ledger at a durable batch boundary and the customers and products changed since
+/// the previous one: what an incremental snapshot writes.
+public struct LedgerSnapshot: Sendable {
+    /// The Ledger.
+    public var ledger: Ledger
+    /// What changed since the previous snapshot.
+    public var changes: LedgerChanges
+}
+
+/// One snapshot handed from the writer thread to the thread waiting for it.
+private final class SnapshotBox: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var done = false
+    private var value: LedgerSnapshot?
+
+    func fill(_ snapshot: LedgerSnapshot?) {
+        condition.lock()
+        value = snapshot
+        done = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    func wait() -> LedgerSnapshot? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !done { condition.wait() }
+        return value
+    }
 }

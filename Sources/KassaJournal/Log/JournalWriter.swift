@@ -1,0 +1,191 @@
+import Glibc
+import Synchronization
+
+/// The journal's append side: buffers framed records, writes each batch with one `pwrite`, makes
+/// it durable with one `fdatasync`, and rolls to a new preallocated segment when the current one
+/// is full. Used by the group committer's one thread; `durableSeq`, `segments` and
+/// `removeSegments(coveredBefore:)` may be called from others.
+public final class JournalWriter: CommitLog, @unchecked Sendable {
+    /// Segment size and record bound.
+    public struct Options: Sendable {
+        /// Bytes per segment, preallocated when it is created.
+        public var segmentBytes: Int = 64 << 20
+        /// The largest payload accepted.
+        public var recordBytesMax: Int = 1 << 20
+
+        /// The defaults.
+        public init(segmentBytes: Int = 64 << 20, recordBytesMax: Int = 1 << 20) {
+            self.segmentBytes = segmentBytes
+            self.recordBytesMax = recordBytesMax
+        }
+
+        func validate() throws(JournalConfigurationError) {
+            guard recordBytesMax >= 1024 else { throw JournalConfigurationError("journal.record_bytes_max must be at least 1024, got \(recordBytesMax)") }
+            let least = SegmentFormat.headerSize + 2 * SegmentFormat.recordSize(payloadBytes: recordBytesMax)
+            guard segmentBytes >= least else {
+                throw JournalConfigurationError("journal.segment_bytes (\(segmentBytes)) must hold at least two of the largest records: \(least) or more")
+            }
+            guard segmentBytes <= 1 << 34 else { throw JournalConfigurationError("journal.segment_bytes must be at most 16 GiB, got \(segmentBytes)") }
+        }
+    }
+
+    /// The journal directory.
+    public let directory: String
+    private let options: Options
+    private var fd: Int32
+    private var path: String
+    private var writeOffset: Int
+    private var buffer: [UInt8] = []
+    private var bufferedRecords = 0
+    private var flushedSeq: UInt64
+    private var unsyncedSince = false
+    private var nextSeq: UInt64
+    private let durable: Atomic<UInt64>
+    private let segmentList: Mutex<[UInt64]>
+    /// Time source for segment headers.
+    private let nowMs: @Sendable () -> UInt64
+
+    /// The sequence number of the last record appended (buffered or written).
+    public private(set) var lastSeq: UInt64
+
+    init(directory: String, options: Options, openSegment fd: Int32, path: String, end: Int,
+         lastSeq: UInt64, segments: [UInt64], nowMs: @escaping @Sendable () -> UInt64) {
+        self.directory = directory
+        self.options = options
+        self.fd = fd
+        self.path = path
+        self.writeOffset = end
+        self.lastSeq = lastSeq
+        self.flushedSeq = lastSeq
+        self.nextSeq = lastSeq + 1
+        self.durable = Atomic(lastSeq)
+        self.segmentList = Mutex(segments)
+        self.nowMs = nowMs
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    deinit { close(fd) }
+
+    /// The last sequence number known to be on disk (after `fdatasync`). Readers that project
+    /// the journal elsewhere must not go past it, or they could record what a crash then loses.
+    public var durableSeq: UInt64 { durable.load(ordering: .acquiring) }
+
+    /// First sequence numbers of the segments on disk, oldest first.
+    public var segments: [UInt64] { segmentList.withLock { $0 } }
+
+    // MARK: - CommitLog
+
+    public var recordBytesMax: Int { options.recordBytesMax }
+
+    private var remainingBytes: Int { options.segmentBytes - writeOffset - buffer.count }
+
+    public func canAppend(payloadBytes: Int) -> Bool {
+        SegmentFormat.recordSize(payloadBytes: payloadBytes) <= remainingBytes
+    }
+
+    public func ensureCapacity(forPayloadBytes payloadBytes: Int) throws {
+        if canAppend(payloadBytes: payloadBytes) { return }
+        precondition(payloadBytes <= options.recordBytesMax, "a record of \(payloadBytes) bytes is over the limit")
+        if !buffer.isEmpty { try flush() }
+        // The records of the full segment must be durable before any record goes to the next
+        // one, so a crash can never leave a hole followed by valid records.
+        if unsyncedSince { try sync() }
+        try openNextSegment()
+    }
+
+    public func append(_ payload: UnsafeRawBufferPointer) throws -> UInt64 {
+        guard payload.count > 0, payload.count <= options.recordBytesMax else {
+            throw FileError("append a record of \(payload.count) bytes (limit \(options.recordBytesMax)) to", path, code: EMSGSIZE)
+        }
+        guard SegmentFormat.recordSize(payloadBytes: payload.count) <= remainingBytes else {
+            throw FileError("append a record beyond the end of", path, code: ENOSPC)
+        }
+        let seq = nextSeq
+        SegmentFormat.appendRecord(seq: seq, payload: payload, to: &buffer)
+        bufferedRecords += 1
+        nextSeq += 1
+        lastSeq = seq
+        return seq
+    }
+
+    public func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { raw in try FileIO.pwriteAll(fd, raw, at: writeOffset, path: path) }
+        writeOffset += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+        bufferedRecords = 0
+        flushedSeq = lastSeq
+        unsyncedSince = true
+    }
+
+    public func sync() throws {
+        try FileIO.fdatasync(fd, path: path)
+        unsyncedSince = false
+        durable.store(flushedSeq, ordering: .releasing)
+    }
+
+    public func isOutOfSpace(_ error: any Error) -> Bool {
+        (error as? FileError)?.isOutOfSpace ?? false
+    }
+
+    // MARK: - Segments
+
+    /// Creates the segment that starts at `nextSeq`: written under a temporary name, preallocated,
+    /// header synced, renamed, directory synced. On failure nothing changes and the temporary file
+    /// is removed.
+    private func openNextSegment() throws {
+        let (newFd, newPath) = try JournalWriter.createSegment(directory: directory, firstSeq: nextSeq, options: options, nowMs: nowMs())
+        close(fd)
+        fd = newFd
+        path = newPath
+        writeOffset = SegmentFormat.headerSize
+        let first = nextSeq
+        segmentList.withLock { $0.append(first) }
+    }
+
+    static func createSegment(directory: String, firstSeq: UInt64, options: Options, nowMs: UInt64) throws -> (Int32, String) {
+        let finalPath = directory + "/" + SegmentFormat.fileName(firstSeq: firstSeq)
+        let temporaryPath = finalPath + ".tmp"
+        let fd = try FileIO.open(temporaryPath, O_RDWR | O_CREAT | O_TRUNC, mode: 0o644)
+        do {
+            try FileIO.preallocate(fd, length: options.segmentBytes, path: temporaryPath)
+            let header = SegmentFormat.header(firstSeq: firstSeq, createdMs: nowMs)
+            try header.withUnsafeBytes { raw in try FileIO.pwriteAll(fd, raw, at: 0, path: temporaryPath) }
+            try FileIO.fsync(fd, path: temporaryPath)
+            try FileIO.rename(temporaryPath, finalPath)
+            try FileIO.syncDirectory(directory)
+        } catch let failure {
+            close(fd)
+            try? FileIO.unlink(temporaryPath)
+            throw failure
+        }
+        return (fd, finalPath)
+    }
+
+    /// Removes the segments whose records all come before `seq` (they are covered by a snapshot
+    /// and the history), never the one being written. Returns the paths removed.
+    @discardableResult
+    public func removeSegments(coveredBefore seq: UInt64) throws -> [String] {
+        let removable: [UInt64] = segmentList.withLock { list in
+            var out: [UInt64] = []
+            for i in 0..<(list.count - 1) where list[i + 1] <= seq { out.append(list[i]) }
+            return out
+        }
+        guard !removable.isEmpty else { return [] }
+        var removed: [String] = []
+        for first in removable {
+            let target = directory + "/" + SegmentFormat.fileName(firstSeq: first)
+            try FileIO.unlink(target)
+            removed.append(target)
+            segmentList.withLock { list in list.removeAll { $0 == first } }
+        }
+        try FileIO.syncDirectory(directory)
+        return removed
+    }
+}
+
+/// A journal setting that cannot work.
+public struct JournalConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

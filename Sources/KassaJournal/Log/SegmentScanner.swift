@@ -1,0 +1,146 @@
+import Glibc
+
+/// What reading one segment file from start to end found.
+public struct SegmentScan: Sendable {
+    /// The segment's path.
+    public var path: String
+    /// Its size on disk.
+    public var fileSize: Int
+    /// The first sequence number its header names (nil when the header is unusable).
+    public var firstSeq: UInt64?
+    /// Records that verified, in order from the header on.
+    public var records: Int = 0
+    /// The last sequence number that verified.
+    public var lastSeq: UInt64?
+    /// The offset just past the last record that verified: where the next one goes.
+    public var end: Int = SegmentFormat.headerSize
+    /// The first thing that is wrong, if anything is.
+    public var damage: Damage?
+
+    /// A place where the segment stops making sense.
+    public struct Damage: Sendable, Equatable {
+        /// Byte offset in the file.
+        public var offset: Int
+        /// What is wrong there.
+        public var reason: String
+        /// The first record after it that still verifies (offset, seq), if any: a sign of
+        /// corruption in the middle of the log rather than a write cut short by a crash.
+        public var validRecordAfter: (offset: Int, seq: UInt64)?
+
+        public static func == (a: Damage, b: Damage) -> Bool {
+            a.offset == b.offset && a.reason == b.reason && a.validRecordAfter?.offset == b.validRecordAfter?.offset
+                && a.validRecordAfter?.seq == b.validRecordAfter?.seq
+        }
+    }
+}
+
+/// Reads segment files and checks every record: frame, checksum, sequence.
+enum SegmentScanner {
+    /// Scans the segment at `path`; `recordBytesMax` bounds a plausible payload length.
+    /// `visit` sees each verified record's sequence number and payload, in order.
+    static func scan(path: String, recordBytesMax: Int,
+                     visit: ((UInt64, UnsafeRawBufferPointer) throws -> Void)? = nil) throws -> SegmentScan {
+        let fd = try FileIO.open(path, O_RDONLY)
+        defer { close(fd) }
+        let size = try FileIO.size(fd, path: path)
+        var scan = SegmentScan(path: path, fileSize: size)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 8)
+        defer { buffer.deallocate() }
+        let got = try FileIO.preadFully(fd, buffer.baseAddress!, count: size, at: 0, path: path)
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<got])
+        scan.fileSize = got
+
+        guard got >= SegmentFormat.headerSize else {
+            scan.end = 0
+            scan.damage = .init(offset: 0, reason: "the file is shorter (\(got) bytes) than a segment header", validRecordAfter: nil)
+            return scan
+        }
+        let header: SegmentFormat.Header
+        switch SegmentFormat.parseHeader(UnsafeRawBufferPointer(rebasing: bytes[0..<SegmentFormat.headerSize])) {
+        case .success(let parsed): header = parsed
+        case .failure(let error):
+            scan.end = 0
+            scan.damage = .init(offset: 0, reason: "segment header: \(error)", validRecordAfter: nil)
+            return scan
+        }
+        scan.firstSeq = header.firstSeq
+        var offset = SegmentFormat.headerSize
+        var expected = header.firstSeq
+        while true {
+            let problem: String
+            if offset + SegmentFormat.frameHeaderSize > got {
+                if isZero(bytes, from: offset) { break }
+                problem = "a record header is cut short by the end of the file"
+            } else {
+                let length = Int(SegmentFormat.load(UInt32.self, bytes, offset))
+                if length == 0 {
+                    if isZero(bytes, from: offset) { break }
+                    problem = "a record has length 0 but the bytes after it are not zero"
+                } else if length > recordBytesMax {
+                    problem = "a record claims \(length) bytes, more than the largest record (\(recordBytesMax))"
+                } else if offset + SegmentFormat.recordSize(payloadBytes: length) > got {
+                    problem = "a record of \(length) bytes runs past the end of the file (\(got) bytes)"
+                } else {
+                    let frame = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + SegmentFormat.frameHeaderSize + length)])
+                    let stored = SegmentFormat.load(UInt32.self, bytes, offset + 4)
+                    let seq = SegmentFormat.load(UInt64.self, bytes, offset + 8)
+                    if SegmentFormat.recordChecksum(frame) != stored {
+                        problem = "record checksum mismatch"
+                    } else if seq != expected {
+                        problem = "record has sequence number \(seq) where \(expected) was expected"
+                    } else {
+                        try visit?(seq, UnsafeRawBufferPointer(rebasing: frame[SegmentFormat.frameHeaderSize...]))
+                        scan.records += 1
+                        scan.lastSeq = seq
+                        expected = seq + 1
+                        offset += SegmentFormat.recordSize(payloadBytes: length)
+                        scan.end = offset
+                        continue
+                    }
+                }
+            }
+            scan.damage = .init(offset: offset, reason: problem,
+                                validRecordAfter: findValidRecord(bytes, after: offset, minSeq: expected, recordBytesMax: recordBytesMax))
+            break
+        }
+        return scan
+    }
+
+    /// The first 8-aligned position after `offset` holding a record that verifies with a
+    /// sequence number of at least `minSeq`.
+    static func findValidRecord(_ bytes: UnsafeRawBufferPointer, after offset: Int, minSeq: UInt64, recordBytesMax: Int) -> (offset: Int, seq: UInt64)? {
+        var position = offset + 8
+        while position + SegmentFormat.frameHeaderSize <= bytes.count {
+            let length = Int(SegmentFormat.load(UInt32.self, bytes, position))
+            if length > 0, length <= recordBytesMax, position + SegmentFormat.frameHeaderSize + length <= bytes.count {
+                let seq = SegmentFormat.load(UInt64.self, bytes, position + 8)
+                if seq >= minSeq {
+                    let frame = UnsafeRawBufferPointer(rebasing: bytes[position..<(position + SegmentFormat.frameHeaderSize + length)])
+                    if SegmentFormat.recordChecksum(frame) == SegmentFormat.load(UInt32.self, bytes, position + 4) {
+                        return (position, seq)
+                    }
+                }
+            }
+            position += 8
+        }
+        return nil
+    }
+
+    /// Whether every byte from `offset` to the end is zero.
+    static func isZero(_ bytes: UnsafeRawBufferPointer, from offset: Int) -> Bool {
+        var i = offset
+        while i < bytes.count && i % 8 != 0 {
+            if bytes[i] != 0 { return false }
+            i += 1
+        }
+        while i + 8 <= bytes.count {
+            if bytes.load(fromByteOffset: i, as: UInt64.self) != 0 { return false }
+            i += 8
+        }
+        while i < bytes.count {
+            if bytes[i] != 0 { return false }
+            i += 1
+        }
+        return true
+    }
+}
