@@ -128,7 +128,7 @@ public final class GroupCommitter: @unchecked Sendable {
         queueCondition.lock()
         stopping = true
         queueCondition.broadcast()
-        while !stopped { queueCondition.wait() }
+        while !stopped && thread != nil { queueCondition.wait() }
         queueCondition.unlock()
     }
 
@@ -227,7 +227,7 @@ public final class GroupCommitter: @unchecked Sendable {
         var appendedBytes = 0
         var appendedRecords = 0
         var index = 0
-        while index < batch.count {
+        items: while index < batch.count {
             let item = batch[index]
             let now = clock()
             // Only this thread changes the Ledger, so deciding needs no lock; recording does.
@@ -243,7 +243,7 @@ public final class GroupCommitter: @unchecked Sendable {
                 }
                 if !log.canAppend(payloadBytes: size) {
                     // The segment is full: commit what this batch has, roll with the next one.
-                    if appendedRecords > 0 { break }
+                    if appendedRecords > 0 { break items }
                     do {
                         try log.ensureCapacity(forPayloadBytes: size)
                     } catch {
@@ -251,7 +251,7 @@ public final class GroupCommitter: @unchecked Sendable {
                             let refusal = StorageUnavailable(.outOfSpace, "the journal disk is full (\(error)); the change was not applied, retry once space is freed")
                             for rest in batch[index...] { answers.append((rest.completion, .unavailable(refusal))) }
                             index = batch.count
-                            break
+                            break items
                         }
                         // Rolling syncs the full segment and the directory; a failure there is a
                         // failed fsync like any other.

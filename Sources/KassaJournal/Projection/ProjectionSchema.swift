@@ -45,7 +45,7 @@ enum ProjectionSchema {
                 -- History: every sale, as of meta.history_seq.
                 CREATE TABLE sales (
                     seq INTEGER PRIMARY KEY,
-                    id TEXT NOT NULL UNIQUE,
+                    id TEXT NOT NULL,  -- unique within the receipt window only: tills may reuse ids much later
                     store TEXT NOT NULL,
                     terminal TEXT NOT NULL,
                     cashier TEXT NOT NULL,
@@ -63,6 +63,7 @@ enum ProjectionSchema {
                 );
                 CREATE INDEX sales_customer ON sales(customer, seq) WHERE customer IS NOT NULL;
                 CREATE INDEX sales_day ON sales(store, day);
+                CREATE INDEX sales_id ON sales(id);
 
                 CREATE TABLE sale_lines (
                     sale_seq INTEGER NOT NULL,
@@ -79,7 +80,7 @@ enum ProjectionSchema {
 
                 CREATE TABLE returns (
                     seq INTEGER PRIMARY KEY,
-                    id TEXT NOT NULL UNIQUE,
+                    id TEXT NOT NULL,  -- unique within the receipt window only: tills may reuse ids much later
                     sale_id TEXT NOT NULL,
                     store TEXT NOT NULL,
                     terminal TEXT NOT NULL,
@@ -91,6 +92,7 @@ enum ProjectionSchema {
                     points_spent_restored INTEGER NOT NULL
                 );
                 CREATE INDEX returns_sale ON returns(sale_id);
+                CREATE INDEX returns_id ON returns(id);
 
                 CREATE TABLE return_lines (
                     return_seq INTEGER NOT NULL,
@@ -104,7 +106,7 @@ enum ProjectionSchema {
 
                 CREATE TABLE voids (
                     seq INTEGER PRIMARY KEY,
-                    id TEXT NOT NULL UNIQUE,
+                    id TEXT NOT NULL,  -- unique within the receipt window only: tills may reuse ids much later
                     sale_id TEXT NOT NULL,
                     terminal TEXT NOT NULL,
                     cashier TEXT NOT NULL,
@@ -114,6 +116,7 @@ enum ProjectionSchema {
                     reason TEXT NOT NULL
                 );
                 CREATE INDEX voids_sale ON voids(sale_id);
+                CREATE INDEX voids_id ON voids(id);
                 """)
         }
         return migrator

@@ -4,7 +4,7 @@ import Glibc
 /// An exclusive lock on a data directory (`DATA/kassa.lock`, `flock`), so two processes never
 /// write the same journal. The kernel drops it when the process dies, however it dies.
 public final class DataDirectoryLock: @unchecked Sendable {
-    private let fd: Int32
+    private var fd: Int32
     /// The lock file.
     public let path: String
 
@@ -28,7 +28,13 @@ public final class DataDirectoryLock: @unchecked Sendable {
         _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
     }
 
-    deinit { close(fd) }
+    /// Lets go of the directory; safe to call more than once.
+    public func release() {
+        if fd >= 0 { close(fd) }
+        fd = -1
+    }
+
+    deinit { release() }
 }
 
 /// Another process holds the data directory.

@@ -59,6 +59,7 @@ public final class Projector: @unchecked Sendable {
     /// Catches up, takes a final snapshot, and stops the thread.
     func stop() {
         condition.lock()
+        guard thread != nil else { condition.unlock(); return }
         stopping = true
         condition.broadcast()
         while !stopped { condition.wait() }

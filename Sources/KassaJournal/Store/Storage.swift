@@ -147,9 +147,11 @@ public final class Storage: @unchecked Sendable {
     }
 
     /// Answers what is queued, syncs, brings the history and snapshot up to date, and stops.
+    /// Safe to call more than once.
     public func stop() {
         committer.stop()
         projector.stop()
+        lock.release()
     }
 
     /// Runs the projector's work now (history, snapshot, segment removal) and waits for it.
