@@ -27,6 +27,9 @@ let package = Package(
         ),
         .target(name: "KassaTestSupport", dependencies: ["KassaCore"], path: "Tests/KassaTestSupport"),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore", "KassaTestSupport"]),
+        // The child process the journal's crash and fault tests start and kill.
+        .executableTarget(name: "kassa-journal-probe", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"],
+                          path: "Tests/KassaJournalProbe"),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"]),
     ]
 )
