@@ -110,9 +110,10 @@ extension BinaryWriter {
 extension Fingerprint {
     /// The fingerprint of a posted receipt.
     public static func of(_ receipt: Receipt) -> UInt64 {
-        var writer = BinaryWriter(capacity: 64 + receipt.lines.count * 32)
-        writer.write(receipt)
-        return of(writer.bytes)
+        // Every sale takes this path: hash without writing the encoding out first.
+        var hasher = FingerprintHasher()
+        hasher.receipt(receipt)
+        return hasher.value
     }
 
     /// The fingerprint of a posted return.

@@ -24,6 +24,11 @@ public struct BinaryWriter: Sendable {
 
     /// An unsigned varint (LEB128).
     public mutating func writeVarint(_ value: UInt64) {
+        // Most values written are small; one byte needs no loop.
+        if value < 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value))
+            return
+        }
         var v = value
         while v >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)

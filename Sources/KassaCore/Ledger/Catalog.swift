@@ -1,24 +1,46 @@
 /// The products the store sells, by SKU.
+///
+/// Every sale looks up each of its lines here, so products sit in one array with an
+/// `InternTable` of SKUs beside it: the SKU numbered n is `products[n]`. Products are never
+/// removed, only replaced, so the numbering holds.
 public struct Catalog: Hashable, Sendable {
-    private var products: [SKU: Product] = [:]
+    private var products: [Product] = []
+    private var skus = InternTable<SKU>()
 
     /// An empty catalog.
     public init() {}
 
     /// The product with `sku`, if known.
-    public func product(_ sku: SKU) -> Product? { products[sku] }
+    public func product(_ sku: SKU) -> Product? { skus.id(of: sku).map { products[$0] } }
+
+    /// The category of the product with `sku`, if known (pricing's hot path: no product copy).
+    func category(of sku: SKU) -> String? { skus.id(of: sku).map { products[$0].category } }
 
     /// How many products there are.
     public var count: Int { products.count }
 
-    /// Every product, in no particular order.
-    public var all: Dictionary<SKU, Product>.Values { products.values }
+    /// Every product, in the order first inserted.
+    public var all: [Product] { products }
 
     /// Inserts products read from a snapshot.
     public mutating func upsertLoaded(_ items: [Product]) { upsert(items) }
 
     /// Inserts or replaces products.
     mutating func upsert(_ items: [Product]) {
-        for item in items { products[item.sku] = item }
+        for item in items {
+            let id = skus.intern(item.sku)
+            if id == products.count { products.append(item) } else { products[id] = item }
+        }
+    }
+
+    /// Catalogs are equal when they hold the same products, whatever the order of insertion.
+    public static func == (lhs: Catalog, rhs: Catalog) -> Bool {
+        lhs.products.count == rhs.products.count && lhs.products.allSatisfy { rhs.product($0.sku) == $0 }
+    }
+
+    /// Hashes what `==` compares, independently of order.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(products.count)
+        hasher.combine(products.reduce(0) { $0 ^ $1.hashValue })
     }
 }

@@ -72,37 +72,73 @@ public struct CustomerAccount: Hashable, Sendable {
         return total
     }
 
-    /// Adds spend and visits to `day`, keeping days ordered and dropping those older than the
-    /// retention window before `day`.
+    /// Adds spend and visits to `day` (see `Array.record(day:visits:spend:retentionDays:)`).
     mutating func record(day: Int32, visits deltaVisits: Int32, spend deltaSpend: Int64, retentionDays: Int32) {
-        if let last = recentDays.last, last.day == day {
-            recentDays[recentDays.count - 1].visits += deltaVisits
-            recentDays[recentDays.count - 1].spend += deltaSpend
-        } else if let index = recentDays.lastIndex(where: { $0.day == day }) {
-            recentDays[index].visits += deltaVisits
-            recentDays[index].spend += deltaSpend
-        } else if day > (recentDays.last?.day ?? Int32.min) {
-            recentDays.append(DayActivity(day: day, visits: deltaVisits, spend: deltaSpend))
-        } else {
-            // A late return or void against a day we no longer keep (or never had) only moves
-            // lifetime totals; inserting an old day keeps the order.
-            let position = recentDays.firstIndex(where: { $0.day > day }) ?? recentDays.endIndex
-            if position > 0 || (recentDays.first.map { day > $0.day - retentionDays } ?? true) {
-                recentDays.insert(DayActivity(day: day, visits: deltaVisits, spend: deltaSpend), at: position)
-            }
-        }
-        let newest = recentDays.last?.day ?? day
-        var drop = 0
-        while drop < recentDays.count, recentDays[drop].day <= newest - retentionDays { drop += 1 }
-        if drop > 0 { recentDays.removeFirst(drop) }
+        recentDays.record(day: day, visits: deltaVisits, spend: deltaSpend, retentionDays: retentionDays)
     }
 
     /// Adds spend to `category`.
     mutating func record(category: String, spend delta: Int64) {
-        if let index = categorySpend.firstIndex(where: { $0.category == category }) {
-            categorySpend[index].spend += delta
+        categorySpend.record(category: category, spend: delta)
+    }
+}
+
+/// The aggregates of a customer that sales, returns and voids change: an account without its
+/// profile, which the customer table keeps apart.
+struct CustomerAggregates {
+    var points: Int64
+    var visits: Int32
+    var lifetimeSpend: Int64
+    var firstVisitDay: Int32?
+    var lastVisitDay: Int32?
+    var recentDays: [DayActivity]
+    var categorySpend: [CategorySpend]
+
+    /// Adds spend and visits to `day`.
+    mutating func record(day: Int32, visits deltaVisits: Int32, spend deltaSpend: Int64, retentionDays: Int32) {
+        recentDays.record(day: day, visits: deltaVisits, spend: deltaSpend, retentionDays: retentionDays)
+    }
+
+    /// Adds spend to `category`.
+    mutating func record(category: String, spend delta: Int64) {
+        categorySpend.record(category: category, spend: delta)
+    }
+}
+
+extension Array where Element == DayActivity {
+    /// Adds spend and visits to `day`, keeping days ordered and dropping those older than the
+    /// retention window before `day`.
+    mutating func record(day: Int32, visits deltaVisits: Int32, spend deltaSpend: Int64, retentionDays: Int32) {
+        if let last = self.last, last.day == day {
+            self[count - 1].visits += deltaVisits
+            self[count - 1].spend += deltaSpend
+        } else if let index = lastIndex(where: { $0.day == day }) {
+            self[index].visits += deltaVisits
+            self[index].spend += deltaSpend
+        } else if day > (self.last?.day ?? Int32.min) {
+            append(DayActivity(day: day, visits: deltaVisits, spend: deltaSpend))
         } else {
-            categorySpend.append(CategorySpend(category: category, spend: delta))
+            // A late return or void against a day we no longer keep (or never had) only moves
+            // lifetime totals; inserting an old day keeps the order.
+            let position = firstIndex(where: { $0.day > day }) ?? endIndex
+            if position > 0 || (first.map { day > $0.day - retentionDays } ?? true) {
+                insert(DayActivity(day: day, visits: deltaVisits, spend: deltaSpend), at: position)
+            }
+        }
+        let newest = self.last?.day ?? day
+        var drop = 0
+        while drop < count, self[drop].day <= newest - retentionDays { drop += 1 }
+        if drop > 0 { removeFirst(drop) }
+    }
+}
+
+extension Array where Element == CategorySpend {
+    /// Adds spend to `category`, appending it when new.
+    mutating func record(category: String, spend delta: Int64) {
+        if let index = firstIndex(where: { $0.category == category }) {
+            self[index].spend += delta
+        } else {
+            append(CategorySpend(category: category, spend: delta))
         }
     }
 }

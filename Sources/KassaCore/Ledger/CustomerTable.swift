@@ -1,18 +1,27 @@
 /// The enrolled customers with their aggregates, by card number.
 ///
-/// Stored in shards of small dictionaries so that a copy of the Ledger (which the background
-/// snapshot takes) is cheap, and the writer's next change copies one shard, not ten million
-/// customers.
+/// Ten million customers must fit in a few gigabytes, so accounts are not kept as
+/// `CustomerAccount` values (about 210 bytes each plus a heap string, and two small arrays once
+/// the customer buys). Each shard holds a dense array of fixed 64-byte `CustomerRecord`s, an
+/// open-addressing index from card to record, and the profile text of all its customers in one
+/// byte arena; per-day activity and category spend are varint-packed into one small byte array
+/// per customer, with categories numbered in a table shared by every shard. Accounts are
+/// materialized on the way out (`account(_:)`, `all`).
+///
+/// Stored in shards so that a copy of the Ledger (which the background snapshot takes) is
+/// cheap, and the writer's next change copies one shard, not ten million customers.
 public struct CustomerTable: Hashable, Sendable {
     /// How many shards; a power of two.
     static let shardCount = 1024
-    private var shards: [[CardNumber: CustomerAccount]]
+    private var shards: [CustomerShard]
+    /// Category names by number, for the packed category spend.
+    private var categories = InternTable<String>()
     /// How many customers are enrolled.
     public private(set) var count = 0
 
     /// An empty table.
     public init() {
-        shards = Array(repeating: [:], count: CustomerTable.shardCount)
+        shards = Array(repeating: CustomerShard(), count: CustomerTable.shardCount)
     }
 
     @inline(__always)
@@ -22,28 +31,97 @@ public struct CustomerTable: Hashable, Sendable {
     }
 
     /// The account of `card`, if enrolled.
-    public func account(_ card: CardNumber) -> CustomerAccount? { shards[CustomerTable.shard(card)][card] }
+    public func account(_ card: CardNumber) -> CustomerAccount? {
+        let shard = shards[CustomerTable.shard(card)]
+        return shard.index(of: card).map { shard.account(at: $0, categories: categories) }
+    }
 
     /// Every account, in no particular order.
-    public var all: FlattenSequence<LazyMapSequence<[[CardNumber: CustomerAccount]], Dictionary<CardNumber, CustomerAccount>.Values>> {
-        shards.lazy.map(\.values).joined()
+    public var all: some Sequence<CustomerAccount> {
+        let categories = categories
+        return shards.lazy.flatMap { shard in
+            shard.records.indices.lazy.map { shard.account(at: $0, categories: categories) }
+        }
     }
 
     /// Reserves room for `count` customers (bulk loads, recovery).
     public mutating func reserve(_ count: Int) {
         let each = count / CustomerTable.shardCount + 1
-        for index in shards.indices { shards[index].reserveCapacity(each) }
+        for index in shards.indices { shards[index].reserve(each) }
     }
 
     /// Inserts or replaces an account (enrolment, and loading a snapshot).
     public mutating func insert(_ account: CustomerAccount) {
         let shard = CustomerTable.shard(account.profile.card)
-        if shards[shard].updateValue(account, forKey: account.profile.card) == nil { count += 1 }
+        let activity = CustomerTable.pack(account.recentDays, account.categorySpend, categories: &categories)
+        if shards[shard].insert(account, activity: activity) { count += 1 }
     }
 
-    mutating func update(_ card: CardNumber, _ body: (inout CustomerAccount) -> Void) {
+    /// Runs `body` on the aggregates of `card`, if enrolled.
+    mutating func update(_ card: CardNumber, _ body: (inout CustomerAggregates) -> Void) {
         let shard = CustomerTable.shard(card)
-        guard let index = shards[shard].index(forKey: card) else { return }
-        body(&shards[shard].values[index])
+        guard let index = shards[shard].index(of: card) else { return }
+        var aggregates = shards[shard].aggregates(at: index, categories: categories)
+        body(&aggregates)
+        let activity = CustomerTable.pack(aggregates.recentDays, aggregates.categorySpend, categories: &categories)
+        shards[shard].setAggregates(aggregates, activity: activity, at: index)
+    }
+
+    /// Tables are equal when they hold equal accounts, however they are laid out.
+    public static func == (lhs: CustomerTable, rhs: CustomerTable) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        return lhs.all.allSatisfy { rhs.account($0.profile.card) == $0 }
+    }
+
+    /// Hashes part of what `==` compares.
+    public func hash(into hasher: inout Hasher) { hasher.combine(count) }
+
+    /// Per-day activity and category spend as varints: day count, then each day as the
+    /// difference from the previous one, visits and spend; category count, then each category's
+    /// number and spend. Empty when there is neither.
+    static func pack(_ days: [DayActivity], _ spend: [CategorySpend], categories: inout InternTable<String>) -> [UInt8] {
+        guard !days.isEmpty || !spend.isEmpty else { return [] }
+        var w = BinaryWriter(capacity: 2 + days.count * 10 + spend.count * 6)
+        w.writeVarint(UInt64(days.count))
+        var previous: Int64 = 0
+        for day in days {
+            w.writeVarint(Int64(day.day) - previous)
+            previous = Int64(day.day)
+            w.writeVarint(Int64(day.visits))
+            w.writeVarint(day.spend)
+        }
+        w.writeVarint(UInt64(spend.count))
+        for entry in spend {
+            w.writeVarint(UInt64(categories.intern(entry.category)))
+            w.writeVarint(entry.spend)
+        }
+        var exact: [UInt8] = []
+        exact.reserveCapacity(w.bytes.count)
+        exact.append(contentsOf: w.bytes)
+        return exact
+    }
+
+    /// What `pack` packed.
+    static func unpack(_ bytes: [UInt8], categories: InternTable<String>) -> ([DayActivity], [CategorySpend]) {
+        guard !bytes.isEmpty else { return ([], []) }
+        let result: Result<([DayActivity], [CategorySpend]), DecodeError> = bytes.withUnsafeBytes { raw in
+            var r = BinaryReader(raw)
+            return Result { () throws(DecodeError) in
+                var previous: Int64 = 0
+                let days = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in
+                    previous += try r.readSignedVarint()
+                    return DayActivity(day: Int32(truncatingIfNeeded: previous), visits: try r.readInt32(), spend: try r.readSignedVarint())
+                }
+                let spend = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in
+                    CategorySpend(category: categories[Int(try r.readVarint())], spend: try r.readSignedVarint())
+                }
+                return (days, spend)
+            }
+        }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error):
+            preconditionFailure("a customer's packed activity does not decode (\(error)); memory can no longer be trusted")
+        }
     }
 }

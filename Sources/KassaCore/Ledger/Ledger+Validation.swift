@@ -1,6 +1,7 @@
 extension Ledger {
     /// Checks a receipt's fields against the limits. The service decodes strictly before this;
-    /// the Ledger checks again because nothing unchecked may reach the journal.
+    /// the Ledger checks again because nothing unchecked may reach the journal. Field names
+    /// (`lines[3].qty`) are autoclosures: they are built only for the message of a refusal.
     func validate(_ receipt: Receipt) throws(LedgerError) {
         try requireIdentifier(receipt.id, field: "id")
         try requireIdentifier(receipt.store, field: "store")
@@ -31,29 +32,29 @@ extension Ledger {
         }
     }
 
-    func requireQuantity(_ qty: Quantity, field: String) throws(LedgerError) {
+    func requireQuantity(_ qty: Quantity, field: @autoclosure () -> String) throws(LedgerError) {
         guard qty.thousandths > 0 else {
-            throw LedgerError(.invalidField, "qty must be greater than zero", field: field)
+            throw LedgerError(.invalidField, "qty must be greater than zero", field: field())
         }
         guard qty <= Quantity.lineMax else {
-            throw LedgerError(.invalidField, "qty must be at most \(Quantity.lineMax)", field: field)
+            throw LedgerError(.invalidField, "qty must be at most \(Quantity.lineMax)", field: field())
         }
     }
 
-    func requireIdentifier(_ text: String, field: String) throws(LedgerError) {
+    func requireIdentifier(_ text: String, field: @autoclosure () -> String) throws(LedgerError) {
         guard Identifier.isValid(text) else {
-            throw LedgerError(.invalidField, "must be 1–\(Identifier.lengthMax) printable ASCII characters without spaces or quotes", field: field)
+            throw LedgerError(.invalidField, "must be 1–\(Identifier.lengthMax) printable ASCII characters without spaces or quotes", field: field())
         }
     }
 
     /// Free text shown to people (names, categories): bounded, and no control characters.
-    func requireLabel(_ text: String, field: String, lengthMax: Int = 64, allowEmpty: Bool = false) throws(LedgerError) {
+    func requireLabel(_ text: String, field: @autoclosure () -> String, lengthMax: Int = 64, allowEmpty: Bool = false) throws(LedgerError) {
         let count = text.utf8.count
         guard allowEmpty || count > 0, count <= lengthMax else {
-            throw LedgerError(.invalidField, "must be \(allowEmpty ? 0 : 1)–\(lengthMax) bytes of text", field: field)
+            throw LedgerError(.invalidField, "must be \(allowEmpty ? 0 : 1)–\(lengthMax) bytes of text", field: field())
         }
         for scalar in text.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F {
-            throw LedgerError(.invalidField, "must not contain control characters", field: field)
+            throw LedgerError(.invalidField, "must not contain control characters", field: field())
         }
     }
 }

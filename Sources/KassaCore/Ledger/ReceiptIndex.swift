@@ -6,16 +6,23 @@
 /// live process did.
 public struct ReceiptIndex: Hashable, Sendable {
     private enum Kind: UInt8, Hashable, Sendable { case sale, saleReturn, void }
+    // Fields ordered so that an arrival takes 32 bytes.
     private struct Arrival: Hashable, Sendable {
-        var kind: Kind
         var id: String
         var seq: UInt64
         var day: Int32
+        var kind: Kind
     }
 
-    private(set) var sales: [String: SaleRecord] = [:]
-    private(set) var returns: [String: ReturnRecord] = [:]
-    private(set) var voids: [String: VoidRecord] = [:]
+    // Sales are the bulk of the index and are held packed (`ReceiptIndex+Packing.swift`);
+    // returns and voids are few and small.
+    private var sales: [String: PackedSale] = [:]
+    private var returns: [String: ReturnRecord] = [:]
+    private var voids: [String: VoidRecord] = [:]
+    /// Strings of packed sales (store, terminal, cashier, categories, rules, tiers, payment
+    /// methods) by number. Bounded in practice by the store's codes and catalog, and never
+    /// shrunk: a number must stay valid while any sale that uses it is held.
+    var strings = InternTable<String>()
     // Arrival order for eviction; `head` advances instead of removing from the front.
     private var arrivals: [Arrival] = []
     private var head = 0
@@ -24,15 +31,18 @@ public struct ReceiptIndex: Hashable, Sendable {
     public init() {}
 
     /// Two indexes are equal when they hold the same receipts in the same arrival order; how
-    /// far the arrival list happens to be compacted does not matter.
+    /// far the arrival list happens to be compacted, and how strings happen to be numbered,
+    /// does not matter.
     public static func == (lhs: ReceiptIndex, rhs: ReceiptIndex) -> Bool {
-        lhs.sales == rhs.sales && lhs.returns == rhs.returns && lhs.voids == rhs.voids
-            && lhs.arrivals[lhs.head...] == rhs.arrivals[rhs.head...]
+        guard lhs.sales.count == rhs.sales.count, lhs.returns == rhs.returns, lhs.voids == rhs.voids,
+              lhs.arrivals[lhs.head...] == rhs.arrivals[rhs.head...] else { return false }
+        return lhs.sales.allSatisfy { id, packed in
+            rhs.sales[id].map { rhs.unpack($0, id: id) } == lhs.unpack(packed, id: id)
+        }
     }
 
-    /// Hashes what `==` compares.
+    /// Hashes part of what `==` compares.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(sales)
         hasher.combine(returns)
         hasher.combine(voids)
         hasher.combine(count)
@@ -47,34 +57,35 @@ public struct ReceiptIndex: Hashable, Sendable {
     public var oldestSeqHeld: UInt64? { head < arrivals.count ? arrivals[head].seq : nil }
 
     /// The sale with `id`, if still held.
-    public func sale(_ id: String) -> SaleRecord? { sales[id] }
+    public func sale(_ id: String) -> SaleRecord? { sales[id].map { unpack($0, id: id) } }
     /// The return with `id`, if still held.
     public func saleReturn(_ id: String) -> ReturnRecord? { returns[id] }
     /// The void with `id`, if still held.
     public func void(_ id: String) -> VoidRecord? { voids[id] }
 
     /// Every sale held, in no particular order.
-    public var allSales: Dictionary<String, SaleRecord>.Values { sales.values }
+    public var allSales: [SaleRecord] { sales.map { unpack($0.value, id: $0.key) } }
 
     mutating func insert(_ record: SaleRecord, seq: UInt64, day: Int32) {
-        sales[record.id] = record
-        arrivals.append(Arrival(kind: .sale, id: record.id, seq: seq, day: day))
+        sales[record.id] = pack(record)
+        arrivals.append(Arrival(id: record.id, seq: seq, day: day, kind: .sale))
     }
 
     mutating func insert(_ record: ReturnRecord, seq: UInt64, day: Int32) {
         returns[record.id] = record
-        arrivals.append(Arrival(kind: .saleReturn, id: record.id, seq: seq, day: day))
+        arrivals.append(Arrival(id: record.id, seq: seq, day: day, kind: .saleReturn))
     }
 
     mutating func insert(_ record: VoidRecord, seq: UInt64, day: Int32) {
         voids[record.id] = record
-        arrivals.append(Arrival(kind: .void, id: record.id, seq: seq, day: day))
+        arrivals.append(Arrival(id: record.id, seq: seq, day: day, kind: .void))
     }
 
     mutating func updateSale(_ id: String, _ body: (inout SaleRecord) -> Void) {
-        guard var record = sales.removeValue(forKey: id) else { return }
+        guard let packed = sales.removeValue(forKey: id) else { return }
+        var record = unpack(packed, id: id)
         body(&record)
-        sales[id] = record
+        sales[id] = pack(record)
     }
 
     /// Forgets the oldest receipts until at most `countMax` remain and none is older than

@@ -79,7 +79,7 @@ public struct ListPricing: SalePricing {
             guard let amount = line.qty.amount(price: line.price) else {
                 throw LedgerError(.amountOverflow, "qty × price does not fit in a minor-unit amount", field: "lines[\(index)]")
             }
-            let category = line.category ?? catalog.product(line.sku)?.category ?? ""
+            let category = line.category ?? catalog.category(of: line.sku) ?? ""
             lines.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
         }
         let spent = try PointsPayment.points(in: receipt.payments, minorUnitsPerPoint: minorUnitsPerPoint)

@@ -1,0 +1,181 @@
+/// One customer, fixed-size: 64 bytes.
+///
+/// Optional days and the birthdate are held with presence bits in `flags`; the profile's
+/// phone, name and source are in the shard's text arena at `textOffset`.
+struct CustomerRecord: Sendable {
+    var cardValue: UInt64
+    var points: Int64
+    var lifetimeSpend: Int64
+    var enrolledAtMs: Int64
+    /// Packed per-day activity and category spend (`CustomerTable.pack`).
+    var activity: [UInt8]
+    var visits: Int32
+    var firstVisitDay: Int32
+    var lastVisitDay: Int32
+    var birthdate: Int32
+    var textOffset: UInt32
+    var enrolledOffsetMinutes: Int16
+    var cardDigits: UInt8
+    var flags: UInt8
+
+    static let hasBirthdate: UInt8 = 1 << 0
+    static let hasFirstVisit: UInt8 = 1 << 1
+    static let hasLastVisit: UInt8 = 1 << 2
+}
+
+/// A shard of the customer table: records in arrival order, an index by card, profile text.
+struct CustomerShard: Sendable {
+    private(set) var records: [CustomerRecord] = []
+    /// Open addressing, linear probing: 0 is empty, n is `records[n - 1]`.
+    private var buckets: [UInt32] = []
+    /// Each profile as three varint-length-prefixed UTF-8 strings: phone, name, source.
+    /// Append-only; a replaced profile leaves its old bytes behind (replacing only happens when
+    /// a snapshot is loaded over existing customers, which recovery never does).
+    private var text: [UInt8] = []
+
+    @inline(__always)
+    private static func hash(_ value: UInt64, _ digits: UInt8) -> Int {
+        Int(truncatingIfNeeded: ByteHash.mix(value ^ UInt64(digits) << 59))
+    }
+
+    /// The position of `card`'s record, if held.
+    func index(of card: CardNumber) -> Int? {
+        guard !buckets.isEmpty else { return nil }
+        let mask = buckets.count - 1
+        var bucket = CustomerShard.hash(card.value, card.digits) & mask
+        while true {
+            let entry = buckets[bucket]
+            if entry == 0 { return nil }
+            let record = records[Int(entry) - 1]
+            if record.cardValue == card.value, record.cardDigits == card.digits { return Int(entry) - 1 }
+            bucket = (bucket + 1) & mask
+        }
+    }
+
+    mutating func reserve(_ count: Int) {
+        records.reserveCapacity(count)
+        text.reserveCapacity(count * 40)
+        let size = CustomerShard.bucketCount(for: count)
+        if size > buckets.count { rebuild(size: size) }
+    }
+
+    /// Inserts or replaces; true when the card is new.
+    mutating func insert(_ account: CustomerAccount, activity: [UInt8]) -> Bool {
+        let profile = account.profile
+        precondition(text.count < Int(UInt32.max) - 1024, "a customer shard's profile text outgrew 4 GB")
+        let offset = UInt32(text.count)
+        append(profile.phone)
+        append(profile.name)
+        append(profile.source)
+        var flags: UInt8 = 0
+        if profile.birthdate != nil { flags |= CustomerRecord.hasBirthdate }
+        if account.firstVisitDay != nil { flags |= CustomerRecord.hasFirstVisit }
+        if account.lastVisitDay != nil { flags |= CustomerRecord.hasLastVisit }
+        let record = CustomerRecord(
+            cardValue: profile.card.value, points: account.points, lifetimeSpend: account.lifetimeSpend,
+            enrolledAtMs: profile.enrolledAt.epochMilliseconds, activity: activity, visits: account.visits,
+            firstVisitDay: account.firstVisitDay ?? 0, lastVisitDay: account.lastVisitDay ?? 0,
+            birthdate: profile.birthdate?.daysSinceEpoch ?? 0, textOffset: offset,
+            enrolledOffsetMinutes: profile.enrolledAt.offsetMinutes, cardDigits: profile.card.digits, flags: flags)
+        if let index = index(of: profile.card) {
+            records[index] = record
+            return false
+        }
+        records.append(record)
+        if records.count * 4 > buckets.count * 3 {
+            rebuild(size: CustomerShard.bucketCount(for: records.count * 2))
+        } else {
+            place(records.count - 1)
+        }
+        return true
+    }
+
+    func account(at index: Int, categories: InternTable<String>) -> CustomerAccount {
+        let record = records[index]
+        var offset = Int(record.textOffset)
+        let phone = string(at: &offset), name = string(at: &offset), source = string(at: &offset)
+        let card = CardNumber(unchecked: record.cardValue, digits: record.cardDigits)
+        var account = CustomerAccount(profile: Customer(
+            card: card, phone: phone, name: name,
+            birthdate: record.flags & CustomerRecord.hasBirthdate != 0 ? LocalDate(daysSinceEpoch: record.birthdate) : nil,
+            source: source,
+            enrolledAt: Timestamp(epochMilliseconds: record.enrolledAtMs, offsetMinutes: record.enrolledOffsetMinutes)))
+        let aggregates = self.aggregates(at: index, categories: categories)
+        account.points = aggregates.points
+        account.visits = aggregates.visits
+        account.lifetimeSpend = aggregates.lifetimeSpend
+        account.firstVisitDay = aggregates.firstVisitDay
+        account.lastVisitDay = aggregates.lastVisitDay
+        account.recentDays = aggregates.recentDays
+        account.categorySpend = aggregates.categorySpend
+        return account
+    }
+
+    func aggregates(at index: Int, categories: InternTable<String>) -> CustomerAggregates {
+        let record = records[index]
+        let (days, spend) = CustomerTable.unpack(record.activity, categories: categories)
+        return CustomerAggregates(
+            points: record.points, visits: record.visits, lifetimeSpend: record.lifetimeSpend,
+            firstVisitDay: record.flags & CustomerRecord.hasFirstVisit != 0 ? record.firstVisitDay : nil,
+            lastVisitDay: record.flags & CustomerRecord.hasLastVisit != 0 ? record.lastVisitDay : nil,
+            recentDays: days, categorySpend: spend)
+    }
+
+    mutating func setAggregates(_ aggregates: CustomerAggregates, activity: [UInt8], at index: Int) {
+        records[index].points = aggregates.points
+        records[index].visits = aggregates.visits
+        records[index].lifetimeSpend = aggregates.lifetimeSpend
+        records[index].firstVisitDay = aggregates.firstVisitDay ?? 0
+        records[index].lastVisitDay = aggregates.lastVisitDay ?? 0
+        var flags = records[index].flags & CustomerRecord.hasBirthdate
+        if aggregates.firstVisitDay != nil { flags |= CustomerRecord.hasFirstVisit }
+        if aggregates.lastVisitDay != nil { flags |= CustomerRecord.hasLastVisit }
+        records[index].flags = flags
+        records[index].activity = activity
+    }
+
+    private mutating func append(_ string: String) {
+        var string = string
+        string.withUTF8 { bytes in
+            var length = UInt64(bytes.count)
+            while length >= 0x80 {
+                text.append(UInt8(truncatingIfNeeded: length) | 0x80)
+                length >>= 7
+            }
+            text.append(UInt8(length))
+            text.append(contentsOf: bytes)
+        }
+    }
+
+    private func string(at offset: inout Int) -> String {
+        var length = 0
+        var shift = 0
+        while true {
+            let byte = text[offset]
+            offset += 1
+            length |= Int(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { break }
+            shift += 7
+        }
+        defer { offset += length }
+        return String(decoding: text[offset..<(offset + length)], as: UTF8.self)
+    }
+
+    private static func bucketCount(for count: Int) -> Int {
+        var size = 16
+        while count * 4 > size * 3 { size *= 2 }
+        return size
+    }
+
+    private mutating func rebuild(size: Int) {
+        buckets = Array(repeating: 0, count: size)
+        for index in records.indices { place(index) }
+    }
+
+    private mutating func place(_ index: Int) {
+        let mask = buckets.count - 1
+        var bucket = CustomerShard.hash(records[index].cardValue, records[index].cardDigits) & mask
+        while buckets[bucket] != 0 { bucket = (bucket + 1) & mask }
+        buckets[bucket] = UInt32(index + 1)
+    }
+}

@@ -1,0 +1,39 @@
+import Testing
+@testable import KassaCore
+
+@Suite("Intern tables number values in the order first seen")
+struct InternTableTests {
+    @Test func numbersAreDenseStableAndFoundAgain() {
+        var table = InternTable<String>()
+        #expect(table.id(of: "dairy") == nil)
+        #expect(table.intern("dairy") == 0)
+        #expect(table.intern("meat") == 1)
+        #expect(table.intern("dairy") == 0)
+        #expect(table.count == 2)
+        #expect(table[1] == "meat")
+        #expect(table.id(of: "meat") == 1)
+        #expect(table.id(of: "Meat") == nil)
+    }
+
+    @Test func numbersSurviveGrowthAndReserve() {
+        var table = InternTable<String>()
+        table.reserve(100)
+        let words = (0..<20_000).map { "категория-\($0)" } + ["", "a", "exactly8", "sixteen-bytes-ok"]
+        for (index, word) in words.enumerated() { #expect(table.intern(word) == index) }
+        for (index, word) in words.enumerated() {
+            #expect(table.id(of: word) == index)
+            #expect(table[index] == word)
+        }
+        #expect(table.id(of: "категория-20000") == nil)
+    }
+
+    @Test func skusAreKeyedByTheirCode() throws {
+        var table = InternTable<SKU>()
+        let milk = try SKU(validating: "4607001234562")
+        let upc = try SKU(validating: "036000291452")
+        #expect(table.intern(milk) == 0)
+        #expect(table.intern(upc) == 1)
+        #expect(table.id(of: try SKU(validating: "4607001234562")) == 0)
+        #expect(table.id(of: try SKU(validating: "36000291452")) == nil)
+    }
+}
