@@ -49,6 +49,17 @@ package.targets += [
     )
 ]
 
-// Next suite: JournalBenchmarks (durable group commit, journal replay) goes in
-// Benchmarks/JournalBenchmarks/ as another `package.targets += [.executableTarget(...)]` like the
-// one above, depending on Benchmark, KassaJournal, KassaCore and KassaBenchSupport.
+// The journal: durable group commit from 16 producers, recovery replay.
+package.targets += [
+    .executableTarget(
+        name: "JournalBenchmarks",
+        dependencies: [
+            .product(name: "Benchmark", package: "benchmark"),
+            .product(name: "KassaCore", package: "kassa"),
+            .product(name: "KassaJournal", package: "kassa"),
+            "KassaBenchSupport",
+        ],
+        path: "Benchmarks/JournalBenchmarks",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+]

@@ -1,0 +1,270 @@
+// Journal benchmarks: (b) durable group-committed appends of 30-line receipts from 16
+// concurrent producers, every answer after fdatasync; (c) recovery replay of a journal.
+//
+// The journal lives in a fresh directory under the system temporary directory (the same disk
+// as the SQLite baseline in LedgerBenchmarks), removed at teardown.
+
+import Benchmark
+import Foundation
+import Synchronization
+import KassaBenchSupport
+import KassaCore
+import KassaJournal
+
+enum KassaMetric {
+    static let receiptsPerSecond = BenchmarkMetric.custom("receipts/s", polarity: .prefersLarger, useScalingFactor: false)
+    static let commitP50 = BenchmarkMetric.custom("commit p50 (µs)", polarity: .prefersSmaller, useScalingFactor: false)
+    static let commitP99 = BenchmarkMetric.custom("commit p99 (µs)", polarity: .prefersSmaller, useScalingFactor: false)
+    static let recordsPerSecond = BenchmarkMetric.custom("records/s", polarity: .prefersLarger, useScalingFactor: false)
+    static let batch = BenchmarkMetric.custom("commands per fsync", polarity: .prefersLarger, useScalingFactor: false)
+}
+
+enum Shape {
+    static let products = 20_000
+    static let customers = 100_000
+    static let linesPerReceipt = 30
+    static let producers = 16
+}
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+
+func freshDirectory(_ label: String) -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-bench-\(label)-\(ProcessInfo.processInfo.processIdentifier)").path
+    try? FileManager.default.removeItem(atPath: path)
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Counts fsyncs (batches) for the "commands per fsync" figure.
+final class BatchCounter: CommitObserver, @unchecked Sendable {
+    private let lock = NSLock()
+    private var batches = 0
+    private var records = 0
+    func applied(_ entry: LedgerEntry) {}
+    func committed(records: Int, bytes: Int, duration: Duration, lastSeq: UInt64) {
+        lock.lock(); batches += 1; self.records += records; lock.unlock()
+    }
+    func failed(_ reason: StorageUnavailable) {}
+    func take() -> (batches: Int, records: Int) {
+        lock.lock(); defer { batches = 0; records = 0; lock.unlock() }
+        return (batches, records)
+    }
+}
+
+/// An open journal with a catalog and customers, and the baskets producers ring up.
+final class DurableRun: @unchecked Sendable {
+    let directory = freshDirectory("commit")
+    let committer: GroupCommitter
+    let writer: JournalWriter
+    let baskets: [Workload.Basket]
+    let counter = BatchCounter()
+    var nextReceipt = 0
+
+    init() throws {
+        let products = Workload.catalog(count: Shape.products)
+        baskets = Workload.baskets(count: 4096, linesPerReceipt: Shape.linesPerReceipt, products: products)
+        writer = try Journal.open(directory: directory + "/journal", options: JournalWriter.Options()).writer
+        var options = GroupCommitter.Options()
+        options.durability = .fsync
+        committer = GroupCommitter(ledger: Ledger(), log: writer, pricing: ListPricing(), options: options,
+                                   observer: counter, clock: { Workload.opening })
+        committer.start()
+        let gate = DispatchSemaphore(value: 0)
+        committer.submit(.upsertProducts(products)) { _ in gate.signal() }
+        gate.wait()
+        // In chunks: the queue refuses more than `queueCommandsMax` waiting commands.
+        for chunk in stride(from: 0, to: Shape.customers, by: 10_000) {
+            let last = min(chunk + 10_000, Shape.customers) - 1
+            for index in chunk...last {
+                committer.submit(.enrol(Workload.customer(index))) { outcome in
+                    guard case .done = outcome else { fatalError("enrolment \(index): \(outcome)") }
+                    if index == last { gate.signal() }
+                }
+            }
+            gate.wait()
+        }
+        _ = counter.take()
+    }
+
+    func close() {
+        committer.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// Runs `perProducer` receipts from each of 16 producer threads, each keeping `window`
+/// commands in flight (1: a till waiting for every answer). Returns the latency of every
+/// commit (submit to answer) in nanoseconds, and the wall time.
+func ringUp(_ run: DurableRun, perProducer: Int, window: Int) -> (latencies: [UInt64], elapsed: Duration, failures: Int) {
+    let first = run.nextReceipt
+    run.nextReceipt += perProducer * Shape.producers
+    let receipts = (0..<(perProducer * Shape.producers)).map { Workload.receipt(first + $0, baskets: run.baskets, customers: Shape.customers) }
+    let all = Tally()
+    let done = DispatchGroup()
+    let clock = ContinuousClock()
+    let start = clock.now
+    for producer in 0..<Shape.producers {
+        done.enter()
+        let thread = Thread {
+            let slots = DispatchSemaphore(value: window)
+            let finished = DispatchGroup()
+            let mine = Tally()
+            for k in 0..<perProducer {
+                slots.wait()
+                finished.enter()
+                let submitted = clock.now
+                run.committer.submit(.sale(receipts[producer * perProducer + k])) { outcome in
+                    let took = submitted.duration(to: clock.now)
+                    var ok = false
+                    if case .done = outcome { ok = true } else if firstFailure.withLock({ $0 == nil }) {
+                        firstFailure.withLock { $0 = "\(outcome)" }
+                    }
+                    mine.add(UInt64(seconds(took) * 1e9), ok: ok)
+                    slots.signal()
+                    finished.leave()
+                }
+            }
+            finished.wait()
+            all.merge(mine)
+            done.leave()
+        }
+        thread.start()
+    }
+    done.wait()
+    let elapsed = start.duration(to: clock.now)
+    return (all.latencies, elapsed, all.failures)
+}
+
+/// Commit latencies and failures, shared between threads under a lock.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var latencies: [UInt64] = []
+    private(set) var failures = 0
+
+    func add(_ nanoseconds: UInt64, ok: Bool) {
+        lock.lock()
+        latencies.append(nanoseconds)
+        if !ok { failures += 1 }
+        lock.unlock()
+    }
+
+    func merge(_ other: Tally) {
+        lock.lock()
+        latencies.append(contentsOf: other.latencies)
+        failures += other.failures
+        lock.unlock()
+    }
+}
+
+/// The run of this process (each benchmark runs in its own process), for teardown.
+nonisolated(unsafe) var currentDurableRun: DurableRun?
+let firstFailure = Mutex<String?>(nil)
+nonisolated(unsafe) var currentReplayDirectory: String?
+
+func percentile(_ sorted: [UInt64], _ p: Double) -> Int {
+    guard !sorted.isEmpty else { return 0 }
+    return Int(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] / 1000)
+}
+
+/// A journal of `count` 30-line sales (with the catalog and customers first), written once.
+final class ReplayRun: @unchecked Sendable {
+    let directory = freshDirectory("replay")
+    let records: Int
+
+    init(sales count: Int) throws {
+        let products = Workload.catalog(count: Shape.products)
+        let baskets = Workload.baskets(count: 4096, linesPerReceipt: Shape.linesPerReceipt, products: products)
+        let writer = try Journal.open(directory: directory + "/journal", options: JournalWriter.Options()).writer
+        var ledger = Ledger()
+        var buffer = BinaryWriter(capacity: 1 << 16)
+        func journal(_ command: LedgerCommand, at: Timestamp) throws {
+            guard case .applied(let entry, _) = ledger.apply(command, at: at, pricing: ListPricing()) else { fatalError("refused") }
+            buffer.reset()
+            LedgerEntryCodec.encode(entry, into: &buffer)
+            try writer.ensureCapacity(forPayloadBytes: buffer.bytes.count)
+            _ = try buffer.bytes.withUnsafeBytes { try writer.append($0) }
+            if entry.seq % 4096 == 0 { try writer.flush() }
+        }
+        try journal(.upsertProducts(products), at: Workload.opening)
+        for index in 0..<Shape.customers { try journal(.enrol(Workload.customer(index)), at: Workload.opening) }
+        for number in 0..<count {
+            let receipt = Workload.receipt(number, baskets: baskets, customers: Shape.customers)
+            try journal(.sale(receipt), at: receipt.at)
+        }
+        try writer.flush()
+        try writer.sync()
+        records = Int(writer.lastSeq)
+    }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    // (b) Durable group commit, 16 producers. Each iteration rings up 16 × 1,000 receipts of 30
+    // lines; every answer comes after the batch holding it is fdatasync'ed. Two shapes:
+    // window 1, each producer waits for every answer (a till); window 64, each producer keeps
+    // 64 receipts in flight (a lane agent sending its store-and-forward queue, or a proxy with
+    // many tills behind it).
+    for window in [1, 64] {
+        Benchmark(
+            "durable group commit: 16 producers, window \(window)",
+            configuration: .init(
+                metrics: [.wallClock, KassaMetric.receiptsPerSecond, KassaMetric.commitP50, KassaMetric.commitP99, KassaMetric.batch],
+                warmupIterations: 1,
+                maxDuration: .seconds(20),
+                maxIterations: 5
+            )
+        ) { (benchmark, run: DurableRun) in
+            benchmark.startMeasurement()
+            let result = ringUp(run, perProducer: 1_000, window: window)
+            benchmark.stopMeasurement()
+            let sorted = result.latencies.sorted()
+            let batches = run.counter.take()
+            benchmark.measurement(KassaMetric.receiptsPerSecond, Int(Double(sorted.count) / seconds(result.elapsed)))
+            benchmark.measurement(KassaMetric.commitP50, percentile(sorted, 0.50))
+            benchmark.measurement(KassaMetric.commitP99, percentile(sorted, 0.99))
+            benchmark.measurement(KassaMetric.batch, batches.batches > 0 ? batches.records / batches.batches : 0)
+            if result.failures > 0 { benchmark.error("\(result.failures) receipts were not committed, the first: \(firstFailure.withLock { $0 ?? "" })") }
+        } setup: {
+            let run = try DurableRun()
+            currentDurableRun = run
+            return run
+        } teardown: {
+            currentDurableRun?.close()
+        }
+    }
+
+    // (c) Recovery replay: scan, verify, decode and replay a journal of 100,000 customers and
+    // 200,000 30-line sales into an empty Ledger, as start-up does with no snapshot.
+    Benchmark(
+        "recovery replay: 300,000 journal records",
+        configuration: .init(
+            metrics: [.wallClock, KassaMetric.recordsPerSecond, .peakMemoryResident],
+            warmupIterations: 0,
+            maxDuration: .seconds(30),
+            maxIterations: 3
+        )
+    ) { (benchmark, run: ReplayRun) in
+        var ledger = Ledger()
+        var replayed = 0
+        let clock = ContinuousClock()
+        benchmark.startMeasurement()
+        let start = clock.now
+        let report = try JournalScanner.scan(directory: run.directory + "/journal", recordBytesMax: 1 << 20) { seq, payload in
+            try ledger.replay(try LedgerEntryCodec.decode(seq: seq, payload: payload))
+            replayed += 1
+        }
+        let elapsed = start.duration(to: clock.now)
+        benchmark.stopMeasurement()
+        benchmark.measurement(KassaMetric.recordsPerSecond, Int(Double(replayed) / seconds(elapsed)))
+        guard case .clean = report.verdict, replayed == run.records else {
+            benchmark.error("replayed \(replayed) of \(run.records): \(report.verdict)")
+            return
+        }
+        blackHole(ledger)
+    } setup: {
+        let run = try ReplayRun(sales: 200_000)
+        currentReplayDirectory = run.directory
+        return run
+    } teardown: {
+        if let directory = currentReplayDirectory { try? FileManager.default.removeItem(atPath: directory) }
+    }
+}
