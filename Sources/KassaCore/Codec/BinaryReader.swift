@@ -92,8 +92,16 @@ public struct BinaryReader {
             throw DecodeError("string length \(count) runs past the record", offset: offset)
         }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + Int(count))])
-        guard let text = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            throw DecodeError("string is not valid UTF-8", offset: offset)
+        let text: String
+        if slice.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (SKUs, ids, codes) is valid UTF-8 as it stands; this path avoids the generic
+            // validator, which dominated decoding time.
+            text = String(decoding: slice, as: UTF8.self)
+        } else {
+            guard let validated = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else {
+                throw DecodeError("string is not valid UTF-8", offset: offset)
+            }
+            text = validated
         }
         offset += Int(count)
         return text

@@ -29,12 +29,20 @@ public struct BinaryWriter: Sendable {
             bytes.append(UInt8(truncatingIfNeeded: value))
             return
         }
-        var v = value
-        while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
+        // Longer ones are built in a register-sized scratch and appended with one copy: a
+        // byte-at-a-time append checks capacity and uniqueness for every byte.
+        var scratch: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &scratch) { raw in
+            var v = value
+            var count = 0
+            while v >= 0x80 {
+                raw[count] = UInt8(truncatingIfNeeded: v) | 0x80
+                v >>= 7
+                count += 1
+            }
+            raw[count] = UInt8(v)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0...count]))
         }
-        bytes.append(UInt8(v))
     }
 
     /// A signed varint (zig-zag, then LEB128), cheap for small magnitudes of either sign.

@@ -36,30 +36,43 @@ public struct SKU: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Validates `code`: 8, 12, 13 and 14 digit codes must carry a correct GS1 check digit.
     public init(validating code: String) throws(Problem) {
-        let bytes = code.utf8
+        var text = code
+        let result: Result<Kind, Problem> = text.withUTF8 { bytes in
+            Result { () throws(Problem) in try SKU.classify(bytes) }
+        }
+        self.code = text
+        self.kind = try result.get()
+    }
+
+    /// The kind of a code, its characters and GS1 check digit checked, over its UTF-8 bytes.
+    private static func classify(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> Kind {
         guard !bytes.isEmpty, bytes.count <= SKU.lengthMax else { throw .badLength(bytes.count) }
         var allDigits = true
         for byte in bytes {
             guard byte > 0x20, byte < 0x7F else { throw .badCharacter }
             if byte < 0x30 || byte > 0x39 { allDigits = false }
         }
-        var kind = Kind.plain
-        if allDigits {
-            switch bytes.count {
-            case 8: kind = .ean8
-            case 12: kind = .upcA
-            case 13: kind = .ean13
-            case 14: kind = .gtin14
-            default: kind = .plain
-            }
+        guard allDigits else { return .plain }
+        let kind: Kind
+        switch bytes.count {
+        case 8: kind = .ean8
+        case 12: kind = .upcA
+        case 13: kind = .ean13
+        case 14: kind = .gtin14
+        default: return .plain
         }
-        if kind != .plain {
-            let digits = bytes.map { Int($0 - 0x30) }
-            let expected = SKU.checkDigit(payload: digits.dropLast())
-            guard digits.last == expected else { throw .badCheckDigit(kind: kind, expected: expected) }
+        // The GS1 check digit: weights 3, 1, 3, ... from the rightmost payload digit.
+        var sum = 0
+        var weight = 3
+        var index = bytes.count - 2
+        while index >= 0 {
+            sum += Int(bytes[index] &- 0x30) * weight
+            weight = 4 - weight
+            index -= 1
         }
-        self.code = code
-        self.kind = kind
+        let expected = (10 - sum % 10) % 10
+        guard Int(bytes[bytes.count - 1] &- 0x30) == expected else { throw .badCheckDigit(kind: kind, expected: expected) }
+        return kind
     }
 
     /// A SKU already validated elsewhere (decoding the journal, which checksums its records).
