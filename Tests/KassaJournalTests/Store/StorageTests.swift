@@ -92,6 +92,24 @@ struct StorageTests {
         }
     }
 
+    /// `interval` answers after write() and syncs on a timer: with no further commands the
+    /// durable position still catches up within a few intervals.
+    @Test func intervalDurabilitySyncsOnItsTimer() async throws {
+        let dir = temporaryDirectory("interval")
+        var opts = options()
+        opts.commit.durability = .interval(milliseconds: 20)
+        let storage = try Storage.open(directory: dir, options: opts, pricing: OnePercentPoints())
+        defer { storage.stop() }
+        #expect(await feed(storage, seed: 9, producers: 4, each: 100) == 400)
+        let last = storage.committer.read { $0.lastSeq }
+        var waited = 0
+        while storage.journal.durableSeq < last && waited < 5000 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 10
+        }
+        #expect(storage.journal.durableSeq == last, "the timer must sync what was written")
+    }
+
     @Test func aSecondProcessCannotOpenTheSameDataDirectory() throws {
         let dir = temporaryDirectory("lock")
         let storage = try Storage.open(directory: dir, options: options(), pricing: ListPricing())
