@@ -10,18 +10,31 @@ let package = Package(
         .executable(name: "kassa", targets: ["kassa"]),
         .library(name: "KassaCore", targets: ["KassaCore"]),
         .library(name: "KassaJournal", targets: ["KassaJournal"]),
+        .library(name: "KassaService", targets: ["KassaService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .target(name: "KassaCore"),
         .target(name: "KassaJournal", dependencies: ["KassaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "KassaService",
+            dependencies: [
+                "KassaCore", "KassaJournal",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "kassa",
             dependencies: [
-                "KassaCore", "KassaJournal",
+                "KassaCore", "KassaJournal", "KassaService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,131 @@
+import Foundation
+import Glibc
+
+/// What a token may do.
+public enum Role: String, Sendable, CaseIterable, Codable {
+    /// Post sales, returns, voids, quotes; read a customer's checkout summary.
+    case till
+    /// Customers, segments, reports, enrolment.
+    case staff
+    /// Everything, including rules, catalog and tokens.
+    case admin
+}
+
+/// The holder of a valid token.
+public struct Principal: Sendable, Equatable {
+    public var role: Role
+    public var name: String
+}
+
+/// API tokens, kept hashed (SHA-256) in `DATA/tokens.json`. On first start with no tokens, fresh
+/// admin, till and staff tokens are written to `DATA/credentials` (mode 0600) for the operator.
+/// `KASSA_ADMIN_TOKEN` in the environment adds an admin token that is never written down.
+public final class TokenStore: @unchecked Sendable {
+    private struct Entry: Codable {
+        var hash: String
+        var role: Role
+        var name: String
+        var created: String
+    }
+
+    private let lock = NSLock()
+    private var entries: [Entry]
+    private let path: String
+    /// Where the first-start credentials were written, when they were.
+    public let credentialsWritten: String?
+
+    /// Opens (or on first start creates) the token file in `directory`.
+    public init(directory: String, environmentAdminToken: String?) throws {
+        path = directory + "/tokens.json"
+        if let data = FileManager.default.contents(atPath: path) {
+            do {
+                entries = try JSONDecoder().decode([Entry].self, from: data)
+            } catch {
+                throw ConfigurationError("\(path) is damaged (\(error)); restore it from a backup or remove it to issue fresh tokens")
+            }
+            credentialsWritten = nil
+        } else {
+            entries = []
+            var lines = ["# Kassa API tokens, written once at first start. Keep this file secret.", ""]
+            for role in Role.allCases {
+                let token = TokenStore.newToken()
+                entries.append(Entry(hash: SHA256.hex(token), role: role, name: "first-start-\(role.rawValue)", created: TokenStore.now()))
+                lines.append("\(role.rawValue)=\(token)")
+            }
+            let credentials = directory + "/credentials"
+            let fd = open(credentials, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw ConfigurationError("cannot write \(credentials): \(String(cString: strerror(errno)))") }
+            fchmod(fd, 0o600)
+            let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            fsync(fd)
+            close(fd)
+            guard written == bytes.count else { throw ConfigurationError("cannot write \(credentials)") }
+            credentialsWritten = credentials
+            try save()
+        }
+        if let token = environmentAdminToken, !token.isEmpty {
+            entries.append(Entry(hash: SHA256.hex(token), role: .admin, name: "KASSA_ADMIN_TOKEN", created: TokenStore.now()))
+        }
+    }
+
+    /// The holder of `token`, or nil. Every stored hash is compared, in constant time each, so
+    /// the time taken says nothing about which tokens exist.
+    public func principal(for token: String) -> Principal? {
+        let presented = Array(SHA256.hex(token).utf8)
+        lock.lock()
+        defer { lock.unlock() }
+        var found: Principal?
+        for entry in entries {
+            let stored = Array(entry.hash.utf8)
+            var difference: UInt8 = stored.count == presented.count ? 0 : 1
+            for i in 0..<min(stored.count, presented.count) { difference |= stored[i] ^ presented[i] }
+            if difference == 0 && found == nil { found = Principal(role: entry.role, name: entry.name) }
+        }
+        return found
+    }
+
+    /// Issues a token; it is answered once and only its hash is kept.
+    public func issue(role: Role, name: String) throws -> String {
+        let token = TokenStore.newToken()
+        lock.lock()
+        defer { lock.unlock() }
+        entries.append(Entry(hash: SHA256.hex(token), role: role, name: name, created: TokenStore.now()))
+        do {
+            try save()
+        } catch {
+            entries.removeLast()
+            throw error
+        }
+        return token
+    }
+
+    /// Writes the file atomically: a temporary file, fsync, rename, directory fsync.
+    private func save() throws {
+        let stored = entries.filter { $0.name != "KASSA_ADMIN_TOKEN" }
+        let data = try JSONEncoder().encode(stored)
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ConfigurationError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd)
+        close(fd)
+        guard written == data.count, synced == 0, rename(temporary, path) == 0 else {
+            throw ConfigurationError("cannot save \(path): \(String(cString: strerror(errno)))")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+
+    private static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in
+            let value = generator.next()
+            let hex = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+
+    private static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import KassaCore
+import KassaJournal
+
+/// A non-2xx answer in the contract's format:
+/// `{"error": {"code": "snake_case", "message": "...", "field": "lines[2].qty"}}`.
+public struct APIError: Error, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var field: String?
+    public var retryAfter: Int?
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil, retryAfter: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.retryAfter = retryAfter
+    }
+
+    static func invalid(_ field: String, _ message: String) -> APIError {
+        APIError(.unprocessableContent, "invalid_field", message, field: field)
+    }
+
+    static func malformed(_ message: String, field: String? = nil) -> APIError {
+        APIError(.badRequest, "malformed_json", message, field: field)
+    }
+
+    /// The Ledger's refusal mapped to the contract's status codes.
+    init(_ error: LedgerError) {
+        let status: HTTPResponse.Status
+        switch error.code {
+        case .idConflict, .customerExists: status = .conflict
+        case .unknownCustomer, .unknownTerminal: status = .notFound
+        case .unknownSale: status = .unprocessableContent
+        case .tooLarge: status = .contentTooLarge
+        default: status = .unprocessableContent
+        }
+        self.init(status, error.code.description, error.message, field: error.field)
+    }
+
+    /// Storage trouble: 503 with Retry-After.
+    init(_ unavailable: StorageUnavailable) {
+        let code: String
+        switch unavailable.reason {
+        case .outOfSpace: code = "storage_full"
+        case .failed: code = "storage_failed"
+        case .overloaded: code = "overloaded"
+        case .stopping: code = "shutting_down"
+        }
+        self.init(.serviceUnavailable, code, unavailable.message, retryAfter: unavailable.reason == .failed ? 30 : 1)
+    }
+
+    var response: Response {
+        var error: [String: Any] = ["code": code, "message": message]
+        if let field { error["field"] = field }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        let data = (try? JSONSerialization.data(withJSONObject: ["error": error], options: [.sortedKeys])) ?? Data()
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// A JSON answer.
+func json(_ status: HTTPResponse.Status, _ object: Any) -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = "application/json"
+    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}

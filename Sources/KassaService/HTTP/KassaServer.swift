@@ -1,0 +1,248 @@
+import Foundation
+import Hummingbird
+import KassaCore
+import KassaJournal
+import Logging
+import Synchronization
+
+/// The service behind the tills: recovery in the background (`/readyz` answers 503 until it is
+/// done), then every route of the contract on the recovered storage.
+public final class KassaServer: Sendable {
+    public let configuration: KassaConfiguration
+    public let dataDirectory: String
+    let logger: Logger
+    public let tokens: TokenStore
+    private let storageBox = Mutex<Storage?>(nil)
+    private let failureBox = Mutex<String?>(nil)
+
+    public init(configuration: KassaConfiguration, dataDirectory: String, logger: Logger) throws {
+        self.configuration = configuration
+        self.dataDirectory = dataDirectory
+        self.logger = logger
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        tokens = try TokenStore(directory: dataDirectory, environmentAdminToken: ProcessInfo.processInfo.environment["KASSA_ADMIN_TOKEN"])
+    }
+
+    public var storage: Storage? { storageBox.withLock { $0 } }
+
+    /// Recovers the data directory; the routes that need it answer 503 until then.
+    public func recover() throws {
+        let logger = self.logger
+        do {
+            let storage = try Storage.open(directory: dataDirectory, options: configuration.storageOptions, pricing: ListPricing(),
+                                           warn: { logger.warning("\($0)") })
+            storageBox.withLock { $0 = storage }
+            logger.info("ready: \(storage.recovery)")
+        } catch {
+            failureBox.withLock { $0 = "\(error)" }
+            throw error
+        }
+    }
+
+    /// Stops writing: answers what is queued, syncs, snapshots.
+    public func stop() {
+        storage?.stop()
+    }
+
+    /// The router with every route.
+    public func router() -> Router<KassaContext> {
+        let router = Router(context: KassaContext.self)
+        router.get("/healthz") { _, _ in json(.ok, ["status": "ok"]) }
+        router.get("/readyz") { [self] _, _ in
+            if let failure = failureBox.withLock({ $0 }) { return APIError(.serviceUnavailable, "recovery_failed", failure).response }
+            guard let storage else { return APIError(.serviceUnavailable, "recovering", "recovery is still running", retryAfter: 1).response }
+            return json(.ok, ["status": "ready", "journal_seq": storage.recovery.lastSeq])
+        }
+        route(router, .post, "/v1/sales", roles: [.till]) { request, context, storage in
+            let body = try await self.body(request)
+            let receipt = try Wire.sale(body, limits: self.wireLimits)
+            return try await self.commit(.sale(receipt), storage: storage) { answer in
+                guard case .sale(let record) = answer else { return nil }
+                return Wire.sale(record)
+            }
+        }
+        route(router, .get, "/v1/sales/{id}", roles: [.till, .staff]) { _, context, storage in
+            let id = context.parameters.get("id") ?? ""
+            guard let record = storage.committer.read({ $0.receipts.sale(id) }) else {
+                throw APIError(.notFound, "unknown_sale", "no sale with id '\(id)' is held (receipts are kept for ledger.receipt_window_days)")
+            }
+            return json(.ok, Wire.sale(record))
+        }
+        route(router, .post, "/v1/returns", roles: [.till]) { request, _, storage in
+            let request = try Wire.saleReturn(try await self.body(request), limits: self.wireLimits)
+            return try await self.commit(.saleReturn(request), storage: storage) { answer in
+                guard case .saleReturn(let record) = answer else { return nil }
+                return Wire.saleReturn(record)
+            }
+        }
+        route(router, .post, "/v1/voids", roles: [.till]) { request, _, storage in
+            let request = try Wire.void(try await self.body(request))
+            return try await self.commit(.void(request), storage: storage) { answer in
+                guard case .void(let record) = answer else { return nil }
+                return Wire.void(record)
+            }
+        }
+        route(router, .post, "/v1/customers", roles: [.till, .staff]) { request, _, storage in
+            let customer = try Wire.customer(try await self.body(request), now: Storage.systemClock())
+            return try await self.commit(.enrol(customer), storage: storage) { answer in
+                guard case .customer(let account) = answer else { return nil }
+                return Wire.customerCard(account, today: Storage.systemClock().localDay)
+            }
+        }
+        route(router, .get, "/v1/customers/{card}", roles: [.till, .staff]) { _, context, storage in
+            let text = context.parameters.get("card") ?? ""
+            guard let card = CardNumber(text) else { throw APIError(.notFound, "unknown_customer", "'\(text)' is not a card number") }
+            guard let account = storage.committer.read({ $0.customers.account(card) }) else {
+                throw APIError(.notFound, "unknown_customer", "card \(card) is not enrolled")
+            }
+            let principal = context.principal
+            if principal?.role == .till { return json(.ok, Wire.customerSummary(account)) }
+            return json(.ok, Wire.customerCard(account, today: Storage.systemClock().localDay))
+        }
+        route(router, .put, "/v1/products", roles: [.admin]) { request, _, storage in
+            let products = try Wire.products(try await self.body(request))
+            return try await self.commit(.upsertProducts(products), storage: storage, created: .ok) { answer in
+                guard case .products(let count) = answer else { return nil }
+                return ["upserted": count]
+            }
+        }
+        route(router, .get, "/v1/shifts/{terminal}", roles: [.till, .staff]) { _, context, storage in
+            let terminal = context.parameters.get("terminal") ?? ""
+            guard let totals = storage.committer.read({ $0.shifts[terminal]?.open }) else {
+                throw APIError(.notFound, "unknown_shift", "terminal '\(terminal)' has no open shift")
+            }
+            return json(.ok, Wire.shift(totals))
+        }
+        route(router, .post, "/v1/shifts/{terminal}/close", roles: [.till]) { _, context, storage in
+            let terminal = context.parameters.get("terminal") ?? ""
+            guard Identifier.isValid(terminal) else { throw APIError.invalid("terminal", "not a terminal code") }
+            return try await self.commit(.closeShift(terminal: terminal), storage: storage, created: .ok) { answer in
+                guard case .shift(let totals) = answer else { return nil }
+                return Wire.shift(totals)
+            }
+        }
+        route(router, .get, "/v1/stats", roles: [.staff]) { _, _, storage in
+            let stats = storage.committer.read { ($0.stats, $0.lastSeq) }
+            return json(.ok, ["receipts": stats.0.receipts, "lines": stats.0.lines, "returns": stats.0.returns, "voids": stats.0.voids,
+                              "revenue": stats.0.revenue, "discounts": stats.0.discounts, "points_earned": stats.0.pointsEarned,
+                              "points_spent": stats.0.pointsSpent, "customers": stats.0.customers, "journal_seq": stats.1])
+        }
+        route(router, .post, "/v1/tokens", roles: [.admin], needsStorage: false) { request, context, _ in
+            let body = try await self.body(request)
+            try body.only(["role", "name"])
+            let roleName = try body.requiredString("role", max: 16)
+            guard let role = Role(rawValue: roleName) else { throw APIError.invalid("role", "role must be till, staff or admin") }
+            let name = try body.requiredString("name", max: 64)
+            let token: String
+            do {
+                token = try self.tokens.issue(role: role, name: name)
+            } catch {
+                throw APIError(.serviceUnavailable, "storage_failed", "the token could not be saved: \(error)", retryAfter: 5)
+            }
+            self.logger.notice("token issued", metadata: ["by": "\(context.principal?.name ?? "?")", "role": "\(role.rawValue)", "name": "\(name)"])
+            return json(.created, ["token": token, "role": role.rawValue, "name": name])
+        }
+        for path in ["/v1/quotes"] as [RouterPath] {
+            route(router, .post, path, roles: [.till], needsStorage: false) { _, _, _ in
+                throw APIError(.notImplemented, "not_implemented", "quotes come with the loyalty rules engine; until then a sale answers the list-priced total")
+            }
+        }
+        for path in ["/v1/rules"] as [RouterPath] {
+            route(router, .get, path, roles: [.staff, .admin], needsStorage: false) { _, _, _ in
+                throw APIError(.notImplemented, "not_implemented", "loyalty rules come with the loyalty rules engine")
+            }
+            route(router, .put, path, roles: [.admin], needsStorage: false) { _, _, _ in
+                throw APIError(.notImplemented, "not_implemented", "loyalty rules come with the loyalty rules engine")
+            }
+        }
+        for path in ["/v1/segments", "/v1/segments/{name}", "/v1/reports/{report}", "/v1/customers/{card}/history"] as [RouterPath] {
+            route(router, .get, path, roles: [.staff], needsStorage: false) { _, _, _ in
+                throw APIError(.notImplemented, "not_implemented", "segments, reports and purchase history come with the analytics work")
+            }
+        }
+        route(router, .get, "/v1/customers", roles: [.staff], needsStorage: false) { _, _, _ in
+            throw APIError(.notImplemented, "not_implemented", "customer search comes with the analytics work")
+        }
+        route(router, .post, "/v1/sales/batch", roles: [.till], needsStorage: false) { _, _, _ in
+            throw APIError(.notImplemented, "not_implemented", "the batch endpoint is not built yet; post receipts one by one")
+        }
+        return router
+    }
+
+    var wireLimits: Wire.Limits { Wire.Limits(linesMax: configuration.limits.linesPerReceiptMax) }
+
+    typealias Handler = @Sendable (Request, KassaContext, Storage) async throws -> Response
+
+    /// Registers a route behind auth, readiness and the error format.
+    private func route(_ router: Router<KassaContext>, _ method: HTTPRequest.Method, _ path: RouterPath, roles: Set<Role>,
+                       needsStorage: Bool = true, _ handler: @escaping Handler) {
+        router.on(path, method: method) { [self] request, context -> Response in
+            var context = context
+            do {
+                guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+                      let principal = tokens.principal(for: String(header.dropFirst(7))) else {
+                    throw APIError(.unauthorized, "unauthorized", "send Authorization: Bearer <token>; the token was missing or is not valid")
+                }
+                guard principal.role == .admin || roles.contains(principal.role) else {
+                    throw APIError(.forbidden, "forbidden", "the \(principal.role.rawValue) role may not do this; it needs \(roles.map(\.rawValue).sorted().joined(separator: " or "))")
+                }
+                context.principal = principal
+                let storage = self.storage
+                if needsStorage && storage == nil {
+                    throw APIError(.serviceUnavailable, "recovering", "the service is still recovering its data; retry shortly", retryAfter: 1)
+                }
+                // A placeholder is never used by handlers with needsStorage false.
+                return try await handler(request, context, storage ?? unavailableStorage())
+            } catch let error as APIError {
+                return error.response
+            } catch {
+                logger.error("request failed: \(error)")
+                return APIError(.internalServerError, "internal_error", "the request failed inside the service; it is logged").response
+            }
+        }
+    }
+
+    private func unavailableStorage() -> Storage {
+        // Only routes that never touch storage reach here without it.
+        guard let storage else { preconditionFailure("route without storage used storage") }
+        return storage
+    }
+
+    /// The request body as a JSON object, within the configured size.
+    func body(_ request: Request) async throws -> JSONObject {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: configuration.bodyBytesMax)
+        } catch {
+            throw APIError(.contentTooLarge, "body_too_large", "the request body is larger than http.body_bytes_max (\(configuration.bodyBytesMax) bytes)")
+        }
+        return try JSONObject.parse(Data(buffer.readableBytesView))
+    }
+
+    /// Submits `command` and answers 201 (new), 200 (retry of the same), or the refusal.
+    func commit(_ command: LedgerCommand, storage: Storage, created: HTTPResponse.Status = .created,
+                _ render: (LedgerAnswer) -> Any?) async throws -> Response {
+        switch await storage.committer.submit(command) {
+        case .done(let answer, let isNew):
+            guard let object = render(answer) else { throw APIError(.internalServerError, "internal_error", "unexpected answer") }
+            return json(isNew ? created : .ok, object)
+        case .rejected(let error):
+            throw APIError(error)
+        case .unavailable(let why):
+            throw APIError(why)
+        }
+    }
+}
+
+/// The request context: Hummingbird's core plus the authenticated caller.
+public struct KassaContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by the route wrapper once the token is checked.
+    public var principal: Principal?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        principal = nil
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import KassaJournal
+import KassaService
+import Logging
+
+/// `kassa serve`: the service for tills and loyalty staff.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the service: recover the data directory and answer the HTTP API.",
+        discussion: """
+            Configuration comes from --config (default config/kassa.yaml when it exists, else the
+            built-in defaults), then KASSA_<SECTION>_<KEY> environment variables, then these flags.
+            SIGTERM or SIGINT stops accepting requests, finishes those in flight, flushes the journal
+            and the projection, and exits 0.
+            """
+    )
+
+    @Option(name: .long, help: "The configuration file (YAML).")
+    var config: String?
+
+    @Option(name: .long, help: "The data directory.")
+    var data: String = "./data"
+
+    @Option(name: .long, help: "The address to listen on (overrides http.host).")
+    var host: String?
+
+    @Option(name: .long, help: "The TCP port (overrides http.port; 0 picks a free one).")
+    var port: Int?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "kassa")
+        var loaded: KassaConfiguration
+        do {
+            let path = config ?? (FileManager.default.fileExists(atPath: "config/kassa.yaml") ? "config/kassa.yaml" : nil)
+            loaded = try KassaConfiguration.load(path: path)
+            if let host { loaded.host = host }
+            if let port {
+                guard (0...65535).contains(port) else { throw ConfigurationError(description: "--port must be 0 to 65535") }
+                loaded.port = port
+            }
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        let server: KassaServer
+        do {
+            server = try KassaServer(configuration: loaded, dataDirectory: data, logger: logger)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        let settings = loaded
+        let durability = settings.intervalSync ? "interval (\(settings.intervalMilliseconds) ms; a power cut can lose that much acknowledged work)" : "fsync"
+        say("kassa: data dir \(data), durability \(durability)")
+        if let credentials = server.tokens.credentialsWritten {
+            say("kassa: first start: admin, till and staff tokens written to \(credentials) (mode 0600)")
+        }
+        let app = Application(
+            router: server.router(),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "kassa"),
+            onServerRunning: { channel in
+                let address = channel.localAddress.map { "\($0.ipAddress ?? settings.host):\($0.port ?? settings.port)" } ?? "?"
+                say("kassa: listening on http://\(address)")
+                Task.detached {
+                    do {
+                        try server.recover()
+                        say("kassa: \(server.storage?.recovery.description ?? "")")
+                    } catch {
+                        say("kassa: recovery failed: \(error)")
+                        printError("recovery failed: \(error)")
+                    }
+                    }
+            },
+            logger: logger
+        )
+        try await app.runService()
+        server.stop()
+        say("kassa: stopped cleanly")
+    }
+}
+
+/// Writes a line to standard output at once (unbuffered), so a supervisor or a test sees each
+/// start-up line as it happens.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
