@@ -44,5 +44,7 @@ let package = Package(
         .executableTarget(name: "kassa-journal-probe", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"],
                           path: "Tests/KassaJournalProbe"),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"]),
+        // End to end: starts the real `kassa` binary and talks HTTP to it on loopback.
+        .testTarget(name: "KassaServiceTests", dependencies: ["KassaService"]),
     ]
 )

@@ -133,11 +133,18 @@ struct JSONObject {
     }
 }
 
-/// Whether a parsed JSON value is a number (and not a boolean, which Foundation also keeps in
-/// an NSNumber).
+/// The class Foundation uses for JSON `true` and `false` (on Linux an NSNumber also answers
+/// `is Bool` for 0 and 1, so the class is what tells them apart).
+private let booleanClass: AnyClass = type(of: NSNumber(value: true))
+
+/// Whether a parsed JSON value is a number (not a boolean).
 func isNumber(_ value: Any) -> Bool {
     guard let number = value as? NSNumber else { return false }
-    if value is Bool { return false }
-    let type = String(cString: number.objCType)
-    return type != "c" && type != "B"
+    return !(type(of: number) === booleanClass)
+}
+
+/// Whether a parsed JSON value is `true` or `false`.
+func isBoolean(_ value: Any) -> Bool {
+    guard let number = value as? NSNumber else { return false }
+    return type(of: number) === booleanClass
 }

@@ -95,8 +95,8 @@ enum Wire {
 
     static func bool(_ body: JSONObject, _ key: String) throws(APIError) -> Bool {
         guard let raw = body.values[key], !(raw is NSNull) else { return false }
-        guard let value = raw as? Bool, !isNumber(raw) else { throw APIError.invalid(body.name(key), "\(body.name(key)) must be true or false") }
-        return value
+        guard isBoolean(raw), let value = raw as? NSNumber else { throw APIError.invalid(body.name(key), "\(body.name(key)) must be true or false") }
+        return value.boolValue
     }
 
     /// An id, store, terminal or cashier code: 1 to 64 printable ASCII characters.

@@ -1,0 +1,123 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The real `kassa serve` binary on a loopback port of its choosing, with a fresh data directory.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    let data: String
+    private(set) var port = 0
+    private(set) var tokens: [String: String] = [:]
+    private let output = Pipe()
+    private let lock = NSCondition()
+    private var lines: [String] = []
+
+    static var binary: String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("kassa").path
+    }
+
+    static var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    init(data: String? = nil, environment: [String: String] = [:]) throws {
+        self.data = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("kassa-serve-\(UUID().uuidString)").path
+        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+        process.arguments = ["serve", "--data", self.data, "--port", "0",
+                             "--config", ServerProcess.repository.appendingPathComponent("config/kassa.yaml").path]
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let chunk = handle.availableData
+            guard let self, !chunk.isEmpty else { return }
+            self.lock.lock()
+            self.lines.append(contentsOf: String(decoding: chunk, as: UTF8.self).split(separator: "\n").map(String.init))
+            self.lock.broadcast()
+            self.lock.unlock()
+        }
+        try process.run()
+        guard let listening = waitFor(prefix: "kassa: listening on http://127.0.0.1:") else {
+            process.terminate()
+            throw ServerError("the server did not start: \(printed)")
+        }
+        port = Int(listening.split(separator: ":").last!)!
+        guard waitFor(prefix: "kassa: recovered") != nil else { throw ServerError("recovery did not finish: \(printed)") }
+        let credentials = (try? String(contentsOfFile: self.data + "/credentials", encoding: .utf8)) ?? ""
+        for line in credentials.split(separator: "\n") where line.contains("=") && !line.hasPrefix("#") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            tokens[String(parts[0])] = String(parts[1])
+        }
+    }
+
+    var printed: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines
+    }
+
+    func waitFor(prefix: String, timeout: Double = 60) -> String? {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            if let line = lines.first(where: { $0.hasPrefix(prefix) }) { return line }
+            if !process.isRunning || !lock.wait(until: deadline) { return lines.first(where: { $0.hasPrefix(prefix) }) }
+        }
+    }
+
+    /// SIGTERM, then the exit status.
+    func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    struct Reply {
+        var status: Int
+        var body: [String: Any]
+        var raw: Data
+        var headers: [AnyHashable: Any]
+        var code: String? { (body["error"] as? [String: Any])?["code"] as? String }
+        var field: String? { (body["error"] as? [String: Any])?["field"] as? String }
+    }
+
+    /// One request; `token` is a role name from the credentials file, a literal token, or nil.
+    func call(_ method: String, _ path: String, role: String? = nil, token: String? = nil, json: Any? = nil,
+              body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let role { request.setValue("Bearer \(tokens[role]!)", forHTTPHeaderField: "Authorization") }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (key, value) in headers { request.setValue(value, forHTTPHeaderField: key) }
+        if let json { request.httpBody = try JSONSerialization.data(withJSONObject: json) }
+        if let body { request.httpBody = body }
+        if request.httpBody != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return Reply(status: http.statusCode, body: object, raw: data, headers: http.allHeaderFields)
+    }
+}
+
+struct ServerError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A sale body as a till sends it.
+func saleBody(_ id: String, terminal: String = "T07", customer: String? = nil, lines: [[String: Any]]? = nil,
+              payments: [[String: Any]]? = nil) -> [String: Any] {
+    var body: [String: Any] = [
+        "id": id, "store": "S1", "terminal": terminal, "cashier": "C12", "at": "2026-11-22T10:15:00+03:00",
+        "lines": lines ?? [["sku": "4607001234562", "qty": 2, "price": 8990],
+                           ["sku": "2100001000011", "qty": 0.755, "price": 54900, "category": "meat"]],
+    ]
+    if let customer { body["customer"] = customer }
+    if let payments { body["payments"] = payments }
+    return body
+}

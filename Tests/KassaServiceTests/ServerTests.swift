@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+@Suite("kassa serve: the HTTP API end to end", .serialized)
+struct ServerTests {
+    @Test func salesReturnsVoidsCustomersShiftsAndStatsFlowThroughTheRealServer() async throws {
+        let server = try ServerProcess()
+        defer { _ = server.stop() }
+        #expect(try await server.call("GET", "/healthz").status == 200)
+        #expect(try await server.call("GET", "/readyz").status == 200)
+
+        let products = try await server.call("PUT", "/v1/products", role: "admin", json: ["products": [
+            ["sku": "4607001234562", "name": "Молоко 3,2%", "category": "dairy", "price": 8990],
+            ["sku": "46012340", "name": "Табак", "category": "tobacco", "price": 25000, "never_discounted": true],
+        ]])
+        #expect(products.status == 200 && products.body["upserted"] as? Int == 2)
+
+        let enrol = try await server.call("POST", "/v1/customers", role: "staff",
+                                          json: ["card": "7000123456789", "phone": "+79001234567", "name": "Анна Петрова", "birthdate": "1990-05-17", "source": "flyer"])
+        #expect(enrol.status == 201)
+        #expect(try await server.call("POST", "/v1/customers", role: "staff", json: ["card": "7000123456789", "name": "Другая"]).status == 409)
+
+        // A sale, its retry, and the same id with another body.
+        let sale = saleBody("S1-T07-000123", customer: "7000123456789", payments: [["method": "card", "amount": 59430]])
+        let first = try await server.call("POST", "/v1/sales", role: "till", json: sale)
+        #expect(first.status == 201)
+        #expect(first.body["total"] as? Int == 59430)
+        #expect((first.body["lines"] as? [[String: Any]])?[1]["amount"] as? Int == 41450)  // 0.755 × 549.00 half-up
+        let retry = try await server.call("POST", "/v1/sales", role: "till", json: sale)
+        #expect(retry.status == 200)
+        #expect(retry.body["seq"] as? Int == first.body["seq"] as? Int)
+        var changed = sale
+        changed["cashier"] = "C13"
+        let conflict = try await server.call("POST", "/v1/sales", role: "till", json: changed)
+        #expect(conflict.status == 409 && conflict.code == "id_conflict")
+        let mismatch = try await server.call("POST", "/v1/sales", role: "till",
+                                             json: saleBody("S1-T07-000124", payments: [["method": "cash", "amount": 100]]))
+        #expect(mismatch.status == 422 && mismatch.code == "payment_mismatch")
+        #expect((mismatch.body["error"] as? [String: Any])?["message"] as? String == "payments add up to 100 but the total after discounts is 59430")
+
+        let read = try await server.call("GET", "/v1/sales/S1-T07-000123", role: "staff")
+        #expect(read.status == 200 && read.body["id"] as? String == "S1-T07-000123")
+        #expect(try await server.call("GET", "/v1/sales/nope", role: "till").status == 404)
+
+        // Part of a line back, then more than is left.
+        let back = try await server.call("POST", "/v1/returns", role: "till", json: [
+            "id": "R1", "sale": "S1-T07-000123", "store": "S1", "terminal": "T07", "cashier": "C12", "at": "2026-11-22T11:00:00+03:00",
+            "lines": [["sku": "4607001234562", "qty": 1]]])
+        #expect(back.status == 201 && back.body["refund"] as? Int == 8990)
+        let tooMuch = try await server.call("POST", "/v1/returns", role: "till", json: [
+            "id": "R2", "sale": "S1-T07-000123", "store": "S1", "terminal": "T07", "cashier": "C12", "at": "2026-11-22T11:00:00+03:00",
+            "lines": [["sku": "4607001234562", "qty": 2]]])
+        #expect(tooMuch.status == 422 && tooMuch.code == "return_exceeds_sale")
+        let voidReturned = try await server.call("POST", "/v1/voids", role: "till", json: [
+            "id": "V1", "sale": "S1-T07-000123", "terminal": "T07", "cashier": "C12", "at": "2026-11-22T11:05:00+03:00"])
+        #expect(voidReturned.status == 422 && voidReturned.code == "sale_has_returns")
+
+        // Another sale, voided once; the void's retry answers the original.
+        #expect(try await server.call("POST", "/v1/sales", role: "till", json: saleBody("S2")).status == 201)
+        let void = ["id": "V2", "sale": "S2", "terminal": "T07", "cashier": "C12", "at": "2026-11-22T11:06:00+03:00"]
+        #expect(try await server.call("POST", "/v1/voids", role: "till", json: void).status == 201)
+        #expect(try await server.call("POST", "/v1/voids", role: "till", json: void).status == 200)
+
+        // Customer card: full for staff, summary for a till.
+        let card = try await server.call("GET", "/v1/customers/7000123456789", role: "staff")
+        #expect(card.status == 200 && card.body["name"] as? String == "Анна Петрова" && card.body["visits"] as? Int == 1)
+        let summary = try await server.call("GET", "/v1/customers/7000123456789", role: "till")
+        #expect(summary.status == 200 && summary.body["name"] == nil && summary.body["points"] != nil)
+        #expect(try await server.call("GET", "/v1/customers/7000000000000", role: "staff").status == 404)
+
+        // X-report, then the Z-report from closing.
+        let x = try await server.call("GET", "/v1/shifts/T07", role: "till")
+        #expect(x.status == 200 && x.body["receipts"] as? Int == 2 && x.body["returns"] as? Int == 1 && x.body["voids"] as? Int == 1)
+        let z = try await server.call("POST", "/v1/shifts/T07/close", role: "till")
+        #expect(z.status == 200 && z.body["closed_at"] != nil && z.body["receipts"] as? Int == 2)
+        #expect(try await server.call("GET", "/v1/shifts/T07", role: "till").status == 404)
+
+        let stats = try await server.call("GET", "/v1/stats", role: "staff")
+        #expect(stats.body["receipts"] as? Int == 2 && stats.body["returns"] as? Int == 1 && stats.body["voids"] as? Int == 1)
+        #expect(stats.body["revenue"] as? Int == 59430 - 8990)
+
+        // A token issued by an admin works, with its role.
+        let issued = try await server.call("POST", "/v1/tokens", role: "admin", json: ["role": "staff", "name": "analyst"])
+        #expect(issued.status == 201)
+        let token = try #require(issued.body["token"] as? String)
+        #expect(try await server.call("GET", "/v1/stats", token: token).status == 200)
+        #expect(try await server.call("POST", "/v1/sales", token: token, json: saleBody("S3")).status == 403)
+    }
+
+    @Test func eachRoleDoesOnlyWhatItMay() async throws {
+        let server = try ServerProcess()
+        defer { _ = server.stop() }
+        let cases: [(String, String, String?, Any?, Int)] = [
+            ("GET", "/v1/stats", nil, nil, 401),
+            ("GET", "/v1/stats", "till", nil, 403),
+            ("GET", "/v1/stats", "staff", nil, 200),
+            ("GET", "/v1/stats", "admin", nil, 200),
+            ("POST", "/v1/sales", "staff", saleBody("A1"), 403),
+            ("POST", "/v1/sales", "till", saleBody("A2"), 201),
+            ("POST", "/v1/sales", "admin", saleBody("A3"), 201),
+            ("PUT", "/v1/products", "till", ["products": [["sku": "46012340", "name": "x", "price": 1]]], 403),
+            ("PUT", "/v1/products", "staff", ["products": [["sku": "46012340", "name": "x", "price": 1]]], 403),
+            ("PUT", "/v1/products", "admin", ["products": [["sku": "46012340", "name": "x", "price": 1]]], 200),
+            ("POST", "/v1/tokens", "staff", ["role": "admin", "name": "me"], 403),
+            ("POST", "/v1/tokens", "till", ["role": "admin", "name": "me"], 403),
+            ("POST", "/v1/shifts/T1/close", "staff", nil, 403),
+            ("GET", "/v1/customers?phone=1", "till", nil, 403),
+            ("GET", "/v1/sales/A2", "till", nil, 200),
+            ("GET", "/v1/sales/A2", "staff", nil, 200),
+            ("POST", "/v1/customers", "till", ["card": "7000000000017", "name": "Till enrolment"], 201),
+            ("POST", "/v1/returns", "staff", [:] as [String: Any], 403),
+            ("POST", "/v1/voids", "staff", [:] as [String: Any], 403),
+            ("POST", "/v1/quotes", "till", [:] as [String: Any], 501),
+            ("GET", "/v1/segments", "staff", nil, 501),
+            ("GET", "/v1/rules", "till", nil, 403),
+        ]
+        for (method, path, role, body, status) in cases {
+            let reply = try await server.call(method, path, role: role, json: body)
+            #expect(reply.status == status, "\(method) \(path) as \(role ?? "nobody")")
+            if status >= 400 { #expect(reply.code != nil, "\(method) \(path): errors carry a code") }
+        }
+        let forged = try await server.call("GET", "/v1/stats", token: String(repeating: "0", count: 64))
+        #expect(forged.status == 401 && forged.code == "unauthorized")
+    }
+
+    @Test func concurrentDuplicatesRegisterOnceAndARestartKeepsEverything() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-restart-\(UUID().uuidString)").path
+        let racing = try ServerProcess(data: data)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<24 {
+                group.addTask { try await racing.call("POST", "/v1/sales", role: "till", json: saleBody("RACE-1")).status }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.filter { $0 == 201 }.count == 1)
+        #expect(statuses.filter { $0 == 200 }.count == 23)
+        #expect(try await racing.call("GET", "/v1/stats", role: "staff").body["receipts"] as? Int == 1)
+        #expect(racing.stop() == 0, "SIGTERM exits 0")
+        #expect(racing.printed.contains("kassa: stopped cleanly"))
+
+        let server = try ServerProcess(data: data)
+        defer { _ = server.stop() }
+        #expect(server.printed.first { $0.hasPrefix("kassa: first start") } == nil, "credentials are written on the first start only")
+        #expect(try await server.call("GET", "/v1/sales/RACE-1", role: "till").status == 200)
+        #expect(try await server.call("POST", "/v1/sales", role: "till", json: saleBody("RACE-1")).status == 200)
+        #expect(try await server.call("GET", "/v1/stats", role: "staff").body["receipts"] as? Int == 1)
+    }
+}
