@@ -119,6 +119,12 @@ struct JSONObject {
 
     func sku(_ key: String) throws(APIError) -> SKU {
         let text = try requiredString(key, max: SKU.lengthMax)
+        // Codes on labels and in catalogs are letters, digits and a few separators; anything
+        // else (markup, quotes, spaces) is refused here rather than stored and echoed.
+        guard text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
+                                        || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F || $0 == 0x2F }) else {
+            throw APIError.invalid(name(key), "\(name(key)) may hold only letters, digits, '-', '.', '_' and '/'")
+        }
         do {
             return try SKU(validating: text)
         } catch {

@@ -25,7 +25,7 @@ enum Wire {
             try payment.only(["method", "amount"])
             let methodName = try payment.requiredString("method", max: 32)
             guard let method = PaymentMethod(name: methodName) else {
-                throw APIError.invalid(payment.name("method"), "\(payment.name("method")) must be cash, card or points, got '\(methodName)'")
+                throw APIError.invalid(payment.name("method"), "\(payment.name("method")) must be cash, card, points or the store's own method code (letters, digits, no spaces), got '\(methodName)'")
             }
             guard let amount = try payment.integer("amount") else { throw APIError.invalid(payment.name("amount"), "amount is required") }
             payments.append(Payment(method: method, amount: amount))
