@@ -79,6 +79,31 @@ struct ServerTests {
         #expect(stats.body["receipts"] as? Int == 2 && stats.body["returns"] as? Int == 1 && stats.body["voids"] as? Int == 1)
         #expect(stats.body["revenue"] as? Int == 59430 - 8990)
 
+        // The purchase history comes from SQLite, projected in the background.
+        var history = try await server.call("GET", "/v1/customers/7000123456789/history", role: "staff")
+        for _ in 0..<100 where (history.body["sales"] as? [Any])?.count != 1 {
+            try await Task.sleep(for: .milliseconds(50))
+            history = try await server.call("GET", "/v1/customers/7000123456789/history", role: "staff")
+        }
+        #expect(history.status == 200)
+        let sales = try #require(history.body["sales"] as? [[String: Any]])
+        #expect(sales.count == 1 && sales.first?["id"] as? String == "S1-T07-000123" && (sales.first?["lines"] as? [Any])?.count == 2)
+        #expect(try await server.call("GET", "/v1/customers/7000123456789/history", role: "till").status == 403)
+        #expect(try await server.call("GET", "/v1/customers/7000123456789/history?limit=0", role: "staff").status == 422)
+
+        // A batch: per-receipt results in order, good ones registered, bad ones refused alone.
+        let batch = try await server.call("POST", "/v1/sales/batch", role: "till", json: ["sales": [
+            saleBody("B1"), saleBody("B2", lines: [["sku": "4607001234562", "qty": 0, "price": 1]]), saleBody("B3"), saleBody("B1"),
+        ]])
+        #expect(batch.status == 200)
+        let results = try #require(batch.body["results"] as? [[String: Any]])
+        #expect(results.map { $0["status"] as? Int } == [201, 422, 201, 200])
+        #expect(results.map { $0["id"] as? String } == ["B1", "B2", "B3", "B1"])
+        #expect(((results[1]["error"] as? [String: Any])?["field"] as? String) == "lines[0].qty")
+        let tooMany = try await server.call("POST", "/v1/sales/batch", role: "till",
+                                            json: ["sales": Array(repeating: saleBody("X"), count: 1001)])
+        #expect(tooMany.status == 422)
+
         // A token issued by an admin works, with its role.
         let issued = try await server.call("POST", "/v1/tokens", role: "admin", json: ["role": "staff", "name": "analyst"])
         #expect(issued.status == 201)

@@ -112,15 +112,21 @@ extension Ledger {
 
     /// Runs `body` on the terminal's open shift, opening one first if there is none.
     mutating func updateOpenShift(_ terminal: String, at now: Timestamp, _ body: (inout ShiftTotals) -> Void) {
-        var state = shifts[terminal] ?? ShiftState()
+        // In place: copying the state out and back would share the shift's payment totals and
+        // copy them on the first write, once per sale.
+        Ledger.updateOpen(&shifts[terminal, default: ShiftState()], terminal: terminal, at: now, body)
+    }
+
+    private static func updateOpen(_ state: inout ShiftState, terminal: String, at now: Timestamp,
+                                   _ body: (inout ShiftTotals) -> Void) {
         if state.open == nil {
             state.open = ShiftTotals(terminal: terminal, number: state.nextNumber, openedAt: now)
             state.nextNumber += 1
         }
-        if var open = state.open {
-            body(&open)
-            state.open = open
-        }
-        shifts[terminal] = state
+        guard var open = state.open else { return }
+        // Taken out of the state first so that `open` is the only reference to its payments.
+        state.open = nil
+        body(&open)
+        state.open = open
     }
 }

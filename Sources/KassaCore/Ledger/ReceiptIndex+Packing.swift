@@ -10,6 +10,34 @@ struct PackedSale: Sendable {
     var bytes: [UInt8]
 }
 
+/// The categories met so far on one sale with their numbers, held inline so that packing a
+/// sale allocates nothing for them.
+struct RecentCategories {
+    /// How many are remembered; a sale with more categories interns the rest in the table.
+    static let countMax = 8
+    private var hashes = InlineArray<8, UInt64>(repeating: 0)
+    private var names = InlineArray<8, String>(repeating: "")
+    private var ids = InlineArray<8, Int>(repeating: 0)
+    private var count = 0
+
+    /// The number of `category` (whose `ByteHash` is `hash`) if it was met on this sale.
+    func id(of category: String, hash: UInt64) -> Int? {
+        // Hashes first: a small string hashes in a few instructions, and comparing words is
+        // cheaper than String's unequal-bits path for every category that does not match.
+        for index in 0..<count where hashes[index] == hash && names[index] == category { return ids[index] }
+        return nil
+    }
+
+    /// Remembers `category` as number `id`, while there is room.
+    mutating func remember(_ category: String, hash: UInt64, id: Int) {
+        guard count < RecentCategories.countMax else { return }
+        hashes[count] = hash
+        names[count] = category
+        ids[count] = id
+        count += 1
+    }
+}
+
 extension ReceiptIndex {
     private enum MethodCode {
         static let cash: UInt64 = 0, card: UInt64 = 1, points: UInt64 = 2, otherBase: UInt64 = 3
@@ -17,19 +45,53 @@ extension ReceiptIndex {
 
     /// Packs `sale`, numbering its strings in the intern tables.
     mutating func pack(_ sale: SaleRecord) -> PackedSale {
-        var w = BinaryWriter(capacity: 64 + sale.lines.count * 24)
+        let bound = ReceiptIndex.packedBytesMax(sale)
+        return withUnsafeTemporaryAllocation(byteCount: bound, alignment: 1) { buffer in
+            var w = FixedBufferWriter(buffer)
+            pack(sale, into: &w)
+            // One allocation of exactly the packed size: index memory is what limits how many
+            // receipts the process can remember.
+            return PackedSale(bytes: [UInt8](w.written))
+        }
+    }
+
+    /// An upper bound on what `pack` writes for `sale`: every varint at its longest, every
+    /// interned number at five bytes.
+    static func packedBytesMax(_ sale: SaleRecord) -> Int {
+        let varint = FixedBufferWriter.varintBytesMax
+        // seq, fingerprint, three codes, time, card (presence and digit count bytes too),
+        // version, tier, five point values, voided, two counts: 17 varints and 11 bytes.
+        var bound: Int = 17 * varint + 11
+        bound += sale.payments.count * 2 * varint
+        for sold in sale.lines {
+            // SKU tag and number or text, qty, price, category, amount, discount, rule count,
+            // priced category, returned qty, refunded; then each rule.
+            bound += 1 + varint + sold.line.sku.code.utf8.count + 10 * varint + sold.priced.rules.count * varint
+        }
+        return bound
+    }
+
+    private mutating func pack(_ sale: SaleRecord, into w: inout FixedBufferWriter) {
         w.writeVarint(sale.seq)
         w.writeFixed(sale.fingerprint)
         w.writeVarint(UInt64(strings.intern(sale.store)))
         w.writeVarint(UInt64(strings.intern(sale.terminal)))
         w.writeVarint(UInt64(strings.intern(sale.cashier)))
         w.write(sale.at)
-        w.write(sale.customer) { $0.write($1) }
+        if let card = sale.customer {
+            w.write(true)
+            w.writeVarint(card.value)
+            w.write(card.digits)
+        } else {
+            w.write(false)
+        }
         w.writeVarint(UInt64(sale.rulesVersion))
         w.writeVarint(sale.tier.map { UInt64(strings.intern($0)) + 1 } ?? 0)
-        for value in [sale.pointsEarned, sale.pointsSpent, sale.pointsBalanceAfter, sale.pointsEarnedReversed, sale.pointsSpentRestored] {
-            w.writeVarint(value)
-        }
+        w.writeVarint(sale.pointsEarned)
+        w.writeVarint(sale.pointsSpent)
+        w.writeVarint(sale.pointsBalanceAfter)
+        w.writeVarint(sale.pointsEarnedReversed)
+        w.writeVarint(sale.pointsSpentRestored)
         w.write(sale.voided)
         w.writeVarint(UInt64(sale.payments.count))
         for payment in sale.payments {
@@ -42,11 +104,11 @@ extension ReceiptIndex {
             w.writeVarint(payment.amount)
         }
         w.writeVarint(UInt64(sale.lines.count))
-        var recentCategories: [(category: String, id: Int)] = []
+        var recentCategories = RecentCategories()
         for sold in sale.lines {
             let line = sold.line, priced = sold.priced
             ReceiptIndex.write(line.sku, to: &w)
-            w.write(line.qty)
+            w.writeVarint(line.qty.thousandths)
             w.writeVarint(line.price)
             w.writeVarint(line.category.map { UInt64(strings.intern($0)) + 1 } ?? 0)
             // Wrapping arithmetic: the difference is only ever added back the same way.
@@ -55,20 +117,15 @@ extension ReceiptIndex {
             w.writeVarint(UInt64(priced.rules.count))
             for rule in priced.rules { w.writeVarint(UInt64(strings.intern(rule))) }
             w.writeVarint(UInt64(internCategory(priced.category, recent: &recentCategories)))
-            w.write(sold.returnedQty)
+            w.writeVarint(sold.returnedQty.thousandths)
             w.writeVarint(sold.refunded)
         }
-        // Copy into an array of exactly this size: the writer's buffer has slack.
-        var exact: [UInt8] = []
-        exact.reserveCapacity(w.bytes.count)
-        exact.append(contentsOf: w.bytes)
-        return PackedSale(bytes: exact)
     }
 
     /// A SKU as one byte of kind and length, then an all-digit code of up to 19 digits as its
     /// number, any other code as its bytes. Cheaper than numbering SKUs in a table: that costs
     /// two cache misses a line on a large catalog.
-    private static func write(_ sku: SKU, to w: inout BinaryWriter) {
+    private static func write(_ sku: SKU, to w: inout FixedBufferWriter) {
         var code = sku.code
         let (value, digits) = code.withUTF8 { bytes -> (UInt64, Int) in
             guard bytes.count <= 19 else { return (0, 0) }
@@ -85,7 +142,7 @@ extension ReceiptIndex {
             w.writeVarint(value)
         } else {
             w.write(kind)
-            w.write(sku.code)
+            w.write(code)
         }
     }
 
@@ -121,12 +178,11 @@ extension ReceiptIndex {
 
     /// A sale's lines share a few categories: comparing with those seen on it is cheaper than
     /// hashing each line's.
-    private mutating func internCategory(_ category: String, recent: inout [(category: String, id: Int)]) -> Int {
-        // Comparing lengths first skips most calls into String's slower unequal-bits path.
-        let length = category.utf8.count
-        for entry in recent where entry.category.utf8.count == length && entry.category == category { return entry.id }
-        let id = strings.intern(category)
-        if recent.count < 16 { recent.append((category, id)) }
+    private mutating func internCategory(_ category: String, recent: inout RecentCategories) -> Int {
+        let hash = ByteHash.of(category)
+        if let id = recent.id(of: category, hash: hash) { return id }
+        let id = strings.intern(category, hash: hash)
+        recent.remember(category, hash: hash, id: id)
         return id
     }
 

@@ -99,6 +99,36 @@ public final class KassaServer: Sendable {
             if principal?.role == .till { return json(.ok, Wire.customerSummary(account)) }
             return json(.ok, Wire.customerCard(account, today: Storage.systemClock().localDay))
         }
+        route(router, .get, "/v1/customers/{card}/history", roles: [.staff]) { request, context, storage in
+            let text = context.parameters.get("card") ?? ""
+            guard let card = CardNumber(text) else { throw APIError(.notFound, "unknown_customer", "'\(text)' is not a card number") }
+            guard storage.committer.read({ $0.customers.account(card) }) != nil else {
+                throw APIError(.notFound, "unknown_customer", "card \(card) is not enrolled")
+            }
+            var limit = 50
+            if let value = request.uri.queryParameters.get("limit") {
+                guard let parsed = Int(value), (1...500).contains(parsed) else { throw APIError.invalid("limit", "limit must be 1 to 500") }
+                limit = parsed
+            }
+            var before: UInt64?
+            if let value = request.uri.queryParameters.get("before") {
+                guard let parsed = UInt64(value), parsed > 0 else { throw APIError.invalid("before", "before must be a sale's seq") }
+                before = parsed
+            }
+            let (sales, historySeq) = try storage.projection.history(card: card, beforeSeq: before, limit: limit)
+            var out: [String: Any] = [
+                "card": card.description, "history_seq": historySeq,
+                "sales": sales.map { sale -> [String: Any] in
+                    ["seq": sale.seq, "id": sale.id, "store": sale.store, "terminal": sale.terminal, "at": sale.at,
+                     "subtotal": sale.subtotal, "discount": sale.discount, "total": sale.total,
+                     "points": ["earned": sale.pointsEarned, "spent": sale.pointsSpent],
+                     "lines": sale.lines.map { ["sku": $0.sku, "qty": Wire.qty(Quantity(thousandths: $0.qtyThousandths)), "price": $0.price,
+                                                "amount": $0.amount, "discount": $0.discount, "category": $0.category] }]
+                },
+            ]
+            if sales.count == limit, let last = sales.last { out["next_before"] = last.seq }
+            return json(.ok, out)
+        }
         route(router, .put, "/v1/products", roles: [.admin]) { request, _, storage in
             let products = try Wire.products(try await self.body(request))
             return try await self.commit(.upsertProducts(products), storage: storage, created: .ok) { answer in
@@ -155,7 +185,7 @@ public final class KassaServer: Sendable {
                 throw APIError(.notImplemented, "not_implemented", "loyalty rules come with the loyalty rules engine")
             }
         }
-        for path in ["/v1/segments", "/v1/segments/{name}", "/v1/reports/{report}", "/v1/customers/{card}/history"] as [RouterPath] {
+        for path in ["/v1/segments", "/v1/segments/{name}", "/v1/reports/{report}"] as [RouterPath] {
             route(router, .get, path, roles: [.staff], needsStorage: false) { _, _, _ in
                 throw APIError(.notImplemented, "not_implemented", "segments, reports and purchase history come with the analytics work")
             }
@@ -163,10 +193,57 @@ public final class KassaServer: Sendable {
         route(router, .get, "/v1/customers", roles: [.staff], needsStorage: false) { _, _, _ in
             throw APIError(.notImplemented, "not_implemented", "customer search comes with the analytics work")
         }
-        route(router, .post, "/v1/sales/batch", roles: [.till], needsStorage: false) { _, _, _ in
-            throw APIError(.notImplemented, "not_implemented", "the batch endpoint is not built yet; post receipts one by one")
+        route(router, .post, "/v1/sales/batch", roles: [.till]) { request, _, storage in
+            let body = try await self.body(request)
+            try body.only(["sales"])
+            let items = try body.array("sales", max: 1000)
+            guard !items.isEmpty else { throw APIError.invalid("sales", "send at least one sale") }
+            // Each receipt is decoded on its own: one bad receipt gets its own error and the
+            // others go through. All of them are submitted at once, so they share group commits.
+            var decoded: [Result<Receipt, APIError>] = []
+            for item in items {
+                do throws(APIError) {
+                    decoded.append(.success(try Wire.sale(JSONObject(values: item.values, path: ""), limits: self.wireLimits)))
+                } catch {
+                    decoded.append(.failure(error))
+                }
+            }
+            let outcomes = await withTaskGroup(of: (Int, CommitOutcome).self) { group in
+                for (index, entry) in decoded.enumerated() {
+                    guard case .success(let receipt) = entry else { continue }
+                    group.addTask { (index, await storage.committer.submit(.sale(receipt))) }
+                }
+                var collected: [Int: CommitOutcome] = [:]
+                for await (index, outcome) in group { collected[index] = outcome }
+                return collected
+            }
+            var results: [[String: Any]] = []
+            for (index, entry) in decoded.enumerated() {
+                let id = items[index].values["id"] as? String
+                switch (entry, outcomes[index]) {
+                case (.failure(let error), _):
+                    results.append(Self.itemError(error, id: id))
+                case (.success, .done(.sale(let record), let isNew)?):
+                    results.append(["status": isNew ? 201 : 200, "id": record.id, "sale": Wire.sale(record)])
+                case (.success, .rejected(let error)?):
+                    results.append(Self.itemError(APIError(error), id: id))
+                case (.success, .unavailable(let why)?):
+                    results.append(Self.itemError(APIError(why), id: id))
+                default:
+                    results.append(Self.itemError(APIError(.internalServerError, "internal_error", "no answer for this receipt"), id: id))
+                }
+            }
+            return json(.ok, ["results": results])
         }
         return router
+    }
+
+    static func itemError(_ error: APIError, id: String?) -> [String: Any] {
+        var detail: [String: Any] = ["code": error.code, "message": error.message]
+        if let field = error.field { detail["field"] = field }
+        var out: [String: Any] = ["status": Int(error.status.code), "error": detail]
+        if let id { out["id"] = id }
+        return out
     }
 
     var wireLimits: Wire.Limits { Wire.Limits(linesMax: configuration.limits.linesPerReceiptMax) }

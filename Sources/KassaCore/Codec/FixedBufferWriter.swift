@@ -1,0 +1,84 @@
+/// Writes Kassa's varint encoding into a buffer whose size was bounded beforehand, by index.
+///
+/// `BinaryWriter` appends to an array and pays a capacity and uniqueness check for every byte;
+/// the receipt index packs a sale on every sale recorded, so it computes an upper bound for the
+/// packed size, writes here, and copies the bytes out once. Every write checks the bound, so a
+/// wrong estimate stops the process instead of writing past the buffer.
+struct FixedBufferWriter {
+    /// Most bytes a varint of 64 bits takes.
+    static let varintBytesMax = 10
+
+    private let buffer: UnsafeMutableRawBufferPointer
+    /// Bytes written so far.
+    private(set) var count = 0
+
+    /// A writer over `buffer`, valid only while it is (inside the closure that lent it).
+    init(_ buffer: UnsafeMutableRawBufferPointer) { self.buffer = buffer }
+
+    /// The bytes written so far, valid only while the buffer is.
+    var written: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: buffer[0..<count]) }
+
+    @inline(__always)
+    private func reserve(_ bytes: Int) {
+        precondition(buffer.count - count >= bytes, "a packed sale outgrew its computed bound; memory can no longer be trusted")
+    }
+
+    /// One byte.
+    @inline(__always)
+    mutating func write(_ value: UInt8) {
+        reserve(1)
+        buffer.storeBytes(of: value, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    /// A boolean as one byte.
+    @inline(__always)
+    mutating func write(_ value: Bool) { write(value ? 1 as UInt8 : 0) }
+
+    /// An unsigned varint (LEB128), the same bytes `BinaryWriter.writeVarint` writes.
+    @inline(__always)
+    mutating func writeVarint(_ value: UInt64) {
+        reserve(FixedBufferWriter.varintBytesMax)
+        var v = value
+        var at = count
+        while v >= 0x80 {
+            buffer.storeBytes(of: UInt8(truncatingIfNeeded: v) | 0x80, toByteOffset: at, as: UInt8.self)
+            v >>= 7
+            at += 1
+        }
+        buffer.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: at, as: UInt8.self)
+        count = at + 1
+    }
+
+    /// A zig-zag signed varint.
+    @inline(__always)
+    mutating func writeVarint(_ value: Int64) {
+        writeVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
+    /// A fixed-width little-endian UInt64.
+    @inline(__always)
+    mutating func writeFixed(_ value: UInt64) {
+        reserve(8)
+        buffer.storeBytes(of: value.littleEndian, toByteOffset: count, as: UInt64.self)
+        count += 8
+    }
+
+    /// A timestamp, as `BinaryWriter.write(_: Timestamp)`.
+    @inline(__always)
+    mutating func write(_ t: Timestamp) {
+        writeVarint(t.epochMilliseconds)
+        writeVarint(Int64(t.offsetMinutes))
+    }
+
+    /// A string as its UTF-8 byte count (varint) and bytes.
+    mutating func write(_ value: String) {
+        var text = value
+        text.withUTF8 { utf8 in
+            writeVarint(UInt64(utf8.count))
+            reserve(utf8.count)
+            UnsafeMutableRawBufferPointer(rebasing: buffer[count...]).copyMemory(from: UnsafeRawBufferPointer(utf8))
+            count += utf8.count
+        }
+    }
+}
