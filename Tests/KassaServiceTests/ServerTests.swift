@@ -112,6 +112,25 @@ struct ServerTests {
         #expect(try await server.call("POST", "/v1/sales", token: token, json: saleBody("S3")).status == 403)
     }
 
+    @Test func metricsCountRequestsByRouteAndStatusAndShowTheJournal() async throws {
+        let server = try ServerProcess()
+        defer { _ = server.stop() }
+        #expect(try await server.call("POST", "/v1/sales", role: "till", json: saleBody("M1")).status == 201)
+        #expect(try await server.call("POST", "/v1/sales", role: "till", json: saleBody("M1")).status == 200)
+        #expect(try await server.call("GET", "/v1/sales/none", role: "till").status == 404)
+        let reply = try await server.call("GET", "/metrics")
+        #expect(reply.status == 200)
+        let text = String(decoding: reply.raw, as: UTF8.self)
+        #expect(text.contains(#"kassa_http_requests_total{route="/v1/sales",method="POST",status="201"} 1"#))
+        #expect(text.contains(#"kassa_http_requests_total{route="/v1/sales",method="POST",status="200"} 1"#))
+        #expect(text.contains(#"kassa_http_requests_total{route="/v1/sales/{id}",method="GET",status="404"} 1"#))
+        #expect(text.contains("kassa_http_request_duration_seconds"))
+        #expect(text.contains("kassa_journal_batch_records"))
+        #expect(text.contains("kassa_journal_commit_duration_seconds"))
+        #expect(text.contains("kassa_ledger_receipts_held 1"))
+        #expect(text.contains("kassa_recovery_seconds"))
+    }
+
     @Test func eachRoleDoesOnlyWhatItMay() async throws {
         let server = try ServerProcess()
         defer { _ = server.stop() }

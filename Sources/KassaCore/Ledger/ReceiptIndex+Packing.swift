@@ -127,15 +127,7 @@ extension ReceiptIndex {
     /// two cache misses a line on a large catalog.
     private static func write(_ sku: SKU, to w: inout FixedBufferWriter) {
         var code = sku.code
-        let (value, digits) = code.withUTF8 { bytes -> (UInt64, Int) in
-            guard bytes.count <= 19 else { return (0, 0) }
-            var value: UInt64 = 0
-            for byte in bytes {
-                guard byte >= 0x30, byte <= 0x39 else { return (0, 0) }
-                value = value &* 10 &+ UInt64(byte &- 0x30)
-            }
-            return (value, bytes.count)
-        }
+        let (value, digits) = code.withUTF8 { bytes in ReceiptIndex.digitsValue(bytes) }
         let kind = UInt8(kindCode(sku.kind)) << 5
         if digits > 0 {
             w.write(kind | UInt8(digits))
@@ -144,6 +136,29 @@ extension ReceiptIndex {
             w.write(kind)
             w.write(code)
         }
+    }
+
+    /// The number an all-digit code of 1–19 digits spells and its digit count; (0, 0) for any
+    /// other code. Digits go in pairs: the multiply-add chain is what a line's packing waits on.
+    static func digitsValue(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, Int) {
+        guard !bytes.isEmpty, bytes.count <= 19 else { return (0, 0) }
+        var value: UInt64 = 0
+        // Non-zero once any byte is outside '0'…'9'; checked once at the end, off the chain.
+        var outside: UInt8 = 0
+        var index = 0
+        if bytes.count & 1 == 1 {
+            let digit = bytes[0] &- 0x30
+            outside |= digit > 9 ? 0x10 : 0
+            value = UInt64(digit)
+            index = 1
+        }
+        while index < bytes.count {
+            let high = bytes[index] &- 0x30, low = bytes[index + 1] &- 0x30
+            outside |= (high > 9 ? 0x10 : 0) | (low > 9 ? 0x10 : 0)
+            value = value &* 100 &+ UInt64(high &* 10 &+ low)
+            index += 2
+        }
+        return outside == 0 ? (value, bytes.count) : (0, 0)
     }
 
     private static func readSKU(from r: inout BinaryReader) throws(DecodeError) -> SKU {

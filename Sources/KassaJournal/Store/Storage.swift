@@ -75,7 +75,8 @@ public final class Storage: @unchecked Sendable {
     /// Throws `JournalCorruption` when the journal is damaged other than at its tail.
     public static func open(directory: String, options: Options = Options(), pricing: any SalePricing,
                             clock: @escaping @Sendable () -> Timestamp = Storage.systemClock,
-                            warn: @escaping @Sendable (String) -> Void = { _ in }) throws -> Storage {
+                            warn: @escaping @Sendable (String) -> Void = { _ in },
+                            observer: (any CommitObserver)? = nil) throws -> Storage {
         let started = ContinuousClock.now
         try FileIO.makeDirectories(directory)
         let lock = try DataDirectoryLock(directory: directory)
@@ -125,7 +126,8 @@ public final class Storage: @unchecked Sendable {
         report.lastSeq = ledger.lastSeq
         report.duration = ContinuousClock.now - started
 
-        let committer = GroupCommitter(ledger: ledger, log: opened.writer, pricing: pricing, options: options.commit, clock: clock)
+        let committer = GroupCommitter(ledger: ledger, log: opened.writer, pricing: pricing, options: options.commit,
+                                       observer: observer, clock: clock)
         let projector = Projector(store: projection, journal: opened.writer, committer: committer,
                                   options: options.projection, recordBytesMax: options.journal.recordBytesMax, warn: warn)
         let storage = Storage(directory: directory, committer: committer, journal: opened.writer, projection: projection,

@@ -12,6 +12,7 @@ public final class KassaServer: Sendable {
     public let dataDirectory: String
     let logger: Logger
     public let tokens: TokenStore
+    public let metrics = ServiceMetrics()
     private let storageBox = Mutex<Storage?>(nil)
     private let failureBox = Mutex<String?>(nil)
 
@@ -30,7 +31,8 @@ public final class KassaServer: Sendable {
         let logger = self.logger
         do {
             let storage = try Storage.open(directory: dataDirectory, options: configuration.storageOptions, pricing: ListPricing(),
-                                           warn: { logger.warning("\($0)") })
+                                           warn: { logger.warning("\($0)") }, observer: metrics)
+            metrics.recoverySeconds.record(Double(storage.recovery.duration.nanoseconds) / 1e9)
             storageBox.withLock { $0 = storage }
             logger.info("ready: \(storage.recovery)")
         } catch {
@@ -48,6 +50,11 @@ public final class KassaServer: Sendable {
     public func router() -> Router<KassaContext> {
         let router = Router(context: KassaContext.self)
         router.get("/healthz") { _, _ in json(.ok, ["status": "ok"]) }
+        router.get("/metrics") { [self] _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.render(storage: storage))))
+        }
         router.get("/readyz") { [self] _, _ in
             if let failure = failureBox.withLock({ $0 }) { return APIError(.serviceUnavailable, "recovery_failed", failure).response }
             guard let storage else { return APIError(.serviceUnavailable, "recovering", "recovery is still running", retryAfter: 1).response }
@@ -253,7 +260,17 @@ public final class KassaServer: Sendable {
     /// Registers a route behind auth, readiness and the error format.
     private func route(_ router: Router<KassaContext>, _ method: HTTPRequest.Method, _ path: RouterPath, roles: Set<Role>,
                        needsStorage: Bool = true, _ handler: @escaping Handler) {
+        let routeName = "\(path)"
         router.on(path, method: method) { [self] request, context -> Response in
+            let started = ContinuousClock.now
+            let response = await answer(request, context, routeName: routeName, roles: roles, needsStorage: needsStorage, handler)
+            metrics.request(route: routeName, method: method.rawValue, status: Int(response.status.code), duration: ContinuousClock.now - started)
+            return response
+        }
+    }
+
+    private func answer(_ request: Request, _ context: KassaContext, routeName: String, roles: Set<Role>, needsStorage: Bool,
+                        _ handler: Handler) async -> Response {
             var context = context
             do {
                 guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
@@ -273,10 +290,9 @@ public final class KassaServer: Sendable {
             } catch let error as APIError {
                 return error.response
             } catch {
-                logger.error("request failed: \(error)")
+                logger.error("request failed", metadata: ["route": "\(routeName)", "error": "\(error)"])
                 return APIError(.internalServerError, "internal_error", "the request failed inside the service; it is logged").response
             }
-        }
     }
 
     private func unavailableStorage() -> Storage {
