@@ -8,7 +8,7 @@ DATA ?= ./data
 # pseudo-terminal tests, and gcc for the fault-injection shim the journal tests build.
 APT_PACKAGES := libsqlite3-dev libserialport-dev libusb-1.0-0-dev pkg-config socat gcc
 
-.PHONY: deps build release run test test-unit bench clean
+.PHONY: deps pydeps build release run test bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -20,6 +20,10 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# schemathesis (PyPI) checks the running service against docs/openapi.yaml in `make test`.
+pydeps:
+	@python3 -m pip show schemathesis >/dev/null 2>&1 || python3 -m pip install -q 'schemathesis>=4,<5'
+
 build: deps
 	$(SWIFT) build
 
@@ -29,9 +33,10 @@ release: deps
 run: release
 	$$($(SWIFT) build -c release --show-bin-path)/kassa serve --config $(CONFIG) --data $(DATA)
 
-test: deps
+test: deps pydeps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	scripts/schemathesis.sh $$($(SWIFT) build --show-bin-path)/kassa
 
 bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark

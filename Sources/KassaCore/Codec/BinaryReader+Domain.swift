@@ -17,11 +17,25 @@ extension BinaryReader {
     /// A SKU, its check digit validated again.
     public mutating func readSKU() throws(DecodeError) -> SKU {
         let at = offset
+        // Every sale line carries one: classify the bytes where they lie, and make the string
+        // only once they are known to be a SKU (printable ASCII, so valid UTF-8 as they stand).
+        if let sku = readValidSKU() { return sku }
+        offset = at
         let code = try readString()
         do {
             return try SKU(validating: code)
         } catch {
             throw DecodeError("invalid SKU \(code)", offset: at)
+        }
+    }
+
+    /// A SKU when the bytes at the offset are one; nil, with the offset anywhere, when not.
+    private mutating func readValidSKU() -> SKU? {
+        guard let count = try? readCount(), count <= SKU.lengthMax else { return nil }
+        return withBytes(count) { slice in
+            let utf8 = slice.bindMemory(to: UInt8.self)
+            guard let kind = try? SKU.classify(utf8) else { return nil }
+            return SKU(trusted: String(decoding: utf8, as: UTF8.self), kind: kind)
         }
     }
 

@@ -20,7 +20,7 @@ public struct DecodeError: Error, Hashable, Sendable, CustomStringConvertible {
 public struct BinaryReader {
     private let bytes: UnsafeRawBufferPointer
     /// Where the next read starts.
-    public private(set) var offset: Int = 0
+    public internal(set) var offset: Int = 0
 
     /// A reader over `bytes`, valid only while they are.
     public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
@@ -52,6 +52,11 @@ public struct BinaryReader {
 
     /// An unsigned varint.
     public mutating func readVarint() throws(DecodeError) -> UInt64 {
+        // Most varints are one byte (counts, flags, small amounts).
+        if offset < bytes.count, bytes[offset] < 0x80 {
+            defer { offset += 1 }
+            return UInt64(bytes[offset])
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -93,7 +98,7 @@ public struct BinaryReader {
         }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + Int(count))])
         let text: String
-        if slice.allSatisfy({ $0 < 0x80 }) {
+        if BinaryReader.isASCII(slice) {
             // ASCII (SKUs, ids, codes) is valid UTF-8 as it stands; this path avoids the generic
             // validator, which dominated decoding time.
             text = String(decoding: slice, as: UTF8.self)
@@ -105,6 +110,30 @@ public struct BinaryReader {
         }
         offset += Int(count)
         return text
+    }
+
+    /// Runs `body` on the next `count` bytes and moves past them; nil when fewer remain. The
+    /// buffer is valid only inside `body`.
+    mutating func withBytes<T>(_ count: Int, _ body: (UnsafeRawBufferPointer) -> T?) -> T? {
+        guard count >= 0, count <= bytes.count - offset else { return nil }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
+        offset += count
+        return body(slice)
+    }
+
+    /// True when every byte is below 0x80; eight bytes at a time.
+    static func isASCII(_ slice: UnsafeRawBufferPointer) -> Bool {
+        var high: UInt64 = 0
+        var at = 0
+        while slice.count - at >= 8 {
+            high |= slice.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+            at += 8
+        }
+        while at < slice.count {
+            high |= UInt64(slice[at])
+            at += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// An array count, bounded.

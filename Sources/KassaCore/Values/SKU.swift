@@ -45,7 +45,7 @@ public struct SKU: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// The kind of a code, its characters and GS1 check digit checked, over its UTF-8 bytes.
-    private static func classify(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> Kind {
+    static func classify(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> Kind {
         guard !bytes.isEmpty, bytes.count <= SKU.lengthMax else { throw .badLength(bytes.count) }
         var allDigits = true
         for byte in bytes {
