@@ -91,6 +91,20 @@ struct ServerTests {
         #expect(try await server.call("GET", "/v1/customers/7000123456789/history", role: "till").status == 403)
         #expect(try await server.call("GET", "/v1/customers/7000123456789/history?limit=0", role: "staff").status == 422)
 
+        // Staff search: by phone digits however typed, by the start of a name word, by card.
+        var byPhone = try await server.call("GET", "/v1/customers?phone=%2B7%20(900)%20123-45-67", role: "staff")
+        for _ in 0..<100 where (byPhone.body["customers"] as? [Any])?.count != 1 {
+            try await Task.sleep(for: .milliseconds(50))
+            byPhone = try await server.call("GET", "/v1/customers?phone=%2B7%20900%20123-45-67", role: "staff")
+        }
+        #expect((byPhone.body["customers"] as? [[String: Any]])?.first?["card"] as? String == "7000123456789")
+        let byName = try await server.call("GET", "/v1/customers?q=%D0%BF%D0%B5%D1%82%D1%80", role: "staff")  // "петр"
+        #expect((byName.body["customers"] as? [[String: Any]])?.count == 1)
+        let byCard = try await server.call("GET", "/v1/customers?q=70001234", role: "staff")
+        #expect((byCard.body["customers"] as? [[String: Any]])?.count == 1)
+        #expect((try await server.call("GET", "/v1/customers?q=nobody", role: "staff").body["customers"] as? [Any])?.count == 0)
+        #expect(try await server.call("GET", "/v1/customers", role: "staff").status == 422)
+
         // A batch: per-receipt results in order, good ones registered, bad ones refused alone.
         let batch = try await server.call("POST", "/v1/sales/batch", role: "till", json: ["sales": [
             saleBody("B1"), saleBody("B2", lines: [["sku": "4607001234562", "qty": 0, "price": 1]]), saleBody("B3"), saleBody("B1"),
@@ -148,7 +162,8 @@ struct ServerTests {
             ("POST", "/v1/tokens", "staff", ["role": "admin", "name": "me"], 403),
             ("POST", "/v1/tokens", "till", ["role": "admin", "name": "me"], 403),
             ("POST", "/v1/shifts/T1/close", "staff", nil, 403),
-            ("GET", "/v1/customers?phone=1", "till", nil, 403),
+            ("GET", "/v1/customers?phone=79001234567", "till", nil, 403),
+            ("GET", "/v1/customers?phone=79001234567", "staff", nil, 200),
             ("GET", "/v1/sales/A2", "till", nil, 200),
             ("GET", "/v1/sales/A2", "staff", nil, 200),
             ("POST", "/v1/customers", "till", ["card": "7000000000017", "name": "Till enrolment"], 201),

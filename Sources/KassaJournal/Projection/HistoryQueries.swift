@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import KassaCore
 
@@ -50,4 +51,46 @@ extension ProjectionStore {
             return (sales, UInt64(max(0, position)))
         }
     }
+}
+
+/// Normalising customer search keys.
+public enum Directory {
+    /// The digits of a phone number, however it was typed.
+    public static func digits(_ phone: String) -> String { String(phone.unicodeScalars.filter { $0.value >= 0x30 && $0.value <= 0x39 }.map(Character.init)) }
+
+    /// A name lower-cased for prefix search (Cyrillic included).
+    public static func fold(_ name: String) -> String { name.lowercased() }
+}
+
+extension ProjectionStore {
+    /// Customers whose phone digits equal those of `phone`.
+    public func customers(phone: String, limit: Int) throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT card FROM directory WHERE phone_digits = ? ORDER BY card LIMIT ?",
+                                arguments: [Directory.digits(phone), limit])
+        }
+    }
+
+    /// Customers whose name (any word of it) or card starts with `text`, or whose phone digits
+    /// end with its digits (the last digits are what a customer usually says).
+    public func customers(matching text: String, limit: Int) throws -> [String] {
+        let folded = Directory.fold(text.trimmingCharacters(in: .whitespaces))
+        let digits = Directory.digits(text)
+        return try read { db in
+            var cards = try String.fetchAll(db, sql: """
+                SELECT card FROM directory WHERE name_folded >= ? AND name_folded < ? OR name_folded LIKE ? ESCAPE '\\' ORDER BY card LIMIT ?
+                """, arguments: [folded, folded + "\u{10FFFF}", "% " + escapeLike(folded) + "%", limit])
+            if !digits.isEmpty && digits.count == text.filter({ !$0.isWhitespace && $0 != "+" && $0 != "-" }).count {
+                cards += try String.fetchAll(db, sql: """
+                    SELECT card FROM directory WHERE card >= ? AND card < ? OR phone_digits LIKE ? ESCAPE '\\' ORDER BY card LIMIT ?
+                    """, arguments: [digits, digits + ":", "%" + escapeLike(digits), limit])
+            }
+            var seen = Set<String>()
+            return Array(cards.filter { seen.insert($0).inserted }.prefix(limit))
+        }
+    }
+}
+
+private func escapeLike(_ text: String) -> String {
+    text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
 }

@@ -12,7 +12,10 @@ enum HistoryRows {
                 INSERT OR IGNORE INTO voids (seq, id, sale_id, terminal, cashier, at, at_ms, refund, reason) VALUES (?,?,?,?,?,?,?,?,?)
                 """).execute(arguments: [Int64(entry.seq), record.id, record.sale, record.terminal, record.cashier,
                                          record.at.description, record.at.epochMilliseconds, record.refund, record.reason])
-        case .customerEnrolled, .productsUpserted, .shiftOpened, .shiftClosed:
+        case .customerEnrolled(let customer):
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO directory (card, phone_digits, name, name_folded) VALUES (?,?,?,?)")
+                .execute(arguments: [customer.card.description, Directory.digits(customer.phone), customer.name, Directory.fold(customer.name)])
+        case .productsUpserted, .shiftOpened, .shiftClosed:
             break
         }
     }

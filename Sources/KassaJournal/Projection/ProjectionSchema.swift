@@ -119,6 +119,20 @@ enum ProjectionSchema {
                 CREATE INDEX voids_id ON voids(id);
                 """)
         }
+        migrator.registerMigration("v2-directory") { db in
+            // The customer directory for staff search, projected from enrolments with the
+            // history (seconds behind the Ledger at most), not from the periodic snapshot.
+            try db.execute(sql: """
+                CREATE TABLE directory (
+                    card TEXT PRIMARY KEY NOT NULL,
+                    phone_digits TEXT NOT NULL,   -- the phone's digits only, for matching however it was typed
+                    name TEXT NOT NULL,
+                    name_folded TEXT NOT NULL     -- lower-cased, for prefix search
+                ) WITHOUT ROWID;
+                CREATE INDEX directory_phone ON directory(phone_digits);
+                CREATE INDEX directory_name ON directory(name_folded);
+                """)
+        }
         return migrator
     }
 }

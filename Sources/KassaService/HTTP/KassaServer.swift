@@ -197,8 +197,31 @@ public final class KassaServer: Sendable {
                 throw APIError(.notImplemented, "not_implemented", "segments, reports and purchase history come with the analytics work")
             }
         }
-        route(router, .get, "/v1/customers", roles: [.staff], needsStorage: false) { _, _, _ in
-            throw APIError(.notImplemented, "not_implemented", "customer search comes with the analytics work")
+        route(router, .get, "/v1/customers", roles: [.staff]) { request, _, storage in
+            let phone = request.uri.queryParameters.get("phone")
+            let text = request.uri.queryParameters.get("q")
+            var limit = 20
+            if let value = request.uri.queryParameters.get("limit") {
+                guard let parsed = Int(value), (1...200).contains(parsed) else { throw APIError.invalid("limit", "limit must be 1 to 200") }
+                limit = parsed
+            }
+            let cards: [String]
+            if let phone {
+                guard Directory.digits(phone).count >= 5, phone.count <= 32 else {
+                    throw APIError.invalid("phone", "phone must hold at least 5 digits")
+                }
+                cards = try storage.projection.customers(phone: phone, limit: limit)
+            } else if let text {
+                guard (2...64).contains(text.count) else { throw APIError.invalid("q", "q must be 2 to 64 characters") }
+                cards = try storage.projection.customers(matching: text, limit: limit)
+            } else {
+                throw APIError.invalid("q", "search by ?phone= or ?q= (a name, card or the last digits of a phone)")
+            }
+            let today = Storage.systemClock().localDay
+            let found: [[String: Any]] = storage.committer.read { ledger in
+                cards.compactMap { CardNumber($0).flatMap { ledger.customers.account($0) }.map { Wire.customerCard($0, today: today) } }
+            }
+            return json(.ok, ["customers": found])
         }
         route(router, .post, "/v1/sales/batch", roles: [.till]) { request, _, storage in
             let body = try await self.body(request)
