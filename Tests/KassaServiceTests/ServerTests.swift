@@ -145,6 +145,17 @@ struct ServerTests {
         #expect(text.contains("kassa_recovery_seconds"))
     }
 
+    @Test func anAdminTokenFromTheEnvironmentWorksAndIsNeverWrittenDown() async throws {
+        let secret = "env-admin-\(UUID().uuidString)"
+        let server = try ServerProcess(environment: ["KASSA_ADMIN_TOKEN": secret])
+        defer { _ = server.stop() }
+        #expect(try await server.call("GET", "/v1/stats", token: secret).status == 200)
+        let stored = try String(contentsOfFile: server.data + "/tokens.json", encoding: .utf8)
+        #expect(!stored.contains(secret) && !stored.contains("KASSA_ADMIN_TOKEN"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: server.data + "/credentials")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
     @Test func eachRoleDoesOnlyWhatItMay() async throws {
         let server = try ServerProcess()
         defer { _ = server.stop() }
