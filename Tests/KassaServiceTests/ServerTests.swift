@@ -118,6 +118,21 @@ struct ServerTests {
                                             json: ["sales": Array(repeating: saleBody("X"), count: 1001)])
         #expect(tooMany.status == 422)
 
+        // Who read which card is in the audit log, journaled; a till's summary read is not a card read.
+        // (The history was polled above, so there are several history reads.)
+        func auditEntries() async throws -> [[String: Any]] {
+            (try await server.call("GET", "/v1/audit?subject=7000123456789&limit=1000", role: "admin").body["entries"] as? [[String: Any]]) ?? []
+        }
+        var entries = try await auditEntries()
+        for _ in 0..<100 where !entries.contains(where: { $0["action"] as? String == "read_history" }) {
+            try await Task.sleep(for: .milliseconds(50))
+            entries = try await auditEntries()
+        }
+        #expect(entries.filter { $0["action"] as? String == "read_customer" }.count == 1)
+        #expect(entries.contains { $0["action"] as? String == "read_history" })
+        #expect(entries.allSatisfy { $0["actor"] as? String == "first-start-staff" && $0["role"] as? String == "staff" })
+        #expect(try await server.call("GET", "/v1/audit", role: "staff").status == 403)
+
         // A token issued by an admin works, with its role.
         let issued = try await server.call("POST", "/v1/tokens", role: "admin", json: ["role": "staff", "name": "analyst"])
         #expect(issued.status == 201)

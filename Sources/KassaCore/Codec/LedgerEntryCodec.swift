@@ -7,7 +7,7 @@ public enum LedgerEntryCodec {
     public static let version: UInt8 = 1
 
     private enum Tag: UInt8 {
-        case customerEnrolled = 1, saleRegistered, returnRegistered, saleVoided, productsUpserted, shiftOpened, shiftClosed
+        case customerEnrolled = 1, saleRegistered, returnRegistered, saleVoided, productsUpserted, shiftOpened, shiftClosed, audited
     }
 
     /// Appends the payload of `entry` to `writer`.
@@ -22,6 +22,9 @@ public enum LedgerEntryCodec {
             writer.write(Tag.productsUpserted.rawValue); writer.write(entry.at); writer.write(p) { $0.write($1) }
         case .shiftOpened(let t): writer.write(Tag.shiftOpened.rawValue); writer.write(entry.at); writer.write(t)
         case .shiftClosed(let t): writer.write(Tag.shiftClosed.rawValue); writer.write(entry.at); writer.write(t)
+        case .audited(let a):
+            writer.write(Tag.audited.rawValue); writer.write(entry.at)
+            writer.write(a.actor); writer.write(a.role); writer.write(a.action); writer.write(a.subject)
         }
     }
 
@@ -49,6 +52,9 @@ public enum LedgerEntryCodec {
         case .productsUpserted: event = .productsUpserted(try reader.readArray { (r: inout BinaryReader) throws(DecodeError) in try r.readProduct() })
         case .shiftOpened: event = .shiftOpened(terminal: try reader.readString())
         case .shiftClosed: event = .shiftClosed(terminal: try reader.readString())
+        case .audited:
+            event = .audited(AuditRecord(actor: try reader.readString(), role: try reader.readString(),
+                                         action: try reader.readString(), subject: try reader.readString()))
         }
         guard reader.isAtEnd else { throw DecodeError("trailing bytes after the event", offset: reader.offset) }
         return LedgerEntry(seq: seq, at: at, event: event)

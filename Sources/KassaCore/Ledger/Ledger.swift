@@ -102,6 +102,7 @@ public struct Ledger: Sendable, Equatable {
         case .upsertProducts(let products): return try decideUpsert(products)
         case .openShift(let terminal): return try decideOpenShift(terminal)
         case .closeShift(let terminal): return try decideCloseShift(terminal)
+        case .audit(let record): return .record(.audited(record))
         }
     }
 
@@ -119,6 +120,7 @@ public struct Ledger: Sendable, Equatable {
         case .productsUpserted(let products): answer = indexOnly ? .products(count: 0) : recordUpsert(products)
         case .shiftOpened(let terminal): answer = indexOnly ? .products(count: 0) : recordOpenShift(terminal, at: entry.at)
         case .shiftClosed(let terminal): answer = indexOnly ? .products(count: 0) : recordCloseShift(terminal, at: entry.at)
+        case .audited: answer = .audited(seq: entry.seq)
         }
         receipts.evict(today: entry.at.localDay, windowDays: limits.receiptWindowDays, countMax: limits.receiptIndexMax)
         return answer

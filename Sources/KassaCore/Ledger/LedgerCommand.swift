@@ -15,6 +15,8 @@ public enum LedgerCommand: Hashable, Sendable {
     case openShift(terminal: String)
     /// Close a terminal's shift; answers the Z-report.
     case closeShift(terminal: String)
+    /// Record an audit log line (a read of a customer card, a token issued).
+    case audit(AuditRecord)
 }
 
 /// A change the Ledger made, as written to the journal. Replaying entries in order rebuilds
@@ -34,6 +36,8 @@ public enum LedgerEvent: Hashable, Sendable {
     case shiftOpened(terminal: String)
     /// A shift was closed.
     case shiftClosed(terminal: String)
+    /// An audit log line.
+    case audited(AuditRecord)
 }
 
 /// One journal entry: the event, its sequence number and the server time it was applied at.
@@ -67,6 +71,8 @@ public enum LedgerAnswer: Hashable, Sendable {
     case products(count: Int)
     /// The shift: open (X-report) or just closed (Z-report).
     case shift(ShiftTotals)
+    /// The audit line was journaled at `seq`.
+    case audited(seq: UInt64)
 }
 
 /// The result of applying a command.

@@ -94,3 +94,33 @@ extension ProjectionStore {
 private func escapeLike(_ text: String) -> String {
     text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
 }
+
+/// One line of the audit log as projected.
+public struct AuditLine: Sendable, Equatable {
+    public var seq: UInt64
+    public var at: String
+    public var actor: String
+    public var role: String
+    public var action: String
+    public var subject: String
+}
+
+extension ProjectionStore {
+    /// The audit log, newest first; only lines about `subject` when it is given.
+    public func audit(subject: String?, beforeSeq: UInt64?, limit: Int) throws -> [AuditLine] {
+        try read { db in
+            let before = Int64(min(beforeSeq ?? UInt64(Int64.max), UInt64(Int64.max)))
+            let rows: [Row]
+            if let subject {
+                rows = try Row.fetchAll(db, sql: "SELECT seq, at, actor, role, action, subject FROM audit WHERE subject = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+                                        arguments: [subject, before, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT seq, at, actor, role, action, subject FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+                                        arguments: [before, limit])
+            }
+            return rows.map { row in
+                AuditLine(seq: UInt64(row[0] as Int64), at: row[1], actor: row[2], role: row[3], action: row[4], subject: row[5])
+            }
+        }
+    }
+}

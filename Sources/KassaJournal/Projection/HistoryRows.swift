@@ -15,6 +15,9 @@ enum HistoryRows {
         case .customerEnrolled(let customer):
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO directory (card, phone_digits, name, name_folded) VALUES (?,?,?,?)")
                 .execute(arguments: [customer.card.description, Directory.digits(customer.phone), customer.name, Directory.fold(customer.name)])
+        case .audited(let record):
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO audit (seq, at, actor, role, action, subject) VALUES (?,?,?,?,?,?)")
+                .execute(arguments: [Int64(entry.seq), entry.at.description, record.actor, record.role, record.action, record.subject])
         case .productsUpserted, .shiftOpened, .shiftClosed:
             break
         }

@@ -133,6 +133,20 @@ enum ProjectionSchema {
                 CREATE INDEX directory_name ON directory(name_folded);
                 """)
         }
+        migrator.registerMigration("v3-audit") { db in
+            // The audit log: who read which customer card, who issued tokens or changed rules.
+            try db.execute(sql: """
+                CREATE TABLE audit (
+                    seq INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT NOT NULL
+                );
+                CREATE INDEX audit_subject ON audit(subject, seq);
+                """)
+        }
         return migrator
     }
 }

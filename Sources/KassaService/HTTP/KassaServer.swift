@@ -102,8 +102,8 @@ public final class KassaServer: Sendable {
             guard let account = storage.committer.read({ $0.customers.account(card) }) else {
                 throw APIError(.notFound, "unknown_customer", "card \(card) is not enrolled")
             }
-            let principal = context.principal
-            if principal?.role == .till { return json(.ok, Wire.customerSummary(account)) }
+            if context.principal?.role == .till { return json(.ok, Wire.customerSummary(account)) }
+            try await self.audit(context, "read_customer", card.description, storage: storage)
             return json(.ok, Wire.customerCard(account, today: Storage.systemClock().localDay))
         }
         route(router, .get, "/v1/customers/{card}/history", roles: [.staff]) { request, context, storage in
@@ -122,6 +122,7 @@ public final class KassaServer: Sendable {
                 guard let parsed = UInt64(value), parsed > 0 else { throw APIError.invalid("before", "before must be a sale's seq") }
                 before = parsed
             }
+            try await self.audit(context, "read_history", card.description, storage: storage)
             let (sales, historySeq) = try storage.projection.history(card: card, beforeSeq: before, limit: limit)
             var out: [String: Any] = [
                 "card": card.description, "history_seq": historySeq,
@@ -158,13 +159,29 @@ public final class KassaServer: Sendable {
                 return Wire.shift(totals)
             }
         }
+        route(router, .get, "/v1/audit", roles: [.admin]) { request, _, storage in
+            var limit = 100
+            if let value = request.uri.queryParameters.get("limit") {
+                guard let parsed = Int(value), (1...1000).contains(parsed) else { throw APIError.invalid("limit", "limit must be 1 to 1000") }
+                limit = parsed
+            }
+            var before: UInt64?
+            if let value = request.uri.queryParameters.get("before") {
+                guard let parsed = UInt64(value), parsed > 0 else { throw APIError.invalid("before", "before must be a journal position") }
+                before = parsed
+            }
+            let subject: String? = request.uri.queryParameters.get("subject").map { String($0) }
+            let lines = try storage.projection.audit(subject: subject, beforeSeq: before, limit: limit)
+            return json(.ok, ["entries": lines.map { ["seq": $0.seq, "at": $0.at, "actor": $0.actor, "role": $0.role,
+                                                       "action": $0.action, "subject": $0.subject] }])
+        }
         route(router, .get, "/v1/stats", roles: [.staff]) { _, _, storage in
             let stats = storage.committer.read { ($0.stats, $0.lastSeq) }
             return json(.ok, ["receipts": stats.0.receipts, "lines": stats.0.lines, "returns": stats.0.returns, "voids": stats.0.voids,
                               "revenue": stats.0.revenue, "discounts": stats.0.discounts, "points_earned": stats.0.pointsEarned,
                               "points_spent": stats.0.pointsSpent, "customers": stats.0.customers, "journal_seq": stats.1])
         }
-        route(router, .post, "/v1/tokens", roles: [.admin], needsStorage: false) { request, context, _ in
+        route(router, .post, "/v1/tokens", roles: [.admin]) { request, context, storage in
             let body = try await self.body(request)
             try body.only(["role", "name"])
             let roleName = try body.requiredString("role", max: 16)
@@ -177,6 +194,7 @@ public final class KassaServer: Sendable {
                 throw APIError(.serviceUnavailable, "storage_failed", "the token could not be saved: \(error)", retryAfter: 5)
             }
             self.logger.notice("token issued", metadata: ["by": "\(context.principal?.name ?? "?")", "role": "\(role.rawValue)", "name": "\(name)"])
+            try await self.audit(context, "issue_token", "\(role.rawValue):\(name)", storage: storage)
             return json(.created, ["token": token, "role": role.rawValue, "name": name])
         }
         for path in ["/v1/quotes"] as [RouterPath] {
@@ -197,7 +215,7 @@ public final class KassaServer: Sendable {
                 throw APIError(.notImplemented, "not_implemented", "segments, reports and purchase history come with the analytics work")
             }
         }
-        route(router, .get, "/v1/customers", roles: [.staff]) { request, _, storage in
+        route(router, .get, "/v1/customers", roles: [.staff]) { request, context, storage in
             let phone = request.uri.queryParameters.get("phone")
             let text = request.uri.queryParameters.get("q")
             var limit = 20
@@ -217,6 +235,7 @@ public final class KassaServer: Sendable {
             } else {
                 throw APIError.invalid("q", "search by ?phone= or ?q= (a name, card or the last digits of a phone)")
             }
+            try await self.audit(context, "search_customers", phone.map { "phone=\($0)" } ?? "q=\(text ?? "")", storage: storage)
             let today = Storage.systemClock().localDay
             let found: [[String: Any]] = storage.committer.read { ledger in
                 cards.compactMap { CardNumber($0).flatMap { ledger.customers.account($0) }.map { Wire.customerCard($0, today: today) } }
@@ -274,6 +293,18 @@ public final class KassaServer: Sendable {
         var out: [String: Any] = ["status": Int(error.status.code), "error": detail]
         if let id { out["id"] = id }
         return out
+    }
+
+    /// Journals an audit line and waits until it is durable; when it cannot be written the read
+    /// is refused, so nothing is read without a trace.
+    func audit(_ context: KassaContext, _ action: String, _ subject: String, storage: Storage) async throws {
+        let record = AuditRecord(actor: context.principal?.name ?? "?", role: context.principal?.role.rawValue ?? "?",
+                                 action: action, subject: subject)
+        switch await storage.committer.submit(.audit(record)) {
+        case .done: return
+        case .rejected(let error): throw APIError(error)
+        case .unavailable(let why): throw APIError(why)
+        }
     }
 
     var wireLimits: Wire.Limits { Wire.Limits(linesMax: configuration.limits.linesPerReceiptMax) }
