@@ -10,6 +10,7 @@ public struct KassaConfiguration: Sendable, Equatable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var bodyBytesMax = 1 << 20
+    public var requestsPerSecondMax = 20_000
     /// The journal.
     public var intervalSync = false
     public var intervalMilliseconds = 5
@@ -90,7 +91,7 @@ public struct KassaConfiguration: Sendable, Equatable {
     }
 
     static let keys: [String: Set<String>] = [
-        "http": ["host", "port", "body_bytes_max"],
+        "http": ["host", "port", "body_bytes_max", "requests_per_second_max"],
         "journal": ["durability", "interval_ms", "segment_bytes", "record_bytes_max", "batch_commands_max", "queue_commands_max"],
         "ledger": ["lines_per_receipt_max", "price_max", "receipt_window_days", "receipt_index_max", "activity_retention_days"],
         "projection": ["batch_entries_max", "snapshot_interval_seconds"],
@@ -110,6 +111,7 @@ public struct KassaConfiguration: Sendable, Equatable {
             host = text
         case "http.port": port = try integer(0...65535)
         case "http.body_bytes_max": bodyBytesMax = try integer(1024...(256 << 20))
+        case "http.requests_per_second_max": requestsPerSecondMax = try integer(0...10_000_000)
         case "journal.durability":
             switch text {
             case "fsync": intervalSync = false

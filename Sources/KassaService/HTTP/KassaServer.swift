@@ -13,6 +13,7 @@ public final class KassaServer: Sendable {
     let logger: Logger
     public let tokens: TokenStore
     public let metrics = ServiceMetrics()
+    let limiter: RateLimiter
     private let storageBox = Mutex<Storage?>(nil)
     private let failureBox = Mutex<String?>(nil)
 
@@ -20,6 +21,7 @@ public final class KassaServer: Sendable {
         self.configuration = configuration
         self.dataDirectory = dataDirectory
         self.logger = logger
+        limiter = RateLimiter(requestsPerSecond: configuration.requestsPerSecondMax)
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         tokens = try TokenStore(directory: dataDirectory, environmentAdminToken: ProcessInfo.processInfo.environment["KASSA_ADMIN_TOKEN"])
     }
@@ -333,6 +335,9 @@ public final class KassaServer: Sendable {
                 }
                 guard principal.role == .admin || roles.contains(principal.role) else {
                     throw APIError(.forbidden, "forbidden", "the \(principal.role.rawValue) role may not do this; it needs \(roles.map(\.rawValue).sorted().joined(separator: " or "))")
+                }
+                guard limiter.allow(principal.name) else {
+                    throw APIError(.tooManyRequests, "rate_limited", "more than http.requests_per_second_max (\(configuration.requestsPerSecondMax)) requests a second for token '\(principal.name)'; slow down", retryAfter: 1)
                 }
                 context.principal = principal
                 let storage = self.storage

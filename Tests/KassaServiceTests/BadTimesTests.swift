@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// Bad times over HTTP: a disk whose fsync fails, and a client over its rate limit.
+@Suite("kassa serve: storage failures and rate limits", .serialized)
+struct BadTimesTests {
+    /// Compiles Tests/Shims/failsync.c (fdatasync fails with EIO after N calls) with gcc.
+    func failingSyncShim() throws -> String {
+        let source = ServerProcess.repository.appendingPathComponent("Tests/Shims/failsync.c").path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-failsync-\(UUID().uuidString).so").path
+        let gcc = Process()
+        gcc.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gcc.arguments = ["gcc", "-shared", "-fPIC", "-O2", "-o", output, source, "-ldl"]
+        try gcc.run()
+        gcc.waitUntilExit()
+        guard gcc.terminationStatus == 0 else { throw ServerError("gcc could not build \(source)") }
+        return output
+    }
+
+    @Test func aFailedFsyncAnswers503AndNothingAcknowledgedIsLost() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-eio-\(UUID().uuidString)").path
+        let server = try ServerProcess(data: data, environment: ["LD_PRELOAD": try failingSyncShim(), "KASSA_FAIL_FDATASYNC_AFTER": "40"])
+        var acknowledged: [String] = []
+        var refusal: ServerProcess.Reply?
+        for n in 0..<400 {
+            let reply = try await server.call("POST", "/v1/sales", role: "till", json: saleBody("E\(n)"))
+            if reply.status == 201 { acknowledged.append("E\(n)"); continue }
+            refusal = reply
+            break
+        }
+        let refused = try #require(refusal, "fdatasync never failed")
+        #expect(refused.status == 503 && refused.code == "storage_failed")
+        #expect(refused.headers["Retry-After"] != nil)
+        // Every later change is refused too; reads still answer.
+        let after = try await server.call("POST", "/v1/sales", role: "till", json: saleBody("AFTER"))
+        #expect(after.status == 503 && after.code == "storage_failed")
+        #expect(try await server.call("GET", "/v1/stats", role: "staff").status == 200)
+        #expect(server.stop() == 0)
+
+        // A restart without the failing disk recovers every acknowledged sale.
+        let restarted = try ServerProcess(data: data)
+        defer { _ = restarted.stop() }
+        for id in acknowledged {
+            #expect(try await restarted.call("GET", "/v1/sales/\(id)", role: "till").status == 200, "\(id) was acknowledged but is lost")
+        }
+        #expect(try await restarted.call("GET", "/v1/sales/AFTER", role: "till").status == 404)
+    }
+
+    @Test func overTheRateLimitAnswers429WithRetryAfter() async throws {
+        let server = try ServerProcess(environment: ["KASSA_HTTP_REQUESTS_PER_SECOND_MAX": "5"])
+        defer { _ = server.stop() }
+        var statuses: [Int] = []
+        var limited: ServerProcess.Reply?
+        for _ in 0..<30 {
+            let reply = try await server.call("GET", "/v1/stats", role: "staff")
+            statuses.append(reply.status)
+            if reply.status == 429 { limited = reply }
+        }
+        #expect(statuses.prefix(10).allSatisfy { $0 == 200 }, "a burst of twice the rate goes through")
+        let refused = try #require(limited)
+        #expect(refused.code == "rate_limited" && refused.headers["Retry-After"] != nil)
+        // Another token has its own bucket.
+        #expect(try await server.call("GET", "/v1/stats", role: "admin").status == 200)
+    }
+}
