@@ -74,6 +74,9 @@ struct ServerTests {
         let z = try await server.call("POST", "/v1/shifts/T07/close", role: "till")
         #expect(z.status == 200 && z.body["closed_at"] != nil && z.body["receipts"] as? Int == 2)
         #expect(try await server.call("GET", "/v1/shifts/T07", role: "till").status == 404)
+        let opened = try await server.call("POST", "/v1/shifts/T07/open", role: "till")
+        #expect(opened.status == 201 && opened.body["number"] as? Int == 2 && opened.body["receipts"] as? Int == 0)
+        #expect(try await server.call("GET", "/v1/shifts/T07", role: "till").status == 200)
 
         let stats = try await server.call("GET", "/v1/stats", role: "staff")
         #expect(stats.body["receipts"] as? Int == 2 && stats.body["returns"] as? Int == 1 && stats.body["voids"] as? Int == 1)

@@ -153,6 +153,14 @@ public final class KassaServer: Sendable {
             }
             return json(.ok, Wire.shift(totals))
         }
+        route(router, .post, "/v1/shifts/{terminal}/open", roles: [.till]) { _, context, storage in
+            let terminal = context.parameters.get("terminal") ?? ""
+            guard Identifier.isValid(terminal) else { throw APIError.invalid("terminal", "not a terminal code") }
+            return try await self.commit(.openShift(terminal: terminal), storage: storage) { answer in
+                guard case .shift(let totals) = answer else { return nil }
+                return Wire.shift(totals)
+            }
+        }
         route(router, .post, "/v1/shifts/{terminal}/close", roles: [.till]) { _, context, storage in
             let terminal = context.parameters.get("terminal") ?? ""
             guard Identifier.isValid(terminal) else { throw APIError.invalid("terminal", "not a terminal code") }
