@@ -112,8 +112,9 @@ public struct BinaryReader {
         return text
     }
 
-    /// Runs `body` on the next `count` bytes and moves past them; nil when fewer remain. The
-    /// buffer is valid only inside `body`.
+    /// Moves past the next `count` bytes and runs `body` on them; nil when fewer remain, or
+    /// when `body` gives nil (the offset has moved then too). The buffer is valid only inside
+    /// `body`.
     mutating func withBytes<T>(_ count: Int, _ body: (UnsafeRawBufferPointer) -> T?) -> T? {
         guard count >= 0, count <= bytes.count - offset else { return nil }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])

@@ -135,7 +135,10 @@ extension Array where Element == DayActivity {
 extension Array where Element == CategorySpend {
     /// Adds spend to `category`, appending it when new.
     mutating func record(category: String, spend delta: Int64) {
-        if let index = firstIndex(where: { $0.category == category }) {
+        // Every sale line with a net amount comes here: comparing lengths first skips most
+        // calls into String's slower path for unequal strings.
+        let length = category.utf8.count
+        if let index = firstIndex(where: { $0.category.utf8.count == length && $0.category == category }) {
             self[index].spend += delta
         } else {
             append(CategorySpend(category: category, spend: delta))

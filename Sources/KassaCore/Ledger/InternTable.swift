@@ -32,11 +32,8 @@ struct InternTable<Key: InternKey & Sendable>: Sendable {
     func id(of key: Key) -> Int? { find(key, hash: key.internHash).id }
 
     /// The number of `key`, numbering it first when new.
-    mutating func intern(_ key: Key) -> Int { intern(key, hash: key.internHash) }
-
-    /// The number of `key`, whose `internHash` the caller computed already.
-    mutating func intern(_ key: Key, hash: UInt64) -> Int {
-        assert(hash == key.internHash, "an intern hash must be the key's own")
+    mutating func intern(_ key: Key) -> Int {
+        let hash = key.internHash
         let found = find(key, hash: hash)
         if let id = found.id { return id }
         precondition(keys.count < Int(UInt32.max - 1), "an intern table holds fewer than 2^32 values")

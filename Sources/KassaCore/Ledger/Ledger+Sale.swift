@@ -80,9 +80,6 @@ extension Ledger {
             changes.customers.insert(card)
             let day = sale.at.localDay
             let retention = limits.activityRetentionDays
-            // Summed per category first: a basket has a few categories over many lines, and
-            // the account's list is searched by name.
-            let categorySpend = SaleCategorySpend(sale.lines)
             customers.update(card) { account in
                 account.points += sale.pointsEarned - sale.pointsSpent
                 account.visits += 1
@@ -90,8 +87,8 @@ extension Ledger {
                 account.firstVisitDay = min(account.firstVisitDay ?? day, day)
                 account.lastVisitDay = max(account.lastVisitDay ?? day, day)
                 account.record(day: day, visits: 1, spend: total, retentionDays: retention)
-                for entry in categorySpend {
-                    account.record(category: entry.category, spend: entry.spend)
+                for line in sale.lines where line.priced.net != 0 {
+                    account.record(category: line.priced.category, spend: line.priced.net)
                 }
             }
         }

@@ -15,23 +15,24 @@ struct PackedSale: Sendable {
 struct RecentCategories {
     /// How many are remembered; a sale with more categories interns the rest in the table.
     static let countMax = 8
-    private var hashes = InlineArray<8, UInt64>(repeating: 0)
+    private var lengths = InlineArray<8, Int>(repeating: -1)
     private var names = InlineArray<8, String>(repeating: "")
     private var ids = InlineArray<8, Int>(repeating: 0)
     private var count = 0
 
-    /// The number of `category` (whose `ByteHash` is `hash`) if it was met on this sale.
-    func id(of category: String, hash: UInt64) -> Int? {
-        // Hashes first: a small string hashes in a few instructions, and comparing words is
-        // cheaper than String's unequal-bits path for every category that does not match.
-        for index in 0..<count where hashes[index] == hash && names[index] == category { return ids[index] }
+    /// The number of `category` if it was met on this sale.
+    func id(of category: String) -> Int? {
+        // Comparing lengths first skips most calls into String's slower unequal-bits path;
+        // equal strings from one record are bit-for-bit equal, which `==` checks first.
+        let length = category.utf8.count
+        for index in 0..<count where lengths[index] == length && names[index] == category { return ids[index] }
         return nil
     }
 
     /// Remembers `category` as number `id`, while there is room.
-    mutating func remember(_ category: String, hash: UInt64, id: Int) {
+    mutating func remember(_ category: String, id: Int) {
         guard count < RecentCategories.countMax else { return }
-        hashes[count] = hash
+        lengths[count] = category.utf8.count
         names[count] = category
         ids[count] = id
         count += 1
@@ -46,8 +47,13 @@ extension ReceiptIndex {
     /// Packs `sale`, numbering its strings in the intern tables.
     mutating func pack(_ sale: SaleRecord) -> PackedSale {
         let bound = ReceiptIndex.packedBytesMax(sale)
-        return withUnsafeTemporaryAllocation(byteCount: bound, alignment: 1) { buffer in
-            var w = FixedBufferWriter(buffer)
+        // Taken out of the index while in use, so that packing may intern strings meanwhile.
+        var buffer: [UInt8] = []
+        swap(&buffer, &packBuffer)
+        defer { swap(&buffer, &packBuffer) }
+        if buffer.count < bound { buffer = [UInt8](repeating: 0, count: max(bound, buffer.count * 2)) }
+        return buffer.withUnsafeMutableBytes { raw in
+            var w = FixedBufferWriter(raw)
             pack(sale, into: &w)
             // One allocation of exactly the packed size: index memory is what limits how many
             // receipts the process can remember.
@@ -63,10 +69,13 @@ extension ReceiptIndex {
         // version, tier, five point values, voided, two counts: 17 varints and 11 bytes.
         var bound: Int = 17 * varint + 11
         bound += sale.payments.count * 2 * varint
-        for sold in sale.lines {
-            // SKU tag and number or text, qty, price, category, amount, discount, rule count,
-            // priced category, returned qty, refunded; then each rule.
-            bound += 1 + varint + sold.line.sku.code.utf8.count + 10 * varint + sold.priced.rules.count * varint
+        sale.lines.withUnsafeBufferPointer { lines in
+            for index in lines.indices {
+                // SKU tag and number or text, qty, price, category, amount, discount, rule
+                // count, priced category, returned qty, refunded; then each rule.
+                bound += 1 + varint + lines[index].line.sku.code.utf8.count + 10 * varint
+                bound += lines[index].priced.rules.count * varint
+            }
         }
         return bound
     }
@@ -105,21 +114,30 @@ extension ReceiptIndex {
         }
         w.writeVarint(UInt64(sale.lines.count))
         var recentCategories = RecentCategories()
-        for sold in sale.lines {
-            let line = sold.line, priced = sold.priced
-            ReceiptIndex.write(line.sku, to: &w)
-            w.writeVarint(line.qty.thousandths)
-            w.writeVarint(line.price)
-            w.writeVarint(line.category.map { UInt64(strings.intern($0)) + 1 } ?? 0)
-            // Wrapping arithmetic: the difference is only ever added back the same way.
-            w.writeVarint(priced.amount &- (line.qty.amount(price: line.price) ?? 0))
-            w.writeVarint(priced.discount)
-            w.writeVarint(UInt64(priced.rules.count))
-            for rule in priced.rules { w.writeVarint(UInt64(strings.intern(rule))) }
-            w.writeVarint(UInt64(internCategory(priced.category, recent: &recentCategories)))
-            w.writeVarint(sold.returnedQty.thousandths)
-            w.writeVarint(sold.refunded)
+        // Lines are read where they lie: iterating copies each one, which retains and
+        // releases its strings and rule list, several calls a line.
+        sale.lines.withUnsafeBufferPointer { lines in
+            for index in lines.indices { pack(lines[index], into: &w, recent: &recentCategories) }
         }
+    }
+
+    private mutating func pack(_ sold: SoldLine, into w: inout FixedBufferWriter, recent: inout RecentCategories) {
+        ReceiptIndex.write(sold.line.sku, to: &w)
+        w.writeVarint(sold.line.qty.thousandths)
+        w.writeVarint(sold.line.price)
+        if let category = sold.line.category {
+            w.writeVarint(UInt64(strings.intern(category)) + 1)
+        } else {
+            w.writeVarint(0 as UInt64)
+        }
+        // Wrapping arithmetic: the difference is only ever added back the same way.
+        w.writeVarint(sold.priced.amount &- (sold.line.qty.amount(price: sold.line.price) ?? 0))
+        w.writeVarint(sold.priced.discount)
+        w.writeVarint(UInt64(sold.priced.rules.count))
+        for rule in sold.priced.rules { w.writeVarint(UInt64(strings.intern(rule))) }
+        w.writeVarint(UInt64(internCategory(sold.priced.category, recent: &recent)))
+        w.writeVarint(sold.returnedQty.thousandths)
+        w.writeVarint(sold.refunded)
     }
 
     /// A SKU as one byte of kind and length, then an all-digit code of up to 19 digits as its
@@ -194,10 +212,9 @@ extension ReceiptIndex {
     /// A sale's lines share a few categories: comparing with those seen on it is cheaper than
     /// hashing each line's.
     private mutating func internCategory(_ category: String, recent: inout RecentCategories) -> Int {
-        let hash = ByteHash.of(category)
-        if let id = recent.id(of: category, hash: hash) { return id }
-        let id = strings.intern(category, hash: hash)
-        recent.remember(category, hash: hash, id: id)
+        if let id = recent.id(of: category) { return id }
+        let id = strings.intern(category)
+        recent.remember(category, id: id)
         return id
     }
 

@@ -26,6 +26,9 @@ public struct ReceiptIndex: Hashable, Sendable {
     // Arrival order for eviction; `head` advances instead of removing from the front.
     private var arrivals: [Arrival] = []
     private var head = 0
+    /// Where `pack` writes a sale before copying it out at its exact size; kept because a
+    /// fresh buffer per sale fragmented the heap around the packed sales that outlive it.
+    var packBuffer: [UInt8] = []
 
     /// An empty index.
     public init() {}

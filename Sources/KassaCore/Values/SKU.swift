@@ -47,12 +47,22 @@ public struct SKU: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The kind of a code, its characters and GS1 check digit checked, over its UTF-8 bytes.
     static func classify(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> Kind {
         guard !bytes.isEmpty, bytes.count <= SKU.lengthMax else { throw .badLength(bytes.count) }
+        // One pass: characters checked and the GS1 weighted sum taken together (the sum means
+        // nothing unless every byte is a digit). Weights 3, 1, 3, ... from the rightmost
+        // payload digit, so a payload digit weighs 3 when its distance to the end is even.
         var allDigits = true
-        for byte in bytes {
+        var sum = 0
+        let last = bytes.count - 1
+        for index in 0..<last {
+            let byte = bytes[index]
             guard byte > 0x20, byte < 0x7F else { throw .badCharacter }
-            if byte < 0x30 || byte > 0x39 { allDigits = false }
+            let digit = byte &- 0x30
+            if digit > 9 { allDigits = false }
+            sum &+= Int(digit) &* ((last - index) & 1 == 1 ? 3 : 1)
         }
-        guard allDigits else { return .plain }
+        let check = bytes[last]
+        guard check > 0x20, check < 0x7F else { throw .badCharacter }
+        guard allDigits, check >= 0x30, check <= 0x39 else { return .plain }
         let kind: Kind
         switch bytes.count {
         case 8: kind = .ean8
@@ -61,17 +71,8 @@ public struct SKU: Hashable, Sendable, Comparable, CustomStringConvertible {
         case 14: kind = .gtin14
         default: return .plain
         }
-        // The GS1 check digit: weights 3, 1, 3, ... from the rightmost payload digit.
-        var sum = 0
-        var weight = 3
-        var index = bytes.count - 2
-        while index >= 0 {
-            sum += Int(bytes[index] &- 0x30) * weight
-            weight = 4 - weight
-            index -= 1
-        }
         let expected = (10 - sum % 10) % 10
-        guard Int(bytes[bytes.count - 1] &- 0x30) == expected else { throw .badCheckDigit(kind: kind, expected: expected) }
+        guard Int(check &- 0x30) == expected else { throw .badCheckDigit(kind: kind, expected: expected) }
         return kind
     }
 

@@ -1,0 +1,94 @@
+import Testing
+@testable import KassaCore
+import KassaTestSupport
+
+@Suite("The receipt index's packing primitives agree with the journal encoding")
+struct PackingPrimitivesTests {
+    static let unsigned: [UInt64] = [0, 1, 0x7F, 0x80, 0x3FFF, 0x4000, 1 << 35, UInt64(Int64.max), UInt64.max]
+    static let signed: [Int64] = [0, 1, -1, 63, -64, 64, -65, 1 << 40, Int64.max, Int64.min]
+
+    /// What a `FixedBufferWriter` holds after `body`, through a buffer of exactly `bound` bytes.
+    func written(bound: Int, _ body: (inout FixedBufferWriter) -> Void) -> [UInt8] {
+        withUnsafeTemporaryAllocation(byteCount: bound, alignment: 1) { buffer in
+            var writer = FixedBufferWriter(buffer)
+            body(&writer)
+            return [UInt8](writer.written)
+        }
+    }
+
+    @Test func aFixedBufferWritesTheBytesABinaryWriterAppends() {
+        let time = Fixture.time("1965-03-01T23:59:59.999-05:30")
+        var expected = BinaryWriter()
+        for value in Self.unsigned { expected.writeVarint(value) }
+        for value in Self.signed { expected.writeVarint(value) }
+        expected.writeFixed(0xDEAD_BEEF_0123_4567)
+        expected.write(time)
+        expected.write(true)
+        expected.write(UInt8(7))
+        expected.write("мясо")
+        expected.write("")
+        let bound = (Self.unsigned.count + Self.signed.count + 3) * FixedBufferWriter.varintBytesMax + 8 + 2 + 8
+        let actual = written(bound: bound) { w in
+            for value in Self.unsigned { w.writeVarint(value) }
+            for value in Self.signed { w.writeVarint(value) }
+            w.writeFixed(0xDEAD_BEEF_0123_4567)
+            w.write(time)
+            w.write(true)
+            w.write(UInt8(7))
+            w.write("мясо")
+            w.write("")
+        }
+        #expect(actual == expected.bytes)
+    }
+
+    @Test func theBoundOfAPackedSaleCoversWhatIsPacked() {
+        var index = ReceiptIndex()
+        let sale = ReceiptIndexPackingTests().awkwardSale()
+        let packed = index.pack(sale)
+        #expect(packed.bytes.count <= ReceiptIndex.packedBytesMax(sale))
+        #expect(index.unpack(packed, id: sale.id) == sale)
+    }
+
+    @Test func aSaleWithMoreCategoriesThanAreRememberedComesBackEqual() {
+        var index = ReceiptIndex()
+        var sale = ReceiptIndexPackingTests().awkwardSale()
+        let count = RecentCategories.countMax * 2 + 1
+        sale.lines = (0..<count).map { number in
+            SoldLine(line: Fixture.line(Fixture.milk, "1", 100),
+                     priced: PricedLine(amount: 100, discount: 0, rules: [], category: "c\(number % (count - 2))"))
+        }
+        index.insert(sale, seq: 42, day: 1)
+        #expect(index.sale(sale.id) == sale)
+    }
+
+    @Test(arguments: [
+        ("0", 0, 1), ("9", 9, 1), ("42", 42, 2), ("00012", 12, 5), ("4607001234562", 4_607_001_234_562, 13),
+        ("9999999999999999999", 9_999_999_999_999_999_999, 19),
+    ] as [(String, UInt64, Int)])
+    func allDigitCodesPackAsTheirNumber(code: String, value: UInt64, digits: Int) {
+        var text = code
+        let result = text.withUTF8 { ReceiptIndex.digitsValue($0) }
+        #expect(result.0 == value)
+        #expect(result.1 == digits)
+    }
+
+    @Test(arguments: ["", "12a4", "/0", ":9", "PLU-4011", "99999999999999999999", "1 2"])
+    func otherCodesPackAsText(code: String) {
+        var text = code
+        let result = text.withUTF8 { ReceiptIndex.digitsValue($0) }
+        #expect(result.0 == 0)
+        #expect(result.1 == 0)
+    }
+
+    @Test func asciiIsToldFromOtherBytesAtEveryPosition() {
+        for length in 0..<20 {
+            let ascii = [UInt8](repeating: 0x7F, count: length)
+            #expect(ascii.withUnsafeBytes { BinaryReader.isASCII($0) })
+            for position in 0..<length {
+                var bytes = ascii
+                bytes[position] = 0x80
+                #expect(!bytes.withUnsafeBytes { BinaryReader.isASCII($0) })
+            }
+        }
+    }
+}
