@@ -39,7 +39,7 @@ test: deps pydeps
 	scripts/schemathesis.sh $$($(SWIFT) build --show-bin-path)/kassa
 
 bench: deps
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress
 
 clean:
 	rm -rf .build
