@@ -60,8 +60,7 @@ public struct APIError: Error, Sendable {
         headers[.contentType] = "application/json"
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        let data = (try? JSONSerialization.data(withJSONObject: ["error": error], options: [.sortedKeys])) ?? Data()
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONText.encode(["error": error]))))
     }
 }
 
@@ -69,6 +68,5 @@ public struct APIError: Error, Sendable {
 func json(_ status: HTTPResponse.Status, _ object: Any) -> Response {
     var headers = HTTPFields()
     headers[.contentType] = "application/json"
-    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONText.encode(object))))
 }
