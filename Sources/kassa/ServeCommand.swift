@@ -73,8 +73,11 @@ struct Serve: AsyncParsableCommand {
                         try server.recover()
                         say("kassa: \(server.storage?.recovery.description ?? "")")
                     } catch {
+                        // Start-up stops: nothing is served from a data directory that could not
+                        // be recovered, and a supervisor sees the exit status.
                         say("kassa: recovery failed: \(error)")
                         printError("recovery failed: \(error)")
+                        Foundation.exit(1)
                     }
                     }
             },

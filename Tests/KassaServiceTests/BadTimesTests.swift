@@ -63,3 +63,37 @@ struct BadTimesTests {
         #expect(try await server.call("GET", "/v1/stats", role: "admin").status == 200)
     }
 }
+
+@Suite("kassa serve: a damaged journal stops start-up")
+struct DamagedJournalTests {
+    @Test func startUpStopsWithTheFileOffsetAndAPointerToWalVerify() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-damaged-\(UUID().uuidString)").path
+        let server = try ServerProcess(data: data)
+        for n in 0..<20 { _ = try await server.call("POST", "/v1/sales", role: "till", json: saleBody("D\(n)")) }
+        #expect(server.stop() == 0)
+        // Flip a byte inside the fifth record's payload: valid records follow it.
+        let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: data + "/journal").filter { $0.hasSuffix(".wal") }.sorted().first)
+        let path = data + "/journal/" + segment
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        var offset = 4096
+        for _ in 0..<4 {
+            let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16
+            offset += (16 + length + 7) & ~7
+        }
+        bytes[offset + 20] ^= 0x40
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+        process.arguments = ["serve", "--data", data, "--port", "0"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(text.contains("recovery failed: the journal is damaged in \(path) at byte \(offset)"))
+        #expect(text.contains("kassa wal verify"))
+    }
+}
