@@ -35,14 +35,13 @@ public final class ServiceMetrics: CommitObserver, @unchecked Sendable {
     /// The Prometheus text, with the Ledger's sizes read now.
     func render(storage: Storage?) -> [UInt8] {
         if let storage {
-            let sizes = storage.committer.read { ($0.customers.count, $0.receipts.count, $0.catalog.count, $0.lastSeq) }
+            let sizes = storage.committer.read { ($0.customers.count, $0.receipts.count, $0.catalog.count) }
             Metrics.Gauge(label: "kassa_ledger_customers", factory: factory).record(sizes.0)
             Metrics.Gauge(label: "kassa_ledger_receipts_held", factory: factory).record(sizes.1)
             Metrics.Gauge(label: "kassa_ledger_products", factory: factory).record(sizes.2)
             Metrics.Gauge(label: "kassa_journal_segments", factory: factory).record(storage.journal.segments.count)
             Metrics.Gauge(label: "kassa_journal_durable_seq", factory: factory).record(Int64(clamping: storage.journal.durableSeq))
             Metrics.Gauge(label: "kassa_ready", factory: factory).record(storage.committer.failed == nil ? 1 : 0)
-            _ = sizes.3
         }
         return registry.emitToBuffer()
     }
