@@ -42,13 +42,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "KassaTestSupport", dependencies: ["KassaCore"], path: "Tests/KassaTestSupport"),
+        .target(name: "KassaTestSupport", dependencies: ["KassaCore", "KassaJournal"], path: "Tests/KassaTestSupport"),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore", "KassaTestSupport"]),
         // The child process the journal's crash and fault tests start and kill.
         .executableTarget(name: "kassa-journal-probe", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"],
                           path: "Tests/KassaJournalProbe"),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"]),
         // End to end: starts the real `kassa` binary and talks HTTP to it on loopback.
-        .testTarget(name: "KassaServiceTests", dependencies: ["KassaService"]),
+        .testTarget(name: "KassaServiceTests", dependencies: ["KassaService", "KassaTestSupport"]),
     ]
 )

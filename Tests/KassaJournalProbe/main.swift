@@ -28,14 +28,22 @@ func fail(_ message: String) -> Never {
 }
 
 /// Storage options that make the crash test roll segments, snapshot and remove segments often.
-func probeOptions() -> Storage.Options {
-    var options = Storage.Options()
-    options.journal = JournalWriter.Options(segmentBytes: 256 << 10, recordBytesMax: 16 << 10)
-    options.limits.receiptIndexMax = 10_000_000
-    options.limits.receiptWindowDays = 3650
-    options.projection.pollInterval = .milliseconds(20)
-    options.projection.snapshotInterval = .milliseconds(150)
-    return options
+func probeOptions() -> Storage.Options { probeStorageOptions(snapshotInterval: .milliseconds(150)) }
+
+/// Submits `count` commands of one producer one by one, saying each answer; the fault modes
+/// use it and exit without a clean stop, since after a failure nothing more is written.
+func submitOneByOne(_ storage: Storage, count: Int) async -> Never {
+    var workload = CrashWorkload(run: 1, producer: 0)
+    for _ in 0..<count {
+        let (k, command) = workload.next()
+        switch await storage.committer.submit(command) {
+        case .done: say("a 1 0 \(k)")
+        case .rejected(let error): fail("rejected \(k): \(error)")
+        case .unavailable(let why): say("u 1 0 \(k) \(why.reason) \(why.message)")
+        }
+    }
+    say("failed \(storage.committer.failed?.message ?? "no")")
+    exit(0)
 }
 
 func open(_ dir: String, options: Storage.Options = probeOptions()) -> Storage {
@@ -144,35 +152,12 @@ case "fsize":
     getrlimit(Int32(RLIMIT_FSIZE.rawValue), &limited)
     limited.rlim_cur = rlim_t(limit)
     guard setrlimit(Int32(RLIMIT_FSIZE.rawValue), &limited) == 0 else { fail("setrlimit: \(errno)") }
-    var workload = CrashWorkload(run: 1, producer: 0)
-    for _ in 0..<2000 {
-        let (k, command) = workload.next()
-        switch await storage.committer.submit(command) {
-        case .done: say("a 1 0 \(k)")
-        case .rejected(let error): fail("rejected \(k): \(error)")
-        case .unavailable(let why): say("u 1 0 \(k) \(why.reason) \(why.message)")
-        }
-    }
-    say("failed \(storage.committer.failed?.message ?? "no")")
-    exit(0)
+    await submitOneByOne(storage, count: 2000)
 
 case "sync":
     guard let count = Int(arguments[3]) else { fail("sync DIR COUNT") }
-    var options = probeOptions()
-    options.projection.snapshotInterval = .seconds(3600)
-    let storage = open(directory, options: options)
-    var workload = CrashWorkload(run: 1, producer: 0)
-    for _ in 0..<count {
-        let (k, command) = workload.next()
-        switch await storage.committer.submit(command) {
-        case .done: say("a 1 0 \(k)")
-        case .rejected(let error): fail("rejected \(k): \(error)")
-        case .unavailable(let why): say("u 1 0 \(k) \(why.reason) \(why.message)")
-        }
-    }
-    say("failed \(storage.committer.failed?.message ?? "no")")
-    // Exit without a clean stop: after a failed fsync nothing more is written.
-    exit(0)
+    let storage = open(directory, options: probeStorageOptions(snapshotInterval: .seconds(3600)))
+    await submitOneByOne(storage, count: count)
 
 default:
     fail("unknown mode \(mode)")

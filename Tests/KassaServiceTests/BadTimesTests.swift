@@ -1,25 +1,13 @@
 import Foundation
+import KassaTestSupport
 import Testing
 
 /// Bad times over HTTP: a disk whose fsync fails, and a client over its rate limit.
 @Suite("kassa serve: storage failures and rate limits", .serialized)
 struct BadTimesTests {
-    /// Compiles Tests/Shims/failsync.c (fdatasync fails with EIO after N calls) with gcc.
-    func failingSyncShim() throws -> String {
-        let source = ServerProcess.repository.appendingPathComponent("Tests/Shims/failsync.c").path
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-failsync-\(UUID().uuidString).so").path
-        let gcc = Process()
-        gcc.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        gcc.arguments = ["gcc", "-shared", "-fPIC", "-O2", "-o", output, source, "-ldl"]
-        try gcc.run()
-        gcc.waitUntilExit()
-        guard gcc.terminationStatus == 0 else { throw ServerError("gcc could not build \(source)") }
-        return output
-    }
-
     @Test func aFailedFsyncAnswers503AndNothingAcknowledgedIsLost() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-eio-\(UUID().uuidString)").path
-        let server = try ServerProcess(data: data, environment: ["LD_PRELOAD": try failingSyncShim(), "KASSA_FAIL_FDATASYNC_AFTER": "40"])
+        let server = try ServerProcess(data: data, environment: ["LD_PRELOAD": try buildFailingSyncShim(), "KASSA_FAIL_FDATASYNC_AFTER": "40"])
         var acknowledged: [String] = []
         var refusal: ServerProcess.Reply?
         for n in 0..<400 {

@@ -114,16 +114,8 @@ public final class KassaServer: Sendable {
             guard storage.committer.read({ $0.customers.account(card) }) != nil else {
                 throw APIError(.notFound, "unknown_customer", "card \(card) is not enrolled")
             }
-            var limit = 50
-            if let value = request.uri.queryParameters.get("limit") {
-                guard let parsed = Int(value), (1...500).contains(parsed) else { throw APIError.invalid("limit", "limit must be 1 to 500") }
-                limit = parsed
-            }
-            var before: UInt64?
-            if let value = request.uri.queryParameters.get("before") {
-                guard let parsed = UInt64(value), parsed > 0 else { throw APIError.invalid("before", "before must be a sale's seq") }
-                before = parsed
-            }
+            let limit = try Self.limit(request, default: 50, max: 500)
+            let before = try Self.position(request, "before", "before must be a sale's seq")
             try await self.audit(context, "read_history", card.description, storage: storage)
             let (sales, historySeq) = try storage.projection.history(card: card, beforeSeq: before, limit: limit)
             var out: [String: Any] = [
@@ -170,16 +162,8 @@ public final class KassaServer: Sendable {
             }
         }
         route(router, .get, "/v1/audit", roles: [.admin]) { request, _, storage in
-            var limit = 100
-            if let value = request.uri.queryParameters.get("limit") {
-                guard let parsed = Int(value), (1...1000).contains(parsed) else { throw APIError.invalid("limit", "limit must be 1 to 1000") }
-                limit = parsed
-            }
-            var before: UInt64?
-            if let value = request.uri.queryParameters.get("before") {
-                guard let parsed = UInt64(value), parsed > 0 else { throw APIError.invalid("before", "before must be a journal position") }
-                before = parsed
-            }
+            let limit = try Self.limit(request, default: 100, max: 1000)
+            let before = try Self.position(request, "before", "before must be a journal position")
             let subject: String? = request.uri.queryParameters.get("subject").map { String($0) }
             let lines = try storage.projection.audit(subject: subject, beforeSeq: before, limit: limit)
             return json(.ok, ["entries": lines.map { ["seq": $0.seq, "at": $0.at, "actor": $0.actor, "role": $0.role,
@@ -228,11 +212,7 @@ public final class KassaServer: Sendable {
         route(router, .get, "/v1/customers", roles: [.staff]) { request, context, storage in
             let phone = request.uri.queryParameters.get("phone")
             let text = request.uri.queryParameters.get("q")
-            var limit = 20
-            if let value = request.uri.queryParameters.get("limit") {
-                guard let parsed = Int(value), (1...200).contains(parsed) else { throw APIError.invalid("limit", "limit must be 1 to 200") }
-                limit = parsed
-            }
+            let limit = try Self.limit(request, default: 20, max: 200)
             let cards: [String]
             if let phone {
                 guard Directory.digits(phone).count >= 5, phone.count <= 32 else {
@@ -295,6 +275,20 @@ public final class KassaServer: Sendable {
             return json(.ok, ["results": results])
         }
         return router
+    }
+
+    /// The `limit` query parameter: 1 to `max`, `default` when absent.
+    static func limit(_ request: Request, default value: Int, max: Int) throws(APIError) -> Int {
+        guard let text = request.uri.queryParameters.get("limit") else { return value }
+        guard let parsed = Int(text), (1...max).contains(parsed) else { throw APIError.invalid("limit", "limit must be 1 to \(max)") }
+        return parsed
+    }
+
+    /// A journal position in the query (`before`), above zero; nil when absent.
+    static func position(_ request: Request, _ name: String, _ message: String) throws(APIError) -> UInt64? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let parsed = UInt64(text), parsed > 0 else { throw APIError.invalid(name, message) }
+        return parsed
     }
 
     static func itemError(_ error: APIError, id: String?) -> [String: Any] {

@@ -5,15 +5,7 @@ import KassaCore
 import KassaTestSupport
 
 /// Storage options matching the probe's, for opening its data directory here.
-func probeOptions() -> Storage.Options {
-    var options = Storage.Options()
-    options.journal = JournalWriter.Options(segmentBytes: 256 << 10, recordBytesMax: 16 << 10)
-    options.limits.receiptIndexMax = 10_000_000
-    options.limits.receiptWindowDays = 3650
-    options.projection.pollInterval = .milliseconds(20)
-    options.projection.snapshotInterval = .seconds(3600)
-    return options
-}
+func probeOptions() -> Storage.Options { probeStorageOptions(snapshotInterval: .seconds(3600)) }
 
 /// Acknowledged commands per (run, producer): producers wait for each answer before the next
 /// command, so what is acknowledged is always 1...k.

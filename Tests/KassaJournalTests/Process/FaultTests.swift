@@ -92,18 +92,4 @@ struct FaultTests {
         #expect(acked > 0 && acked < 25)
         try expectAllPresent(acked, in: dir)
     }
-
-    /// Compiles Tests/Shims/failsync.c with gcc (installed by `make test`).
-    func buildFailingSyncShim() throws -> String {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Shims/failsync.c").path
-        let output = temporaryDirectory("shim") + "/failsync.so"
-        let gcc = Process()
-        gcc.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        gcc.arguments = ["gcc", "-shared", "-fPIC", "-O2", "-o", output, source, "-ldl"]
-        try gcc.run()
-        gcc.waitUntilExit()
-        guard gcc.terminationStatus == 0 else { throw FixtureError.unexpected("gcc could not build \(source)") }
-        return output
-    }
 }
