@@ -20,11 +20,22 @@ public struct CommandStream {
     public let cards = (0..<6).map { CardNumber("70000000000\($0)0")! }
     public let skus = [Fixture.milk, Fixture.meat, Fixture.bread, Fixture.sku("036000291452")]
 
-    public init(seed: UInt64) { random = SeededGenerator(seed: seed) }
+    /// Also put rules documents in force now and then (for `RulesAwarePoints`).
+    public var rules = false
+
+    public init(seed: UInt64, rules: Bool = false) {
+        random = SeededGenerator(seed: seed)
+        self.rules = rules
+    }
 
     public mutating func next() -> LedgerCommand {
         counter += 1
         let roll = Int.random(in: 0..<100, using: &random)
+        if rules, roll < 3 {
+            // Half the documents switch balance expiry on, and some repeat the one in force.
+            let variant = Int.random(in: 0..<4, using: &random)
+            return .replaceRules(RulesChange(document: "# test rules \(variant)" + (variant % 2 == 0 ? " expire" : ""), by: "stream"))
+        }
         switch roll {
         case 0..<8:
             let card = cards.randomElement(using: &random)!

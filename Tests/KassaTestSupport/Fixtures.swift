@@ -39,9 +39,37 @@ public enum Fixture {
 public struct OnePercentPoints: SalePricing {
     public init() {}
 
-    public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, today: Int32) throws(LedgerError) -> PricedSale {
-        var priced = try ListPricing().price(receipt, customer: customer, catalog: catalog, today: today)
+    public func validate(rules document: String) throws(LedgerError) {
+        throw LedgerError(.invalidField, "fixed-rate test pricing takes no rules", field: "rules")
+    }
+
+    public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
+                      today: Int32) throws(LedgerError) -> PricedSale {
+        var priced = try ListPricing().price(receipt, customer: customer, catalog: catalog, rules: rules, today: today)
         priced.pointsEarned = customer == nil ? 0 : priced.total / 100
+        return priced
+    }
+}
+
+/// `OnePercentPoints` that also takes rules documents (`# test rules …`), and while one ending
+/// in `expire` is in force writes off the balance of every customer with 3k + 2 visits: the
+/// rules and expiry paths of the Ledger, driven by a deterministic stand-in for the engine.
+public struct RulesAwarePoints: SalePricing {
+    public init() {}
+
+    public func validate(rules document: String) throws(LedgerError) {
+        guard document.hasPrefix("# test rules") else {
+            throw LedgerError(.invalidField, "test rules start with '# test rules'", field: "rules")
+        }
+    }
+
+    public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
+                      today: Int32) throws(LedgerError) -> PricedSale {
+        var priced = try OnePercentPoints().price(receipt, customer: customer, catalog: catalog, rules: rules, today: today)
+        priced.rulesVersion = rules?.version ?? 0
+        if let customer, rules?.document.hasSuffix("expire") == true, customer.visits % 3 == 2 {
+            priced.pointsExpired = customer.points
+        }
         return priced
     }
 }

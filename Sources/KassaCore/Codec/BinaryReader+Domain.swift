@@ -111,7 +111,7 @@ extension BinaryReader {
     }
 
     /// A sale record as journaled.
-    public mutating func readSaleRecord(seq: UInt64) throws(DecodeError) -> SaleRecord {
+    public mutating func readSaleRecord(seq: UInt64, formatVersion: UInt8 = LedgerEntryCodec.version) throws(DecodeError) -> SaleRecord {
         let fingerprint = try readFixed()
         let id = try readString(), store = try readString(), terminal = try readString(), cashier = try readString()
         let at = try readTimestamp()
@@ -124,9 +124,11 @@ extension BinaryReader {
         let tier = try readOptional { (r: inout BinaryReader) throws(DecodeError) in try r.readString() }
         let version = try readVarint()
         guard let rulesVersion = UInt32(exactly: version) else { throw DecodeError("rules version out of range", offset: offset) }
+        let expired = formatVersion >= 2 ? try readSignedVarint() : 0
         return SaleRecord(seq: seq, fingerprint: fingerprint, id: id, store: store, terminal: terminal, cashier: cashier,
                           at: at, customer: customer, lines: lines, payments: payments, pointsEarned: earned,
-                          pointsSpent: spent, pointsBalanceAfter: balance, tier: tier, rulesVersion: rulesVersion)
+                          pointsSpent: spent, pointsBalanceAfter: balance, tier: tier, rulesVersion: rulesVersion,
+                          pointsExpired: expired)
     }
 
     /// A return record as journaled.

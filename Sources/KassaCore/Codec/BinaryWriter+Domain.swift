@@ -85,6 +85,7 @@ extension BinaryWriter {
         writeVarint(s.pointsEarned); writeVarint(s.pointsSpent); writeVarint(s.pointsBalanceAfter)
         write(s.tier) { $0.write($1) }
         writeVarint(UInt64(s.rulesVersion))
+        writeVarint(s.pointsExpired)
     }
 
     /// A return as registered.

@@ -3,11 +3,13 @@
 /// A payload is `[format version][event tag][server time][event body]`; the sequence number
 /// lives in the journal's record frame, not in the payload.
 public enum LedgerEntryCodec {
-    /// The payload format version written now.
-    public static let version: UInt8 = 1
+    /// The payload format version written now. Version 2 added the expired points of a sale;
+    /// version 1 payloads still decode (with none expired).
+    public static let version: UInt8 = 2
 
     private enum Tag: UInt8 {
         case customerEnrolled = 1, saleRegistered, returnRegistered, saleVoided, productsUpserted, shiftOpened, shiftClosed, audited
+        case rulesReplaced
     }
 
     /// Appends the payload of `entry` to `writer`.
@@ -25,6 +27,9 @@ public enum LedgerEntryCodec {
         case .audited(let a):
             writer.write(Tag.audited.rawValue); writer.write(entry.at)
             writer.write(a.actor); writer.write(a.role); writer.write(a.action); writer.write(a.subject)
+        case .rulesReplaced(let r):
+            writer.write(Tag.rulesReplaced.rawValue); writer.write(entry.at)
+            writer.writeVarint(UInt64(r.version)); writer.write(r.document); writer.write(r.by)
         }
     }
 
@@ -39,14 +44,14 @@ public enum LedgerEntryCodec {
     public static func decode(seq: UInt64, payload: UnsafeRawBufferPointer) throws(DecodeError) -> LedgerEntry {
         var reader = BinaryReader(payload)
         let version = try reader.readByte()
-        guard version == LedgerEntryCodec.version else { throw DecodeError("unknown entry format version \(version)", offset: 0) }
+        guard version == 1 || version == LedgerEntryCodec.version else { throw DecodeError("unknown entry format version \(version)", offset: 0) }
         let rawTag = try reader.readByte()
         guard let tag = Tag(rawValue: rawTag) else { throw DecodeError("unknown event tag \(rawTag)", offset: 1) }
         let at = try reader.readTimestamp()
         let event: LedgerEvent
         switch tag {
         case .customerEnrolled: event = .customerEnrolled(try reader.readCustomer())
-        case .saleRegistered: event = .saleRegistered(try reader.readSaleRecord(seq: seq))
+        case .saleRegistered: event = .saleRegistered(try reader.readSaleRecord(seq: seq, formatVersion: version))
         case .returnRegistered: event = .returnRegistered(try reader.readReturnRecord(seq: seq))
         case .saleVoided: event = .saleVoided(try reader.readVoidRecord(seq: seq))
         case .productsUpserted: event = .productsUpserted(try reader.readArray { (r: inout BinaryReader) throws(DecodeError) in try r.readProduct() })
@@ -55,6 +60,10 @@ public enum LedgerEntryCodec {
         case .audited:
             event = .audited(AuditRecord(actor: try reader.readString(), role: try reader.readString(),
                                          action: try reader.readString(), subject: try reader.readString()))
+        case .rulesReplaced:
+            let number = try reader.readVarint()
+            guard let version = UInt32(exactly: number), version > 0 else { throw DecodeError("rules version out of range", offset: reader.offset) }
+            event = .rulesReplaced(RulesRecord(version: version, document: try reader.readString(), by: try reader.readString(), at: at))
         }
         guard reader.isAtEnd else { throw DecodeError("trailing bytes after the event", offset: reader.offset) }
         return LedgerEntry(seq: seq, at: at, event: event)

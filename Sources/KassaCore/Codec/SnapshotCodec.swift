@@ -29,7 +29,7 @@ extension BinaryWriter {
 
     /// Ledger totals.
     public mutating func write(_ s: LedgerStats) {
-        for value in [s.receipts, s.lines, s.returns, s.voids, s.revenue, s.discounts, s.pointsEarned, s.pointsSpent, s.customers] {
+        for value in [s.receipts, s.lines, s.returns, s.voids, s.revenue, s.discounts, s.pointsEarned, s.pointsSpent, s.customers, s.pointsExpired] {
             writeVarint(value)
         }
     }
@@ -83,6 +83,8 @@ extension BinaryReader {
         s.receipts = try readSignedVarint(); s.lines = try readSignedVarint(); s.returns = try readSignedVarint()
         s.voids = try readSignedVarint(); s.revenue = try readSignedVarint(); s.discounts = try readSignedVarint()
         s.pointsEarned = try readSignedVarint(); s.pointsSpent = try readSignedVarint(); s.customers = try readSignedVarint()
+        // Added with loyalty rules; snapshots written before it end here.
+        if !isAtEnd { s.pointsExpired = try readSignedVarint() }
         return s
     }
 }

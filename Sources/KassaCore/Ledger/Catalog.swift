@@ -16,6 +16,13 @@ public struct Catalog: Hashable, Sendable {
     /// The category of the product with `sku`, if known (pricing's hot path: no product copy).
     func category(of sku: SKU) -> String? { skus.id(of: sku).map { products[$0].category } }
 
+    /// The category and flags of the product with `sku`, if known: what pricing a line needs,
+    /// without copying the product's name.
+    public func pricingFacts(of sku: SKU) -> (category: String, flags: Product.Flags)? {
+        guard let id = skus.id(of: sku) else { return nil }
+        return (products[id].category, products[id].flags)
+    }
+
     /// How many products there are.
     public var count: Int { products.count }
 

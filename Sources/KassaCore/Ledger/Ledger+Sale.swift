@@ -19,7 +19,7 @@ extension Ledger {
             }
             account = found
         }
-        let priced = try pricing.price(receipt, customer: account, catalog: catalog, today: receipt.at.localDay)
+        let priced = try pricing.price(receipt, customer: account, catalog: catalog, rules: rules, today: receipt.at.localDay)
         try check(priced, for: receipt)
         let total = priced.total
         guard total <= Ledger.receiptTotalMax else {
@@ -31,7 +31,9 @@ extension Ledger {
                 throw LedgerError(.paymentMismatch, "payments add up to \(paid) but the total after discounts is \(total)", field: "payments")
             }
         }
-        let balance = account?.points ?? 0
+        // Expired points are written off before anything is spent: they cannot pay.
+        let expired = account == nil ? 0 : min(max(0, priced.pointsExpired), account?.points ?? 0)
+        let balance = (account?.points ?? 0) - expired
         if priced.pointsSpent > 0 {
             guard account != nil else {
                 throw LedgerError(.invalidField, "a points payment needs a loyalty card on the receipt", field: "payments")
@@ -51,7 +53,7 @@ extension Ledger {
             lines: lines, payments: receipt.payments,
             pointsEarned: account == nil ? 0 : priced.pointsEarned, pointsSpent: priced.pointsSpent,
             pointsBalanceAfter: account == nil ? 0 : balance - priced.pointsSpent + priced.pointsEarned,
-            tier: account == nil ? nil : priced.tier, rulesVersion: priced.rulesVersion)
+            tier: account == nil ? nil : priced.tier, rulesVersion: priced.rulesVersion, pointsExpired: expired)
         return .record(.saleRegistered(record))
     }
 
@@ -81,7 +83,7 @@ extension Ledger {
             let day = sale.at.localDay
             let retention = limits.activityRetentionDays
             customers.update(card) { account in
-                account.points += sale.pointsEarned - sale.pointsSpent
+                account.points += sale.pointsEarned - sale.pointsSpent - sale.pointsExpired
                 account.visits += 1
                 account.lifetimeSpend += total
                 account.firstVisitDay = min(account.firstVisitDay ?? day, day)
@@ -107,6 +109,7 @@ extension Ledger {
         stats.discounts += sale.discount
         stats.pointsEarned += sale.pointsEarned
         stats.pointsSpent += sale.pointsSpent
+        stats.pointsExpired += sale.pointsExpired
         return .sale(sale)
     }
 

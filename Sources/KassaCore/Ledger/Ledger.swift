@@ -20,6 +20,8 @@ public struct Ledger: Sendable, Equatable {
     public internal(set) var shifts: [String: ShiftState] = [:]
     /// Totals since the data dir was created.
     public internal(set) var stats = LedgerStats()
+    /// The loyalty rules in force (nil until the first document is put in force).
+    public internal(set) var rules: RulesRecord?
     /// Customers and products changed since the last `takeChanges()`: what the next
     /// incremental snapshot must write.
     public internal(set) var changes = LedgerChanges()
@@ -80,8 +82,10 @@ public struct Ledger: Sendable, Equatable {
     }
 
     /// Puts loaded state in place (snapshot recovery); only for an empty ledger.
-    public mutating func load(customers: CustomerTable, catalog: Catalog, shifts: [String: ShiftState], stats: LedgerStats) {
+    public mutating func load(customers: CustomerTable, catalog: Catalog, shifts: [String: ShiftState], stats: LedgerStats,
+                              rules: RulesRecord? = nil) {
         precondition(lastSeq == 0 && self.customers.count == 0, "a snapshot loads into an empty ledger only")
+        self.rules = rules
         self.customers = customers
         self.catalog = catalog
         self.shifts = shifts
@@ -103,6 +107,7 @@ public struct Ledger: Sendable, Equatable {
         case .openShift(let terminal): return try decideOpenShift(terminal)
         case .closeShift(let terminal): return try decideCloseShift(terminal)
         case .audit(let record): return .record(.audited(record))
+        case .replaceRules(let change): return try decideRules(change, at: now, pricing: pricing)
         }
     }
 
@@ -121,6 +126,7 @@ public struct Ledger: Sendable, Equatable {
         case .shiftOpened(let terminal): answer = indexOnly ? .products(count: 0) : recordOpenShift(terminal, at: entry.at)
         case .shiftClosed(let terminal): answer = indexOnly ? .products(count: 0) : recordCloseShift(terminal, at: entry.at)
         case .audited: answer = .audited(seq: entry.seq)
+        case .rulesReplaced(let record): answer = indexOnly ? .products(count: 0) : recordRules(record)
         }
         receipts.evict(today: entry.at.localDay, windowDays: limits.receiptWindowDays, countMax: limits.receiptIndexMax)
         return answer

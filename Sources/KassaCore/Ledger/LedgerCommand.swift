@@ -17,6 +17,8 @@ public enum LedgerCommand: Hashable, Sendable {
     case closeShift(terminal: String)
     /// Record an audit log line (a read of a customer card, a token issued).
     case audit(AuditRecord)
+    /// Put a loyalty rules document in force.
+    case replaceRules(RulesChange)
 }
 
 /// A change the Ledger made, as written to the journal. Replaying entries in order rebuilds
@@ -38,6 +40,8 @@ public enum LedgerEvent: Hashable, Sendable {
     case shiftClosed(terminal: String)
     /// An audit log line.
     case audited(AuditRecord)
+    /// A rules document went into force.
+    case rulesReplaced(RulesRecord)
 }
 
 /// One journal entry: the event, its sequence number and the server time it was applied at.
@@ -73,6 +77,8 @@ public enum LedgerAnswer: Hashable, Sendable {
     case shift(ShiftTotals)
     /// The audit line was journaled at `seq`.
     case audited(seq: UInt64)
+    /// The rules in force (the new version, or the current one when the same document came again).
+    case rules(RulesRecord)
 }
 
 /// The result of applying a command.

@@ -18,6 +18,8 @@ public struct LedgerStats: Hashable, Sendable {
     public var pointsSpent: Int64 = 0
     /// Customers enrolled.
     public var customers: Int64 = 0
+    /// Points written off because the balance had expired.
+    public var pointsExpired: Int64 = 0
 
     /// All zero.
     public init() {}

@@ -66,8 +66,8 @@ extension ReceiptIndex {
     static func packedBytesMax(_ sale: SaleRecord) -> Int {
         let varint = FixedBufferWriter.varintBytesMax
         // seq, fingerprint, three codes, time, card (presence and digit count bytes too),
-        // version, tier, five point values, voided, two counts: 17 varints and 11 bytes.
-        var bound: Int = 17 * varint + 11
+        // version, tier, six point values, voided, two counts: 18 varints and 11 bytes.
+        var bound: Int = 18 * varint + 11
         bound += sale.payments.count * 2 * varint
         sale.lines.withUnsafeBufferPointer { lines in
             for index in lines.indices {
@@ -101,6 +101,7 @@ extension ReceiptIndex {
         w.writeVarint(sale.pointsBalanceAfter)
         w.writeVarint(sale.pointsEarnedReversed)
         w.writeVarint(sale.pointsSpentRestored)
+        w.writeVarint(sale.pointsExpired)
         w.write(sale.voided)
         w.writeVarint(UInt64(sale.payments.count))
         for payment in sale.payments {
@@ -244,6 +245,7 @@ extension ReceiptIndex {
         let tier = tierCode == 0 ? nil : strings[Int(tierCode - 1)]
         let earned = try r.readSignedVarint(), spent = try r.readSignedVarint(), balance = try r.readSignedVarint()
         let earnedReversed = try r.readSignedVarint(), spentRestored = try r.readSignedVarint()
+        let expired = try r.readSignedVarint()
         let voided = try r.readBool()
         let payments = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in
             let code = try r.readVarint()
@@ -276,6 +278,6 @@ extension ReceiptIndex {
         return SaleRecord(seq: seq, fingerprint: fingerprint, id: id, store: store, terminal: terminal, cashier: cashier,
                           at: at, customer: customer, lines: lines, payments: payments, pointsEarned: earned,
                           pointsSpent: spent, pointsBalanceAfter: balance, tier: tier, rulesVersion: rulesVersion,
-                          pointsEarnedReversed: earnedReversed, pointsSpentRestored: spentRestored, voided: voided)
+                          pointsExpired: expired, pointsEarnedReversed: earnedReversed, pointsSpentRestored: spentRestored, voided: voided)
     }
 }

@@ -29,16 +29,20 @@ public struct PricedSale: Hashable, Sendable {
     public var pointsEarned: Int64
     /// Points the sale spends (from the `points` payment).
     public var pointsSpent: Int64
+    /// Points of the customer's balance that had expired and are written off with this sale.
+    public var pointsExpired: Int64
     /// The version of the rules that priced it.
     public var rulesVersion: UInt32
     /// The customer's tier after the sale, when the rules have tiers.
     public var tier: String?
 
     /// A priced sale.
-    public init(lines: [PricedLine], pointsEarned: Int64, pointsSpent: Int64, rulesVersion: UInt32, tier: String?) {
+    public init(lines: [PricedLine], pointsEarned: Int64, pointsSpent: Int64, pointsExpired: Int64 = 0,
+                rulesVersion: UInt32, tier: String?) {
         self.lines = lines
         self.pointsEarned = pointsEarned
         self.pointsSpent = pointsSpent
+        self.pointsExpired = pointsExpired
         self.rulesVersion = rulesVersion
         self.tier = tier
     }
@@ -53,11 +57,17 @@ public struct PricedSale: Hashable, Sendable {
 
 /// Prices a receipt for a customer on the Ledger's state; the loyalty engine implements it.
 ///
-/// Implementations must be pure: the same receipt, customer, catalog and day give the same
-/// result, because a quote and the sale that follows must agree.
+/// Implementations must be pure: the same receipt, customer, catalog, rules and day give the
+/// same result, because a quote and the sale that follows must agree, and a rules change must
+/// price by the new document from the next command on.
 public protocol SalePricing: Sendable {
-    /// Prices `receipt` for `customer` (nil without a card) on the local day `today`.
-    func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, today: Int32) throws(LedgerError) -> PricedSale
+    /// Prices `receipt` for `customer` (nil without a card) under `rules` (nil: none were ever
+    /// put in force) on the local day `today`.
+    func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
+               today: Int32) throws(LedgerError) -> PricedSale
+
+    /// Checks a rules document before it is journaled; throws what is wrong with it.
+    func validate(rules document: String) throws(LedgerError)
 }
 
 /// Pricing without a loyalty programme: shelf prices, no discounts, no points earned; a points
@@ -71,8 +81,14 @@ public struct ListPricing: SalePricing {
         self.minorUnitsPerPoint = minorUnitsPerPoint
     }
 
-    /// Shelf prices and the points a `points` payment spends.
-    public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, today: Int32) throws(LedgerError) -> PricedSale {
+    /// List pricing has no rules to put in force.
+    public func validate(rules document: String) throws(LedgerError) {
+        throw LedgerError(.invalidField, "this ledger prices at list prices and takes no loyalty rules", field: "rules")
+    }
+
+    /// Shelf prices and the points a `points` payment spends; `rules` are not read.
+    public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
+                      today: Int32) throws(LedgerError) -> PricedSale {
         var lines: [PricedLine] = []
         lines.reserveCapacity(receipt.lines.count)
         for (index, line) in receipt.lines.enumerated() {

@@ -54,6 +54,8 @@ public struct SaleRecord: Hashable, Sendable {
     public var tier: String?
     /// Rules version that priced the sale.
     public var rulesVersion: UInt32
+    /// Points of the balance that had expired and were written off by this sale.
+    public var pointsExpired: Int64 = 0
     /// Earned points taken back by returns and voids so far.
     public var pointsEarnedReversed: Int64 = 0
     /// Spent points given back by returns and voids so far.

@@ -69,4 +69,16 @@ public struct Money: Hashable, Sendable, Comparable, CustomStringConvertible {
         let cents = magnitude % 100
         return (negative ? "-" : "") + "\(units)." + (cents < 10 ? "0" : "") + "\(cents)"
     }
+
+    /// Minor units for people to read, thousands grouped (`1,240.00`, `-0.05`).
+    public static func groupedText(_ minorUnits: Int64) -> String {
+        let plain = decimalText(minorUnits.magnitude > UInt64(Int64.max) ? 0 : Int64(minorUnits.magnitude))
+        var whole = Array(plain.prefix { $0 != "." })
+        var grouped: [Character] = []
+        while whole.count > 3 {
+            grouped.insert(contentsOf: [","] + whole.suffix(3), at: 0)
+            whole.removeLast(3)
+        }
+        return (minorUnits < 0 ? "-" : "") + String(whole + grouped) + String(plain.drop { $0 != "." })
+    }
 }

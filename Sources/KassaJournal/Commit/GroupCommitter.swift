@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import KassaCore
 
 /// The one writer: takes every command that is waiting, applies them to the Ledger in order,
@@ -107,6 +108,38 @@ public final class GroupCommitter: @unchecked Sendable {
         await withCheckedContinuation { continuation in
             submit(command) { continuation.resume(returning: $0) }
         }
+    }
+
+    /// Submits `commands` in their order (so the first of two with the same id is the one
+    /// registered) and waits for every outcome; outcomes come back in the same order.
+    public func submit(_ commands: [LedgerCommand]) async -> [CommitOutcome] {
+        guard !commands.isEmpty else { return [] }
+        return await withCheckedContinuation { continuation in
+            let collected = Mutex<(outcomes: [CommitOutcome?], left: Int)>((Array(repeating: nil, count: commands.count), commands.count))
+            for (index, command) in commands.enumerated() {
+                submit(command) { outcome in
+                    let done: [CommitOutcome]? = collected.withLock { state in
+                        state.outcomes[index] = outcome
+                        state.left -= 1
+                        return state.left == 0 ? state.outcomes.compactMap { $0 } : nil
+                    }
+                    if let done { continuation.resume(returning: done) }
+                }
+            }
+        }
+    }
+
+    /// Submits `command` and blocks the calling thread until it is settled: for start-up work
+    /// that runs before any request is served, never on a request's path.
+    public func submitAndWait(_ command: LedgerCommand) -> CommitOutcome {
+        let settled = DispatchSemaphore(value: 0)
+        let box = Mutex<CommitOutcome?>(nil)
+        submit(command) { outcome in
+            box.withLock { $0 = outcome }
+            settled.signal()
+        }
+        settled.wait()
+        return box.withLock { $0 } ?? .unavailable(StorageUnavailable(.stopping, "the journal writer gave no answer"))
     }
 
     /// Runs `body` on the current Ledger under a read lock; keep it short.

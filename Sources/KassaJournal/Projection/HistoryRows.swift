@@ -18,6 +18,11 @@ enum HistoryRows {
         case .audited(let record):
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO audit (seq, at, actor, role, action, subject) VALUES (?,?,?,?,?,?)")
                 .execute(arguments: [Int64(entry.seq), entry.at.description, record.actor, record.role, record.action, record.subject])
+        case .rulesReplaced(let record):
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO rules (version, seq, at, by, document) VALUES (?,?,?,?,?)")
+                .execute(arguments: [Int64(record.version), Int64(entry.seq), entry.at.description, record.by, record.document])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO audit (seq, at, actor, role, action, subject) VALUES (?,?,?,?,?,?)")
+                .execute(arguments: [Int64(entry.seq), entry.at.description, record.by, "admin", "rules.replace", "rules:v\(record.version)"])
         case .productsUpserted, .shiftOpened, .shiftClosed:
             break
         }
@@ -27,11 +32,11 @@ enum HistoryRows {
         let payments = sale.payments.map { "\($0.method)=\($0.amount)" }.joined(separator: ";")
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO sales (seq, id, store, terminal, cashier, at, at_ms, day, customer, subtotal, discount,
-                total, points_earned, points_spent, rules_version, payments) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                total, points_earned, points_spent, rules_version, payments, points_expired) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """).execute(arguments: [
                 Int64(seq), sale.id, sale.store, sale.terminal, sale.cashier, sale.at.description, sale.at.epochMilliseconds,
                 Int64(sale.at.localDay), sale.customer?.description, sale.subtotal, sale.discount, sale.total,
-                sale.pointsEarned, sale.pointsSpent, Int64(sale.rulesVersion), payments,
+                sale.pointsEarned, sale.pointsSpent, Int64(sale.rulesVersion), payments, sale.pointsExpired,
             ])
         let line = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO sale_lines (sale_seq, line, sku, qty, price, amount, discount, category, rules) VALUES (?,?,?,?,?,?,?,?,?)

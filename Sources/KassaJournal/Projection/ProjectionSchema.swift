@@ -147,6 +147,20 @@ enum ProjectionSchema {
                 CREATE INDEX audit_subject ON audit(subject, seq);
                 """)
         }
+        migrator.registerMigration("v4-rules") { db in
+            // Every loyalty rules document ever put in force, so that a receipt's
+            // `rules_version` can be traced back to the exact text that priced it.
+            try db.execute(sql: """
+                CREATE TABLE rules (
+                    version INTEGER PRIMARY KEY,
+                    seq INTEGER NOT NULL,
+                    at TEXT NOT NULL,
+                    by TEXT NOT NULL,
+                    document TEXT NOT NULL
+                );
+                ALTER TABLE sales ADD COLUMN points_expired INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -84,6 +84,11 @@ public final class ProjectionStore: @unchecked Sendable {
             try setMeta(db, "snapshot_seq", ledger.lastSeq)
             try setMeta(db, "index_from_seq", ledger.receipts.oldestSeqHeld ?? ledger.lastSeq + 1)
             try db.execute(sql: "INSERT OR REPLACE INTO snapshot_blobs (name, bytes) VALUES ('stats', ?)", arguments: [Data(writer.bytes)])
+            if let rules = ledger.rules {
+                writer.reset()
+                writer.writeVarint(UInt64(rules.version)); writer.write(rules.document); writer.write(rules.by); writer.write(rules.at)
+                try db.execute(sql: "INSERT OR REPLACE INTO snapshot_blobs (name, bytes) VALUES ('rules', ?)", arguments: [Data(writer.bytes)])
+            }
         }
     }
 
@@ -138,7 +143,15 @@ public final class ProjectionStore: @unchecked Sendable {
             if let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM snapshot_blobs WHERE name = 'stats'") {
                 stats = try decodeBlob(bytes, what: "ledger totals") { (r: inout BinaryReader) throws(DecodeError) in try r.readStats() }
             }
-            ledger.load(customers: customers, catalog: catalog, shifts: shifts, stats: stats)
+            var rules: RulesRecord?
+            if let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM snapshot_blobs WHERE name = 'rules'") {
+                rules = try decodeBlob(bytes, what: "loyalty rules") { (r: inout BinaryReader) throws(DecodeError) in
+                    let number = try r.readVarint()
+                    guard let version = UInt32(exactly: number), version > 0 else { throw DecodeError("rules version out of range", offset: r.offset) }
+                    return RulesRecord(version: version, document: try r.readString(), by: try r.readString(), at: try r.readTimestamp())
+                }
+            }
+            ledger.load(customers: customers, catalog: catalog, shifts: shifts, stats: stats, rules: rules)
             return LoadedSnapshot(ledger: ledger, seq: seq, indexFromSeq: try meta(db, "index_from_seq"), customers: count)
         }
     }

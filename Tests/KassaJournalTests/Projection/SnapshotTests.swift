@@ -21,11 +21,12 @@ struct SnapshotTests {
         limits.receiptIndexMax = 300
         var live = Ledger(limits: limits)
         var journal: [LedgerEntry] = []
-        var stream = CommandStream(seed: seed)
+        // With rules documents: the rules in force live in the snapshot and the journal.
+        var stream = CommandStream(seed: seed, rules: true)
         var now = Fixture.morning
         for step in 1...3000 {
             if step % 50 == 0 { now.epochMilliseconds += 3_600_000 }
-            if case .applied(let entry, _) = live.apply(stream.next(), at: now, pricing: OnePercentPoints()) {
+            if case .applied(let entry, _) = live.apply(stream.next(), at: now, pricing: RulesAwarePoints()) {
                 journal.append(entry)
             }
             if step == 1000 || step == 2200 {
@@ -51,6 +52,7 @@ struct SnapshotTests {
         #expect(recovered.shifts == live.shifts)
         #expect(recovered.stats == live.stats)
         #expect(recovered.receipts == live.receipts)
+        #expect(recovered.rules == live.rules && live.rules != nil)
         #expect(recovered == live)
     }
 
