@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "kassa", targets: ["kassa"]),
         .library(name: "KassaCore", targets: ["KassaCore"]),
+        .library(name: "KassaLoyalty", targets: ["KassaLoyalty"]),
         .library(name: "KassaJournal", targets: ["KassaJournal"]),
         .library(name: "KassaService", targets: ["KassaService"]),
     ],
@@ -23,11 +24,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "KassaCore"),
+        .target(name: "KassaLoyalty", dependencies: ["KassaCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "KassaJournal", dependencies: ["KassaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "KassaService",
             dependencies: [
-                "KassaCore", "KassaJournal",
+                "KassaCore", "KassaLoyalty", "KassaJournal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -44,6 +46,7 @@ let package = Package(
         ),
         .target(name: "KassaTestSupport", dependencies: ["KassaCore", "KassaJournal"], path: "Tests/KassaTestSupport"),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore", "KassaTestSupport"]),
+        .testTarget(name: "KassaLoyaltyTests", dependencies: ["KassaLoyalty", "KassaCore", "KassaTestSupport"]),
         // The child process the journal's crash and fault tests start and kill.
         .executableTarget(name: "kassa-journal-probe", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"],
                           path: "Tests/KassaJournalProbe"),
