@@ -1,0 +1,80 @@
+/// A read-only map from short codes (SKUs, categories) to values, built once per rule set.
+///
+/// Pricing looks up every line's SKU and category; `Dictionary<String, _>` hashes each with
+/// SipHash, which costs more than pricing the line. This table hashes the code's bytes eight at
+/// a time and probes an open-addressing array; it is never changed after it is built.
+struct CodeTable<Value: Sendable>: Sendable {
+    private var keys: [String] = []
+    private var values: [Value] = []
+    /// 0: empty; else the index into `keys` plus one.
+    private var buckets: [Int32] = []
+
+    /// A table of `entries`; a later entry for the same code replaces an earlier one.
+    init(_ entries: [(String, Value)]) {
+        var size = 16
+        while entries.count * 2 > size { size *= 2 }
+        buckets = [Int32](repeating: 0, count: size)
+        for (key, value) in entries {
+            if let index = index(of: key) {
+                values[index] = value
+                continue
+            }
+            keys.append(key)
+            values.append(value)
+            var bucket = CodeTable.hash(key) & (size - 1)
+            while buckets[bucket] != 0 { bucket = (bucket + 1) & (size - 1) }
+            buckets[bucket] = Int32(keys.count)
+        }
+    }
+
+    /// True when no code is held.
+    var isEmpty: Bool { keys.isEmpty }
+
+    /// The value for `key`, if held.
+    subscript(key: String) -> Value? {
+        guard let index = index(of: key) else { return nil }
+        return values[index]
+    }
+
+    private func index(of key: String) -> Int? {
+        guard !keys.isEmpty else { return nil }
+        let mask = buckets.count - 1
+        var bucket = CodeTable.hash(key) & mask
+        while true {
+            let entry = Int(buckets[bucket])
+            if entry == 0 { return nil }
+            if keys[entry - 1] == key { return entry - 1 }
+            bucket = (bucket + 1) & mask
+        }
+    }
+
+    /// A well-mixed hash of the code's UTF-8 bytes, stable within the process only.
+    static func hash(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            let raw = UnsafeRawBufferPointer(bytes)
+            var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+            var offset = 0
+            while raw.count - offset >= 8 {
+                hash = mix(hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                offset += 8
+            }
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < raw.count {
+                tail |= UInt64(raw[offset]) << shift
+                shift += 8
+                offset += 1
+            }
+            return Int(truncatingIfNeeded: mix(hash ^ tail))
+        }
+    }
+
+    @inline(__always)
+    private static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &* 0xBF58_476D_1CE4_E5B9
+        z ^= z >> 31
+        z = z &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 29)
+    }
+}

@@ -1,0 +1,130 @@
+import KassaCore
+
+extension PricingProgram {
+    /// Decides which of a line's candidate discounts it gets, under the stacking policy, and
+    /// bounds the sum by the line's room (cap and floor). Leaves in `local` only the rules that
+    /// gave something, each with what it gave, highest priority first; returns how many.
+    ///
+    /// - best: the single largest discount.
+    /// - additive: the stackable rules add up; their sum competes with the largest
+    ///   non-stackable discount, and the larger wins.
+    ///
+    /// Ties go to the higher priority, then to the rule written first.
+    func settle(_ local: inout [Candidate], room: Int64) -> Int {
+        let rules = ruleSet.rules
+        func ranks(_ a: Candidate, before b: Candidate) -> Bool {
+            let pa = rules[a.rule].priority, pb = rules[b.rule].priority
+            return pa != pb ? pa > pb : a.rule < b.rule
+        }
+        var best = 0
+        for index in local.indices.dropFirst() {
+            let candidate = local[index], leader = local[best]
+            if candidate.amount > leader.amount || (candidate.amount == leader.amount && ranks(candidate, before: leader)) {
+                best = index
+            }
+        }
+        if ruleSet.stacking.policy == .additive {
+            var stacked: Int64 = 0
+            var stackable = 0
+            for candidate in local where rules[candidate.rule].stackable {
+                stacked += candidate.amount
+                stackable += 1
+            }
+            if stackable > 1, stacked > (rules[local[best].rule].stackable ? 0 : local[best].amount) {
+                local.removeAll { !rules[$0.rule].stackable }
+                local.sort(by: ranks)
+                var left = min(stacked, room)
+                for index in local.indices {
+                    local[index].amount = min(local[index].amount, left)
+                    left -= local[index].amount
+                }
+                local.removeAll { $0.amount == 0 }
+                return local.count
+            }
+        }
+        let winner = local[best]
+        local.removeAll(keepingCapacity: true)
+        let amount = min(winner.amount, room)
+        guard amount > 0 else { return 0 }
+        local.append(Candidate(rule: winner.rule, level: winner.level, amount: amount))
+        return 1
+    }
+
+    /// Totals, points and tier after the sale, the rules that gave something and the near misses.
+    func finish(_ receipt: Receipt, customer: CustomerAccount?, standing: CustomerStanding?, facts: LineFacts, active: [Bool],
+                ruleDiscounts: [Int64], levelDiscount: (level: Int, amount: Int64)?,
+                birthdayMultiplier: (rule: Int, factor: Int64)?, nearMisses: [NearMiss]) throws(LedgerError) -> Quote {
+        var nearMisses = nearMisses
+        var total: Int64 = 0
+        var earnBase: Int64 = 0
+        for (index, line) in facts.priced.enumerated() {
+            total += line.net
+            if !facts.excluded[index] { earnBase += line.net }
+        }
+        let programme = points(active)
+        var spent: Int64 = 0
+        var redeemableMax: Int64 = 0
+        if let programme {
+            spent = try PointsPayment.points(in: receipt.payments, minorUnitsPerPoint: programme.pointValue)
+            let capAmount = total * programme.redeemCapBasisPoints / 10_000
+            if spent * programme.pointValue > capAmount {
+                throw LedgerError(.invalidField,
+                                  "points may pay at most \(Money.decimalText(capAmount)) of this receipt (\(PricingProgram.percentText(programme.redeemCapBasisPoints)) of \(Money.decimalText(total)))",
+                                  field: "payments")
+            }
+            redeemableMax = min(standing?.points ?? 0, capAmount / programme.pointValue)
+        } else if receipt.payments.contains(where: { $0.method == .points }) {
+            throw LedgerError(.invalidField, "the loyalty programme in force has no points; pay another way", field: "payments")
+        }
+        var applied: [AppliedRule] = []
+        var earned: Int64 = 0
+        var tierAfter: String?
+        if customer != nil, let standing {
+            if let programme, let pointsRule {
+                let paidInPoints = spent * programme.pointValue
+                let base = max(0, earnBase - paidInPoints)
+                var rate = programme.earnPoints
+                if let ladder = ladder(active), let level = standing.tierLevel,
+                   let tierRate = programme.earnPointsByTier[ladder.levels[level].id] {
+                    rate = tierRate
+                }
+                let plain = base / programme.earnEvery * rate
+                earned = plain
+                if plain > 0 { applied.append(AppliedRule(rule: pointsRule, level: nil, discount: 0, points: plain)) }
+                if let birthdayMultiplier, plain > 0 {
+                    let bonus = plain * (birthdayMultiplier.factor - 1)
+                    earned += bonus
+                    applied.append(AppliedRule(rule: birthdayMultiplier.rule, level: nil, discount: 0, points: bonus))
+                }
+            }
+            if let ladder = ladder(active), let tiersRule {
+                let after = standing.tierSpend + total
+                let level = PricingProgram.level(of: after, in: ladder)
+                tierAfter = ladder.levels[level].id
+                if level + 1 < ladder.levels.count {
+                    nearMisses.insert(.tier(rule: tiersRule, level: level + 1, missing: ladder.levels[level + 1].from - after), at: 0)
+                }
+            }
+        }
+        if let levelDiscount, let tiersRule {
+            applied.append(AppliedRule(rule: tiersRule, level: levelDiscount.level, discount: levelDiscount.amount, points: 0))
+        }
+        for (rule, discount) in ruleDiscounts.enumerated() where discount > 0 {
+            applied.append(AppliedRule(rule: rule, level: nil, discount: discount, points: 0))
+        }
+        let rules = ruleSet.rules
+        applied.sort { a, b in
+            rules[a.rule].priority != rules[b.rule].priority ? rules[a.rule].priority > rules[b.rule].priority : a.rule < b.rule
+        }
+        let priced = PricedSale(lines: facts.priced, pointsEarned: earned, pointsSpent: spent,
+                                pointsExpired: standing?.pointsExpired ?? 0, rulesVersion: version, tier: tierAfter)
+        return Quote(priced: priced, applied: applied, nearMisses: nearMisses, standing: standing, pointsRedeemableMax: redeemableMax)
+    }
+
+    /// `12.5 %` from basis points.
+    static func percentText(_ basisPoints: Int64) -> String {
+        let whole = basisPoints / 100, fraction = basisPoints % 100
+        if fraction == 0 { return "\(whole) %" }
+        return fraction % 10 == 0 ? "\(whole).\(fraction / 10) %" : "\(whole).\(fraction < 10 ? "0" : "")\(fraction) %"
+    }
+}
