@@ -23,6 +23,9 @@ public struct KassaConfiguration: Sendable, Equatable {
     /// The projection.
     public var projectionBatchEntriesMax = 5000
     public var snapshotIntervalSeconds = 300
+    /// The loyalty rules put in force at the first start of a data dir ("" for none): relative
+    /// to the configuration file's directory when one was read, else to the working directory.
+    public var rulesFile = "config/loyalty.yaml"
 
     /// The defaults.
     public init() {}
@@ -86,6 +89,11 @@ public struct KassaConfiguration: Sendable, Equatable {
         for (name, (text, source)) in values.sorted(by: { $0.key < $1.key }) {
             try configuration.set(name, text, source: source)
         }
+        // A rules file named in the configuration file is found next to it wherever the
+        // service is started from.
+        if let path, let (text, source) = values["loyalty.rules_file"], source == path, !text.isEmpty, !text.hasPrefix("/") {
+            configuration.rulesFile = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(text).path
+        }
         try configuration.validate()
         return configuration
     }
@@ -95,6 +103,7 @@ public struct KassaConfiguration: Sendable, Equatable {
         "journal": ["durability", "interval_ms", "segment_bytes", "record_bytes_max", "batch_commands_max", "queue_commands_max"],
         "ledger": ["lines_per_receipt_max", "price_max", "receipt_window_days", "receipt_index_max", "activity_retention_days"],
         "projection": ["batch_entries_max", "snapshot_interval_seconds"],
+        "loyalty": ["rules_file"],
     ]
 
     /// Sets one key from its text.
@@ -130,6 +139,9 @@ public struct KassaConfiguration: Sendable, Equatable {
         case "ledger.activity_retention_days": limits.activityRetentionDays = Int32(try integer(1...3650))
         case "projection.batch_entries_max": projectionBatchEntriesMax = try integer(1...1_000_000)
         case "projection.snapshot_interval_seconds": snapshotIntervalSeconds = try integer(1...86_400)
+        case "loyalty.rules_file":
+            guard !text.contains("\0") else { throw ConfigurationError("loyalty.rules_file must be a path, got '\(text)' (\(source))") }
+            rulesFile = text
         default: throw ConfigurationError("unknown key \(name) (\(source))")
         }
     }

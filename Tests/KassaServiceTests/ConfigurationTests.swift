@@ -13,8 +13,22 @@ struct ConfigurationTests {
     @Test func theShippedFileLoadsAndEqualsTheDefaults() throws {
         let shipped = ServerProcess.repository.appendingPathComponent("config/kassa.yaml").path
         let loaded = try KassaConfiguration.load(path: shipped, environment: [:])
-        #expect(loaded == KassaConfiguration(), "config/kassa.yaml must say what the defaults are")
+        var defaults = KassaConfiguration()
+        // The file names the rules next to it, which is where the default looks from the
+        // repository's root.
+        defaults.rulesFile = ServerProcess.repository.appendingPathComponent("config/loyalty.yaml").path
+        #expect(loaded == defaults, "config/kassa.yaml must say what the defaults are")
         #expect(try KassaConfiguration.load(path: nil, environment: [:]) == KassaConfiguration())
+    }
+
+    @Test func rulesFileIsFoundNextToTheConfigurationFile() throws {
+        let path = file("loyalty:\n  rules_file: programme.yaml\n")
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        #expect(try KassaConfiguration.load(path: path, environment: [:]).rulesFile == directory + "/programme.yaml")
+        // From the environment a path is taken as given; "" means no rules file.
+        let fromEnvironment = try KassaConfiguration.load(path: path, environment: ["KASSA_LOYALTY_RULES_FILE": "other.yaml"])
+        #expect(fromEnvironment.rulesFile == "other.yaml")
+        #expect(try KassaConfiguration.load(path: path, environment: ["KASSA_LOYALTY_RULES_FILE": ""]).rulesFile == "")
     }
 
     @Test func fileThenEnvironmentOverride() throws {

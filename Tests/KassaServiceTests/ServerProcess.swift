@@ -28,6 +28,8 @@ final class ServerProcess: @unchecked Sendable {
         process.arguments = ["serve", "--data", self.data, "--port", "0",
                              "--config", ServerProcess.repository.appendingPathComponent("config/kassa.yaml").path]
         var env = ProcessInfo.processInfo.environment
+        // Tests start without the default loyalty programme unless they ask for rules.
+        env["KASSA_LOYALTY_RULES_FILE"] = ""
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.standardOutput = output

@@ -198,7 +198,9 @@ struct ServerTests {
             ("POST", "/v1/customers", "till", ["card": "7000000000017", "name": "Till enrolment"], 201),
             ("POST", "/v1/returns", "staff", [:] as [String: Any], 403),
             ("POST", "/v1/voids", "staff", [:] as [String: Any], 403),
-            ("POST", "/v1/quotes", "till", [:] as [String: Any], 501),
+            ("POST", "/v1/quotes", "till", [:] as [String: Any], 422),
+            ("POST", "/v1/quotes", "staff", [:] as [String: Any], 403),
+            ("PUT", "/v1/rules", "staff", nil, 403),
             ("GET", "/v1/segments", "staff", nil, 501),
             ("GET", "/v1/rules", "till", nil, 403),
         ]

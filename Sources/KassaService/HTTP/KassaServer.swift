@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import KassaCore
 import KassaJournal
+import KassaLoyalty
 import Logging
 import Synchronization
 
@@ -13,6 +14,8 @@ public final class KassaServer: Sendable {
     let logger: Logger
     public let tokens: TokenStore
     public let metrics = ServiceMetrics()
+    /// The loyalty engine: prices sales on the writer, and quotes and customer cards on readers.
+    let pricing = LoyaltyPricing()
     let limiter: RateLimiter
     private let storageBox = Mutex<Storage?>(nil)
     private let failureBox = Mutex<String?>(nil)
@@ -32,8 +35,9 @@ public final class KassaServer: Sendable {
     public func recover() throws {
         let logger = self.logger
         do {
-            let storage = try Storage.open(directory: dataDirectory, options: configuration.storageOptions, pricing: ListPricing(),
+            let storage = try Storage.open(directory: dataDirectory, options: configuration.storageOptions, pricing: pricing,
                                            warn: { logger.warning("\($0)") }, observer: metrics)
+            try seedRules(storage)
             metrics.recoverySeconds.record(Double(storage.recovery.duration.nanoseconds) / 1e9)
             storageBox.withLock { $0 = storage }
             logger.info("ready: \(storage.recovery)")
@@ -95,18 +99,23 @@ public final class KassaServer: Sendable {
             let customer = try Wire.customer(try await self.body(request), now: Storage.systemClock())
             return try await self.commit(.enrol(customer), storage: storage) { answer in
                 guard case .customer(let account) = answer else { return nil }
-                return Wire.customerCard(account, today: Storage.systemClock().localDay)
+                let today = Storage.systemClock().localDay
+                return Wire.customerCard(account, today: today, offers: storage.committer.read { self.offers(account, ledger: $0, today: today) })
             }
         }
         route(router, .get, "/v1/customers/{card}", roles: [.till, .staff]) { _, context, storage in
             let text = context.parameters.get("card") ?? ""
             guard let card = CardNumber(text) else { throw APIError(.notFound, "unknown_customer", "'\(text)' is not a card number") }
-            guard let account = storage.committer.read({ $0.customers.account(card) }) else {
+            let today = Storage.systemClock().localDay
+            let found = storage.committer.read { ledger in
+                ledger.customers.account(card).map { ($0, self.offers($0, ledger: ledger, today: today)) }
+            }
+            guard let (account, offers) = found else {
                 throw APIError(.notFound, "unknown_customer", "card \(card) is not enrolled")
             }
-            if context.principal?.role == .till { return json(.ok, Wire.customerSummary(account)) }
+            if context.principal?.role == .till { return json(.ok, Wire.customerSummary(account, offers: offers)) }
             try await self.audit(context, "read_customer", card.description, storage: storage)
-            return json(.ok, Wire.customerCard(account, today: Storage.systemClock().localDay))
+            return json(.ok, Wire.customerCard(account, today: today, offers: offers))
         }
         route(router, .get, "/v1/customers/{card}/history", roles: [.staff]) { request, context, storage in
             let text = context.parameters.get("card") ?? ""
@@ -173,7 +182,8 @@ public final class KassaServer: Sendable {
             let stats = storage.committer.read { ($0.stats, $0.lastSeq) }
             return json(.ok, ["receipts": stats.0.receipts, "lines": stats.0.lines, "returns": stats.0.returns, "voids": stats.0.voids,
                               "revenue": stats.0.revenue, "discounts": stats.0.discounts, "points_earned": stats.0.pointsEarned,
-                              "points_spent": stats.0.pointsSpent, "customers": stats.0.customers, "journal_seq": stats.1])
+                              "points_spent": stats.0.pointsSpent, "points_expired": stats.0.pointsExpired,
+                              "customers": stats.0.customers, "journal_seq": stats.1])
         }
         route(router, .post, "/v1/tokens", roles: [.admin]) { request, context, storage in
             let body = try await self.body(request)
@@ -191,19 +201,7 @@ public final class KassaServer: Sendable {
             try await self.audit(context, "issue_token", "\(role.rawValue):\(name)", storage: storage)
             return json(.created, ["token": token, "role": role.rawValue, "name": name])
         }
-        for path in ["/v1/quotes"] as [RouterPath] {
-            route(router, .post, path, roles: [.till], needsStorage: false) { _, _, _ in
-                throw APIError(.notImplemented, "not_implemented", "quotes come with the loyalty rules engine; until then a sale answers the list-priced total")
-            }
-        }
-        for path in ["/v1/rules"] as [RouterPath] {
-            route(router, .get, path, roles: [.staff, .admin], needsStorage: false) { _, _, _ in
-                throw APIError(.notImplemented, "not_implemented", "loyalty rules come with the loyalty rules engine")
-            }
-            route(router, .put, path, roles: [.admin], needsStorage: false) { _, _, _ in
-                throw APIError(.notImplemented, "not_implemented", "loyalty rules come with the loyalty rules engine")
-            }
-        }
+        loyaltyRoutes(router)
         for path in ["/v1/segments", "/v1/segments/{name}", "/v1/reports/{report}"] as [RouterPath] {
             route(router, .get, path, roles: [.staff], needsStorage: false) { _, _, _ in
                 throw APIError(.notImplemented, "not_implemented", "segments, reports and purchase history come with the analytics work")
@@ -228,7 +226,9 @@ public final class KassaServer: Sendable {
             try await self.audit(context, "search_customers", phone.map { "phone=\($0)" } ?? "q=\(text ?? "")", storage: storage)
             let today = Storage.systemClock().localDay
             let found: [[String: Any]] = storage.committer.read { ledger in
-                cards.compactMap { CardNumber($0).flatMap { ledger.customers.account($0) }.map { Wire.customerCard($0, today: today) } }
+                cards.compactMap { CardNumber($0).flatMap { ledger.customers.account($0) }.map {
+                    Wire.customerCard($0, today: today, offers: self.offers($0, ledger: ledger, today: today))
+                } }
             }
             return json(.ok, ["customers": found])
         }
@@ -238,7 +238,7 @@ public final class KassaServer: Sendable {
             let items = try body.array("sales", max: 1000)
             guard !items.isEmpty else { throw APIError.invalid("sales", "send at least one sale") }
             // Each receipt is decoded on its own: one bad receipt gets its own error and the
-            // others go through. All of them are submitted at once, so they share group commits.
+            // others go through.
             var decoded: [Result<Receipt, APIError>] = []
             for item in items {
                 do throws(APIError) {
@@ -247,15 +247,17 @@ public final class KassaServer: Sendable {
                     decoded.append(.failure(error))
                 }
             }
-            let outcomes = await withTaskGroup(of: (Int, CommitOutcome).self) { group in
-                for (index, entry) in decoded.enumerated() {
-                    guard case .success(let receipt) = entry else { continue }
-                    group.addTask { (index, await storage.committer.submit(.sale(receipt))) }
-                }
-                var collected: [Int: CommitOutcome] = [:]
-                for await (index, outcome) in group { collected[index] = outcome }
-                return collected
+            // Submitted together and in order, so they share group commits and a repeated id
+            // registers the first time it appears.
+            var positions: [Int] = []
+            var receipts: [LedgerCommand] = []
+            for (index, entry) in decoded.enumerated() {
+                guard case .success(let receipt) = entry else { continue }
+                positions.append(index)
+                receipts.append(.sale(receipt))
             }
+            var outcomes: [Int: CommitOutcome] = [:]
+            for (index, outcome) in zip(positions, await storage.committer.submit(receipts)) { outcomes[index] = outcome }
             var results: [[String: Any]] = []
             for (index, entry) in decoded.enumerated() {
                 let id = items[index].values["id"] as? String
@@ -316,7 +318,7 @@ public final class KassaServer: Sendable {
     typealias Handler = @Sendable (Request, KassaContext, Storage) async throws -> Response
 
     /// Registers a route behind auth, readiness and the error format.
-    private func route(_ router: Router<KassaContext>, _ method: HTTPRequest.Method, _ path: RouterPath, roles: Set<Role>,
+    func route(_ router: Router<KassaContext>, _ method: HTTPRequest.Method, _ path: RouterPath, roles: Set<Role>,
                        needsStorage: Bool = true, _ handler: @escaping Handler) {
         let routeName = "\(path)"
         router.on(path, method: method) { [self] request, context -> Response in

@@ -1,5 +1,6 @@
 import Foundation
 import KassaCore
+import KassaLoyalty
 
 /// Request bodies into Ledger commands, and Ledger answers into the contract's JSON.
 enum Wire {
@@ -121,8 +122,10 @@ enum Wire {
             },
             "payments": record.payments.map { ["method": $0.method.description, "amount": $0.amount] },
             "points": ["earned": record.pointsEarned, "spent": record.pointsSpent, "balance": record.pointsBalanceAfter],
-            "voided": record.voided,
+            "voided": record.voided, "rules_version": record.rulesVersion,
         ]
+        if record.pointsExpired > 0 { out["points"] = ["earned": record.pointsEarned, "spent": record.pointsSpent,
+                                                       "balance": record.pointsBalanceAfter, "expired": record.pointsExpired] }
         if let card = record.customer {
             var customer: [String: Any] = ["card": card.description]
             if let tier = record.tier { customer["tier"] = tier }
@@ -154,19 +157,29 @@ enum Wire {
         return out
     }
 
-    static func customerSummary(_ account: CustomerAccount) -> [String: Any] {
-        ["card": account.profile.card.description, "points": account.points, "discounts": [] as [Any]]
+    /// What a till sees: the card, tier, points that can be spent and the discounts that apply.
+    static func customerSummary(_ account: CustomerAccount, offers: CustomerOffers?) -> [String: Any] {
+        var out: [String: Any] = ["card": account.profile.card.description, "points": offers?.standing.points ?? account.points,
+                                  "discounts": (offers?.discounts ?? []).map(discount)]
+        if let tier = offers?.tier { out["tier"] = tier }
+        return out
     }
 
-    static func customerCard(_ account: CustomerAccount, today: Int32) -> [String: Any] {
+    static func customerCard(_ account: CustomerAccount, today: Int32, offers: CustomerOffers?) -> [String: Any] {
         let p = account.profile
         var out: [String: Any] = [
             "card": p.card.description, "phone": p.phone, "name": p.name, "source": p.source, "enrolled_at": p.enrolledAt.description,
             "points": account.points, "visits": account.visits, "lifetime_spend": account.lifetimeSpend,
             "spend_365d": account.recentDays.filter { $0.day > today - 365 }.reduce(Int64(0)) { $0 + $1.spend },
             "categories": account.categorySpend.map { ["category": $0.category, "spend": $0.spend] },
-            "discounts": [] as [Any],
+            "discounts": (offers?.discounts ?? []).map(discount),
+            "near_misses": (offers?.nearMisses ?? []).map { ["rule": $0.rule, "text": $0.text] },
         ]
+        if let offers {
+            out["points"] = offers.standing.points
+            if offers.standing.pointsExpired > 0 { out["points_expired"] = offers.standing.pointsExpired }
+            if let tier = offers.tier { out["tier"] = tier }
+        }
         if let birthdate = p.birthdate { out["birthdate"] = birthdate.description }
         if let first = account.firstVisitDay { out["first_visit"] = LocalDate(daysSinceEpoch: first).description }
         if let last = account.lastVisitDay { out["last_visit"] = LocalDate(daysSinceEpoch: last).description }

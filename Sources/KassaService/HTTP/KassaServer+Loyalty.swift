@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import KassaCore
+import KassaJournal
+import KassaLoyalty
+
+extension KassaServer {
+    /// `POST /v1/quotes`, `GET /v1/rules` and `PUT /v1/rules`.
+    func loyaltyRoutes(_ router: Router<KassaContext>) {
+        route(router, .post, "/v1/quotes", roles: [.till]) { request, _, storage in
+            let receipt = try Wire.basket(try await self.body(request), limits: self.wireLimits)
+            let today = receipt.at.localDay
+            // Priced under the read lock on the Ledger the next sale will be decided on, by the
+            // same engine: a sale on the same state records exactly what this shows.
+            let result: Result<(Quote, PricingProgram?), LedgerError> = storage.committer.read { ledger in
+                Result { () throws(LedgerError) in
+                    let account = try ledger.checkBasket(receipt)
+                    guard let rules = ledger.rules else {
+                        let priced = try self.pricing.price(receipt, customer: account, catalog: ledger.catalog, rules: nil, today: today)
+                        return (Quote(priced: priced, applied: [], nearMisses: [], standing: nil,
+                                      pointsRedeemableMax: min(account?.points ?? 0, priced.total / 100)), nil)
+                    }
+                    let program = try self.pricing.program(for: rules)
+                    return (try program.quote(receipt, customer: account, catalog: ledger.catalog, today: today), program)
+                }
+            }
+            switch result {
+            case .success(let (quote, program)):
+                return json(.ok, Wire.quote(receipt, quote, program: program, card: receipt.customer))
+            case .failure(let error):
+                throw APIError(error)
+            }
+        }
+        route(router, .get, "/v1/rules", roles: [.staff]) { _, _, storage in
+            let record = storage.committer.read { $0.rules }
+            let ruleSet = record.flatMap { try? self.pricing.program(for: $0).ruleSet }
+            return json(.ok, Wire.rules(record, ruleSet: ruleSet))
+        }
+        route(router, .put, "/v1/rules", roles: [.admin]) { request, context, storage in
+            let document = try await self.text(request)
+            // Checked here first so that a bad document costs no trip through the writer; the
+            // writer checks again before journaling, as for every command.
+            do throws(LedgerError) {
+                try self.pricing.validate(rules: document)
+            } catch {
+                throw APIError(error)
+            }
+            let by = context.principal?.name ?? "?"
+            return try await self.commit(.replaceRules(RulesChange(document: document, by: by)), storage: storage, created: .ok) { answer in
+                guard case .rules(let record) = answer else { return nil }
+                self.logger.notice("loyalty rules in force", metadata: ["version": "\(record.version)", "by": "\(record.by)"])
+                return ["version": record.version, "at": record.at.description, "by": record.by]
+            }
+        }
+    }
+
+    /// The offers on a customer card, by the rules in force (nil when there are none).
+    func offers(_ account: CustomerAccount, ledger: borrowing Ledger, today: Int32) -> CustomerOffers? {
+        guard let rules = ledger.rules, let program = try? pricing.program(for: rules) else { return nil }
+        return program.offers(for: account, today: today)
+    }
+
+    /// The request body as UTF-8 text, within the configured size (a rules document).
+    func text(_ request: Request) async throws -> String {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: configuration.bodyBytesMax)
+        } catch {
+            throw APIError(.contentTooLarge, "body_too_large", "the request body is larger than http.body_bytes_max (\(configuration.bodyBytesMax) bytes)")
+        }
+        guard buffer.readableBytes > 0 else { throw APIError.malformed("the request body is empty; send the rules document (YAML or JSON)") }
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw APIError.malformed("the request body is not valid UTF-8")
+        }
+        return text
+    }
+
+    /// At the first start of a data dir, puts the configured rules file in force; later, says
+    /// so when the file no longer matches the rules in force (they change through the API).
+    func seedRules(_ storage: Storage) throws {
+        let path = configuration.rulesFile
+        guard !path.isEmpty else { return }
+        let current = storage.committer.read { $0.rules }
+        guard FileManager.default.fileExists(atPath: path) else {
+            if current == nil { logger.warning("no loyalty rules: \(path) does not exist; prices are list prices until PUT /v1/rules") }
+            return
+        }
+        let document: String
+        do {
+            document = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(description: "cannot read the loyalty rules \(path): \(error)")
+        }
+        if let current {
+            if current.document != document {
+                logger.notice("\(path) differs from the loyalty rules in force (version \(current.version), put by \(current.by) at \(current.at)); the file is read only at the first start, change the rules with PUT /v1/rules")
+            }
+            return
+        }
+        let outcome = storage.committer.submitAndWait(.replaceRules(RulesChange(document: document, by: "config")))
+        switch outcome {
+        case .done(.rules(let record), _):
+            logger.info("loyalty rules from \(path) in force as version \(record.version)")
+        case .rejected(let error):
+            throw ConfigurationError(description: "the loyalty rules in \(path) are not valid: \(error.message)\(error.field.map { " (\($0))" } ?? ""); fix the file or set loyalty.rules_file to \"\" to start without rules")
+        default:
+            throw ConfigurationError(description: "the loyalty rules in \(path) could not be journaled: \(outcome)")
+        }
+    }
+}
