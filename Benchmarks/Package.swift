@@ -63,3 +63,18 @@ package.targets += [
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     )
 ]
+
+// The loyalty engine: quotes of 30-line baskets under 50 rules with 10M customers loaded.
+package.targets += [
+    .executableTarget(
+        name: "LoyaltyBenchmarks",
+        dependencies: [
+            .product(name: "Benchmark", package: "benchmark"),
+            .product(name: "KassaCore", package: "kassa"),
+            .product(name: "KassaLoyalty", package: "kassa"),
+            "KassaBenchSupport",
+        ],
+        path: "Benchmarks/LoyaltyBenchmarks",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+]

@@ -36,7 +36,11 @@ struct CodeTable<Value: Sendable>: Sendable {
         return values[index]
     }
 
-    private func index(of key: String) -> Int? {
+    /// The value at a slot `index(of:)` returned.
+    subscript(slot slot: Int) -> Value { values[slot] }
+
+    /// The slot of `key`'s value, if held: lets a caller keep a number instead of a copy.
+    func index(of key: String) -> Int? {
         guard !keys.isEmpty else { return nil }
         let mask = buckets.count - 1
         var bucket = CodeTable.hash(key) & mask

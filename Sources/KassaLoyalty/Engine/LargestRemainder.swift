@@ -8,34 +8,24 @@ enum LargestRemainder {
     static func spread(_ amount: Int64, weights: [Int64], room: [Int64]) -> [Int64] {
         precondition(weights.count == room.count, "one weight and one room per line")
         var parts = [Int64](repeating: 0, count: weights.count)
+        var shares: [(share: Int64, remainder: UInt64, index: Int)] = []
+        shares.reserveCapacity(weights.count)
         var left = amount
         // Each round either places everything or fills at least one line, so it ends.
         while left > 0 {
-            var open: [Int] = []
             var weightSum: Int64 = 0
-            for index in weights.indices where parts[index] < room[index] && weights[index] > 0 {
-                open.append(index)
-                weightSum += weights[index]
-            }
+            for index in weights.indices where parts[index] < room[index] && weights[index] > 0 { weightSum += weights[index] }
             guard weightSum > 0 else { break }
-            var shares: [(index: Int, share: Int64, remainder: UInt64)] = []
-            shares.reserveCapacity(open.count)
+            shares.removeAll(keepingCapacity: true)
             var placed: Int64 = 0
-            for index in open {
+            for index in weights.indices where parts[index] < room[index] && weights[index] > 0 {
                 let (share, remainder) = proportion(left, weights[index], weightSum)
-                shares.append((index, share, remainder))
+                shares.append((share, remainder, index))
                 placed += share
             }
-            var extra = left - placed
-            if extra > 0 {
-                let order = shares.indices.sorted { a, b in
-                    shares[a].remainder != shares[b].remainder ? shares[a].remainder > shares[b].remainder : shares[a].index < shares[b].index
-                }
-                for position in order where extra > 0 {
-                    shares[position].share += 1
-                    extra -= 1
-                }
-            }
+            // Fewer minor units are left than lines share them: each floor lost less than one.
+            let extra = Int(left - placed)
+            if extra > 0 { giveExtra(extra, to: &shares, weightSum: weightSum) }
             var filledAny = false
             for entry in shares {
                 let take = min(entry.share, room[entry.index] - parts[entry.index])
@@ -48,8 +38,51 @@ enum LargestRemainder {
         return parts
     }
 
-    /// `amount × weight / total` rounded down, and the remainder, in 128 bits.
+    /// One more minor unit to each of the `extra` shares with the largest remainders, the
+    /// earlier line first on a tie. `shares` are in line order.
+    private static func giveExtra(_ extra: Int, to shares: inout [(share: Int64, remainder: UInt64, index: Int)], weightSum: Int64) {
+        let positionBits = Int.bitWidth - shares.count.leadingZeroBitCount
+        let remainderBits = Int64.bitWidth - weightSum.leadingZeroBitCount
+        guard positionBits + remainderBits <= 64 else {
+            shares.sort { $0.remainder != $1.remainder ? $0.remainder > $1.remainder : $0.index < $1.index }
+            for position in 0..<extra { shares[position].share += 1 }
+            return
+        }
+        // Remainder and position packed in one integer sort with a plain comparison, which is
+        // most of the cost of a basket discount; the position is stored inverted so that on
+        // equal remainders the earlier line sorts first.
+        let mask = UInt64(1) << positionBits - 1
+        var keys = shares.indices.map { shares[$0].remainder << positionBits | (mask - UInt64($0)) }
+        LargestRemainder.sortDescending(&keys)
+        for key in keys.prefix(extra) { shares[Int(mask - key & mask)].share += 1 }
+    }
+
+    /// Sorts largest first. A receipt's lines are few: insertion sort without a comparison
+    /// closure beats the general sort several times over at that size.
+    static func sortDescending(_ keys: inout [UInt64]) {
+        guard keys.count <= 64 else { return keys.sort(by: >) }
+        keys.withUnsafeMutableBufferPointer { buffer in
+            for position in 1..<max(1, buffer.count) {
+                let key = buffer[position]
+                var hole = position
+                while hole > 0, buffer[hole - 1] < key {
+                    buffer[hole] = buffer[hole - 1]
+                    hole -= 1
+                }
+                buffer[hole] = key
+            }
+        }
+    }
+
+    /// `amount × weight / total` rounded down, and the remainder; in 64 bits when the product
+    /// fits (every real basket), else in 128.
+    @inline(__always)
     private static func proportion(_ amount: Int64, _ weight: Int64, _ total: Int64) -> (Int64, UInt64) {
+        let (small, overflow) = UInt64(amount).multipliedReportingOverflow(by: UInt64(weight))
+        if !overflow {
+            let (quotient, remainder) = small.quotientAndRemainder(dividingBy: UInt64(total))
+            return (Int64(quotient), remainder)
+        }
         let product = UInt64(amount).multipliedFullWidth(by: UInt64(weight))
         let (quotient, remainder) = UInt64(total).dividingFullWidth(product)
         return (Int64(quotient), remainder)

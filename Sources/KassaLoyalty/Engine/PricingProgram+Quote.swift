@@ -11,12 +11,36 @@ extension PricingProgram {
 
     /// What pass one learns about each line.
     struct LineFacts {
-        var priced: [PricedLine] = []
+        /// `qty × price` per line.
+        var amounts: [Int64] = []
         /// Most discount the line may take: 0 when excluded, else bounded by the cap and its floor.
         var room: [Int64] = []
         var excluded: [Bool] = []
-        var skuRules: [[Int]] = []
-        var categoryRules: [[Int]] = []
+        /// Slots in `skuFacts` and `categoryFacts` (−1: none), kept instead of copies of the
+        /// rule lists so that pass one retains nothing per line.
+        var skuSlot: [Int32] = []
+        var categorySlot: [Int32] = []
+    }
+
+    /// Where the targeted rules of line `index` by its SKU lie in `targetRules`.
+    @inline(__always)
+    func skuRules(_ facts: LineFacts, _ index: Int) -> Range<Int> {
+        let slot = Int(facts.skuSlot[index])
+        return slot < 0 ? 0..<0 : skuFacts[slot: slot].rules
+    }
+
+    /// Where the targeted rules of line `index` by its category lie in `targetRules`.
+    @inline(__always)
+    func categoryRules(_ facts: LineFacts, _ index: Int) -> Range<Int> {
+        let slot = Int(facts.categorySlot[index])
+        return slot < 0 ? 0..<0 : categoryFacts[slot: slot].rules
+    }
+
+    /// True when the rules at `range` of `targetRules` include `rule`.
+    @inline(__always)
+    func names(_ range: Range<Int>, _ rule: Int) -> Bool {
+        for position in range where targetRules[position] == rule { return true }
+        return false
     }
 
     /// Prices `receipt` for `customer` on local day `today`: the engine behind quotes, sales and
@@ -24,7 +48,8 @@ extension PricingProgram {
     public func quote(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, today: Int32) throws(LedgerError) -> Quote {
         let active = activeRules(store: receipt.store, today: today, member: customer != nil)
         let standing = customer.map { self.standing(of: $0, today: today, active: active) }
-        var facts = try lineFacts(receipt, catalog: catalog)
+        let (facts, pricedLines) = try lineFacts(receipt, catalog: catalog)
+        var priced = pricedLines
         var nearMisses: [NearMiss] = []
         var birthdayMultiplier: (rule: Int, factor: Int64)?
         let percents = customerPercents(customer, standing: standing, active: active, today: today,
@@ -35,49 +60,75 @@ extension PricingProgram {
         var levelDiscount: (level: Int, amount: Int64)?
         var local: [Candidate] = []
         local.reserveCapacity(8)
-        for index in facts.priced.indices where facts.room[index] > 0 {
+        for index in facts.amounts.indices where facts.room[index] > 0 {
             local.removeAll(keepingCapacity: true)
             collect(index, receipt.lines[index], facts: facts, percents: percents, parts: parts, active: active, into: &local)
             guard !local.isEmpty else { continue }
-            let given = settle(&local, room: facts.room[index])
-            var ids: [String] = []
+            guard settle(&local, room: facts.room[index]) > 0 else { continue }
             var total: Int64 = 0
-            for candidate in local where candidate.amount > 0 {
+            for candidate in local {
                 total += candidate.amount
                 if candidate.level >= 0 {
                     levelDiscount = (candidate.level, (levelDiscount?.amount ?? 0) + candidate.amount)
-                    ids = ids.isEmpty && given == 1 ? levelIDs[candidate.level] : ids + levelIDs[candidate.level]
                 } else {
                     ruleDiscounts[candidate.rule] += candidate.amount
-                    ids = ids.isEmpty && given == 1 ? ruleIDs[candidate.rule] : ids + ruleIDs[candidate.rule]
                 }
             }
-            facts.priced[index].discount = total
-            facts.priced[index].rules = ids
+            priced[index].discount = total
+            priced[index].rules = lineIDs(local)
         }
-        return try finish(receipt, customer: customer, standing: standing, facts: facts, active: active,
+        return try finish(receipt, customer: customer, standing: standing, facts: facts, priced: priced, active: active,
                           ruleDiscounts: ruleDiscounts, levelDiscount: levelDiscount,
                           birthdayMultiplier: birthdayMultiplier, nearMisses: nearMisses)
     }
 
+    /// The rule ids a line carries for the candidates `settle` left, shared arrays for one or
+    /// two rules.
+    private func lineIDs(_ local: [Candidate]) -> [String] {
+        let first = key(rule: local[0].rule, level: local[0].level)
+        if local.count == 1 { return lineIDs(key: first) }
+        if local.count == 2, !pairIDs.isEmpty {
+            return pairIDs[first * keyCount + key(rule: local[1].rule, level: local[1].level)]
+        }
+        var ids: [String] = []
+        ids.reserveCapacity(local.count)
+        for candidate in local { ids += lineIDs(key: key(rule: candidate.rule, level: candidate.level)) }
+        return ids
+    }
+
     /// Pass one: each line's amount, category, exclusion, room and targeted rules.
-    private func lineFacts(_ receipt: Receipt, catalog: Catalog) throws(LedgerError) -> LineFacts {
+    private func lineFacts(_ receipt: Receipt, catalog: Catalog) throws(LedgerError) -> (LineFacts, [PricedLine]) {
         var facts = LineFacts()
+        var priced: [PricedLine] = []
         let count = receipt.lines.count
-        facts.priced.reserveCapacity(count)
+        priced.reserveCapacity(count)
+        facts.amounts.reserveCapacity(count)
         facts.room.reserveCapacity(count)
         facts.excluded.reserveCapacity(count)
-        facts.skuRules.reserveCapacity(count)
-        facts.categoryRules.reserveCapacity(count)
+        facts.skuSlot.reserveCapacity(count)
+        facts.categorySlot.reserveCapacity(count)
         let cap = ruleSet.stacking.capBasisPoints
+        // A basket's lines share a few categories: the last ones looked up are remembered.
+        var recentCategories: [(name: String, slot: Int?)] = []
+        recentCategories.reserveCapacity(8)
         for (index, line) in receipt.lines.enumerated() {
             guard let amount = line.qty.amount(price: line.price) else {
                 throw LedgerError(.amountOverflow, "qty × price does not fit in a minor-unit amount", field: "lines[\(index)]")
             }
             let product = catalog.pricingFacts(of: line.sku)
             let category = line.category ?? product?.category ?? ""
-            let sku = skuFacts.isEmpty ? nil : skuFacts[line.sku.code]
-            let group = categoryFacts.isEmpty ? nil : categoryFacts[category]
+            let skuSlot = skuFacts.isEmpty ? nil : skuFacts.index(of: line.sku.code)
+            var categorySlot: Int?
+            if !categoryFacts.isEmpty {
+                if let known = recentCategories.first(where: { $0.name == category }) {
+                    categorySlot = known.slot
+                } else {
+                    categorySlot = categoryFacts.index(of: category)
+                    if recentCategories.count < 8 { recentCategories.append((category, categorySlot)) }
+                }
+            }
+            let sku = skuSlot.map { skuFacts[slot: $0] }
+            let group = categorySlot.map { categoryFacts[slot: $0] }
             let excluded = product?.flags.contains(.neverDiscounted) == true || sku?.excluded == true || group?.excluded == true
             var room: Int64 = 0
             if !excluded && amount > 0 {
@@ -87,13 +138,14 @@ extension PricingProgram {
                     room = min(room, max(0, amount - floorAmount))
                 }
             }
-            facts.priced.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
+            priced.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
+            facts.amounts.append(amount)
             facts.room.append(room)
             facts.excluded.append(excluded)
-            facts.skuRules.append(sku?.rules ?? [])
-            facts.categoryRules.append(group?.rules ?? [])
+            facts.skuSlot.append(Int32(skuSlot ?? -1))
+            facts.categorySlot.append(Int32(categorySlot ?? -1))
         }
-        return facts
+        return (facts, priced)
     }
 
     /// Percentages every discountable line gets from the customer's standing: the tier, the
@@ -141,28 +193,52 @@ extension PricingProgram {
     /// are free. Weighed lines never form sets.
     private func setParts(_ receipt: Receipt, facts: LineFacts, active: [Bool],
                           nearMisses: inout [NearMiss]) -> [(rule: Int, parts: [Int64])] {
+        guard !setRules.isEmpty else { return [] }
+        // One pass over the lines gathers every (rule, line) pair; most baskets have none.
+        var members: [(rule: Int, line: Int)] = []
+        for index in facts.amounts.indices where !facts.excluded[index] && receipt.lines[index].qty.isWhole {
+            let bySKU = skuRules(facts, index)
+            for position in bySKU {
+                let rule = targetRules[position]
+                if isSetRule[rule] && active[rule] { members.append((rule, index)) }
+            }
+            for position in categoryRules(facts, index) {
+                let rule = targetRules[position]
+                if isSetRule[rule] && active[rule] && !names(bySKU, rule) { members.append((rule, index)) }
+            }
+        }
+        guard !members.isEmpty else { return [] }
+        // By rule, then the cheapest unit first (the earlier line on equal prices).
+        members.sort { a, b in
+            if a.rule != b.rule { return a.rule < b.rule }
+            let pa = receipt.lines[a.line].price, pb = receipt.lines[b.line].price
+            return pa != pb ? pa < pb : a.line < b.line
+        }
         var result: [(rule: Int, parts: [Int64])] = []
-        for rule in setRules where active[rule] {
-            guard case .nForM(_, let buy, let pay) = ruleSet.rules[rule].kind else { continue }
-            var members: [Int] = []
+        var start = 0
+        while start < members.count {
+            let rule = members[start].rule
+            var end = start
             var units: Int64 = 0
-            for index in facts.priced.indices where !facts.excluded[index] && receipt.lines[index].qty.isWhole
-                && (facts.skuRules[index].contains(rule) || facts.categoryRules[index].contains(rule)) {
-                members.append(index)
-                units += receipt.lines[index].qty.thousandths / 1000
+            while end < members.count, members[end].rule == rule {
+                units += receipt.lines[members[end].line].qty.thousandths / 1000
+                end += 1
             }
-            guard units > 0 else { continue }
-            if units % buy == buy - 1 { nearMisses.append(.nForM(rule: rule, units: 1)) }
-            var free = units / buy * (buy - pay)
-            guard free > 0 else { continue }
-            members.sort { receipt.lines[$0].price != receipt.lines[$1].price ? receipt.lines[$0].price < receipt.lines[$1].price : $0 < $1 }
-            var parts = [Int64](repeating: 0, count: facts.priced.count)
-            for index in members where free > 0 {
-                let take = min(free, receipt.lines[index].qty.thousandths / 1000)
-                parts[index] = take * receipt.lines[index].price
-                free -= take
+            if case .nForM(_, let buy, let pay) = ruleSet.rules[rule].kind {
+                if units % buy == buy - 1 { nearMisses.append(.nForM(rule: rule, units: 1)) }
+                var free = units / buy * (buy - pay)
+                if free > 0 {
+                    var parts = [Int64](repeating: 0, count: facts.amounts.count)
+                    for member in members[start..<end] where free > 0 {
+                        let line = receipt.lines[member.line]
+                        let take = min(free, line.qty.thousandths / 1000)
+                        parts[member.line] = take * line.price
+                        free -= take
+                    }
+                    result.append((rule, parts))
+                }
             }
-            result.append((rule, parts))
+            start = end
         }
         return result
     }
@@ -172,8 +248,9 @@ extension PricingProgram {
                              nearMisses: inout [NearMiss]) -> [(rule: Int, parts: [Int64])] {
         var result: [(rule: Int, parts: [Int64])] = []
         var subtotal: Int64 = 0
-        for index in facts.priced.indices where !facts.excluded[index] { subtotal += facts.priced[index].amount }
+        for index in facts.amounts.indices where !facts.excluded[index] { subtotal += facts.amounts[index] }
         guard subtotal > 0 else { return result }
+        var weights: [Int64] = []
         for rule in basketRules where active[rule] {
             let benefit: BasketBenefit
             switch ruleSet.rules[rule].kind {
@@ -198,7 +275,7 @@ extension PricingProgram {
             case .amount(let off): amount = min(off, subtotal)
             }
             guard amount > 0 else { continue }
-            let weights = facts.priced.indices.map { facts.excluded[$0] ? 0 : facts.priced[$0].amount }
+            if weights.isEmpty { weights = facts.amounts.indices.map { facts.excluded[$0] ? 0 : facts.amounts[$0] } }
             result.append((rule, LargestRemainder.spread(amount, weights: weights, room: facts.room)))
         }
         return result
@@ -208,15 +285,20 @@ extension PricingProgram {
     private func collect(_ index: Int, _ line: ReceiptLine, facts: LineFacts,
                          percents: [(rule: Int, level: Int, basisPoints: Int64)], parts: [(rule: Int, parts: [Int64])],
                          active: [Bool], into local: inout [Candidate]) {
-        let amount = facts.priced[index].amount
+        let amount = facts.amounts[index]
         for percent in percents {
             local.append(Candidate(rule: percent.rule, level: percent.level, amount: PricingProgram.percent(amount, percent.basisPoints)))
         }
-        for rule in facts.skuRules[index] where active[rule] {
-            if let offered = lineOffer(rule, line, amount: amount) { local.append(Candidate(rule: rule, level: -1, amount: offered)) }
+        let bySKU = skuRules(facts, index)
+        for position in bySKU {
+            let rule = targetRules[position]
+            guard active[rule], let offered = lineOffer(rule, line, amount: amount) else { continue }
+            local.append(Candidate(rule: rule, level: -1, amount: offered))
         }
-        for rule in facts.categoryRules[index] where active[rule] && !facts.skuRules[index].contains(rule) {
-            if let offered = lineOffer(rule, line, amount: amount) { local.append(Candidate(rule: rule, level: -1, amount: offered)) }
+        for position in categoryRules(facts, index) {
+            let rule = targetRules[position]
+            guard active[rule], !names(bySKU, rule), let offered = lineOffer(rule, line, amount: amount) else { continue }
+            local.append(Candidate(rule: rule, level: -1, amount: offered))
         }
         for part in parts where part.parts[index] > 0 {
             local.append(Candidate(rule: part.rule, level: -1, amount: part.parts[index]))
@@ -225,21 +307,27 @@ extension PricingProgram {
 
     /// What a targeted line rule offers a line (nil for rules priced on the whole basket).
     private func lineOffer(_ rule: Int, _ line: ReceiptLine, amount: Int64) -> Int64? {
-        switch ruleSet.rules[rule].kind {
-        case .percentOff(_, let basisPoints):
+        switch lineOffers[rule] {
+        case .percent(let basisPoints):
             return PricingProgram.percent(amount, basisPoints)
-        case .amountOff(_, let off):
+        case .amountOff(let off):
+            let (product, overflow) = off.multipliedReportingOverflow(by: line.qty.thousandths)
+            if !overflow, product >= 0, product <= Int64.max - 500 { return min(amount, (product + 500) / 1000) }
             return min(amount, Rounding.scale(off, by: line.qty.thousandths, dividedBy: 1000) ?? amount)
-        case .fixedPrice(_, let price):
+        case .fixedPrice(let price):
             guard let fixed = line.qty.amount(price: price) else { return nil }
             return max(0, amount - fixed)
-        default:
+        case .none:
             return nil
         }
     }
 
-    /// `amount × basisPoints / 10000`, half-up.
+    /// `amount × basisPoints / 10000`, half-up (amounts and percentages are never negative).
+    @inline(__always)
     static func percent(_ amount: Int64, _ basisPoints: Int64) -> Int64 {
-        Rounding.scale(amount, by: basisPoints, dividedBy: 10_000) ?? 0
+        // Below 2^48 the product fits in 64 bits and the constant divisor compiles to a
+        // multiplication; 128-bit division is only for amounts no till will ever send.
+        if amount < 1 << 48, basisPoints <= 10_000 { return (amount * basisPoints + 5_000) / 10_000 }
+        return Rounding.scale(amount, by: basisPoints, dividedBy: 10_000) ?? 0
     }
 }

@@ -11,9 +11,9 @@ extension PricingProgram {
     ///
     /// Ties go to the higher priority, then to the rule written first.
     func settle(_ local: inout [Candidate], room: Int64) -> Int {
-        let rules = ruleSet.rules
+        let priorities = self.priorities, stackables = self.stackables
         func ranks(_ a: Candidate, before b: Candidate) -> Bool {
-            let pa = rules[a.rule].priority, pb = rules[b.rule].priority
+            let pa = priorities[a.rule], pb = priorities[b.rule]
             return pa != pb ? pa > pb : a.rule < b.rule
         }
         var best = 0
@@ -26,13 +26,22 @@ extension PricingProgram {
         if ruleSet.stacking.policy == .additive {
             var stacked: Int64 = 0
             var stackable = 0
-            for candidate in local where rules[candidate.rule].stackable {
+            for candidate in local where stackables[candidate.rule] {
                 stacked += candidate.amount
                 stackable += 1
             }
-            if stackable > 1, stacked > (rules[local[best].rule].stackable ? 0 : local[best].amount) {
-                local.removeAll { !rules[$0.rule].stackable }
-                local.sort(by: ranks)
+            if stackable > 1, stacked > (stackables[local[best].rule] ? 0 : local[best].amount) {
+                local.removeAll { !stackables[$0.rule] }
+                // A handful of candidates: insertion sort, no general sort's overhead.
+                for position in 1..<local.count {
+                    let candidate = local[position]
+                    var hole = position
+                    while hole > 0, ranks(candidate, before: local[hole - 1]) {
+                        local[hole] = local[hole - 1]
+                        hole -= 1
+                    }
+                    local[hole] = candidate
+                }
                 var left = min(stacked, room)
                 for index in local.indices {
                     local[index].amount = min(local[index].amount, left)
@@ -51,13 +60,14 @@ extension PricingProgram {
     }
 
     /// Totals, points and tier after the sale, the rules that gave something and the near misses.
-    func finish(_ receipt: Receipt, customer: CustomerAccount?, standing: CustomerStanding?, facts: LineFacts, active: [Bool],
+    func finish(_ receipt: Receipt, customer: CustomerAccount?, standing: CustomerStanding?, facts: LineFacts,
+                priced lines: [PricedLine], active: [Bool],
                 ruleDiscounts: [Int64], levelDiscount: (level: Int, amount: Int64)?,
                 birthdayMultiplier: (rule: Int, factor: Int64)?, nearMisses: [NearMiss]) throws(LedgerError) -> Quote {
         var nearMisses = nearMisses
         var total: Int64 = 0
         var earnBase: Int64 = 0
-        for (index, line) in facts.priced.enumerated() {
+        for (index, line) in lines.enumerated() {
             total += line.net
             if !facts.excluded[index] { earnBase += line.net }
         }
@@ -116,7 +126,7 @@ extension PricingProgram {
         applied.sort { a, b in
             rules[a.rule].priority != rules[b.rule].priority ? rules[a.rule].priority > rules[b.rule].priority : a.rule < b.rule
         }
-        let priced = PricedSale(lines: facts.priced, pointsEarned: earned, pointsSpent: spent,
+        let priced = PricedSale(lines: lines, pointsEarned: earned, pointsSpent: spent,
                                 pointsExpired: standing?.pointsExpired ?? 0, rulesVersion: version, tier: tierAfter)
         return Quote(priced: priced, applied: applied, nearMisses: nearMisses, standing: standing, pointsRedeemableMax: redeemableMax)
     }

@@ -7,13 +7,28 @@ import KassaCore
 public final class PricingProgram: Sendable {
     /// What the SKU or category of a line brings to pricing.
     struct Facts: Sendable {
-        /// Targeted line rules (percent_off, amount_off, fixed_price, n_for_m), by rule index.
-        var rules: [Int] = []
+        /// Where its targeted line rules (percent_off, amount_off, fixed_price, n_for_m) lie in
+        /// `targetRules`: a range, so that pricing a line copies no array.
+        var rules: Range<Int>
         /// No rule may discount it.
-        var excluded = false
+        var excluded: Bool
         /// Lowest unit price after discounts (SKUs only).
         var floor: Int64?
     }
+
+    /// What a targeted rule offers a line, without the rule's lists of SKUs and categories.
+    enum LineOffer: Sendable {
+        case percent(Int64)
+        case amountOff(Int64)
+        case fixedPrice(Int64)
+        /// Priced on the whole basket (N-for-M) or not a targeted rule.
+        case none
+    }
+
+    /// The rules each SKU and category table entry names, one after another.
+    let targetRules: [Int]
+    /// Per rule: what it offers a line it targets.
+    let lineOffers: [LineOffer]
 
     /// The rules.
     public let ruleSet: RuleSet
@@ -33,13 +48,23 @@ public final class PricingProgram: Sendable {
     /// line discounted by one rule shares its array instead of allocating one.
     let ruleIDs: [[String]]
     let levelIDs: [[String]]
+    /// Per rule, read on every line: its priority, whether it stacks, whether it is N-for-M.
+    let priorities: [Int]
+    let stackables: [Bool]
+    let isSetRule: [Bool]
+    /// Line ids for two rules in a row, by `first × keyCount + second` where a key is a rule
+    /// index or `rules.count` plus a tier level: most stacked lines carry two rules, and sharing
+    /// the array saves an allocation a line. Empty (built on demand) for large rule sets.
+    let pairIDs: [[String]]
+    let keyCount: Int
 
     /// Compiles `ruleSet`, the document of rules version `version`.
     public init(_ ruleSet: RuleSet, version: UInt32) {
         self.ruleSet = ruleSet
         self.version = version
-        var bySKU: [String: Facts] = [:]
-        var byCategory: [String: Facts] = [:]
+        var bySKU: [String: (rules: [Int], excluded: Bool, floor: Int64?)] = [:]
+        var byCategory: [String: (rules: [Int], excluded: Bool, floor: Int64?)] = [:]
+        let empty: (rules: [Int], excluded: Bool, floor: Int64?) = ([], false, nil)
         var customerRules: [Int] = [], basketRules: [Int] = [], setRules: [Int] = []
         var tiersRule: Int?, pointsRule: Int?
         var levelIDs: [[String]] = []
@@ -53,15 +78,32 @@ public final class PricingProgram: Sendable {
             case .basketThreshold, .firstPurchase, .winBack: basketRules.append(index)
             case .percentOff(let target, _), .amountOff(let target, _), .fixedPrice(let target, _), .nForM(let target, _, _):
                 if case .nForM = rule.kind { setRules.append(index) }
-                for sku in target.skus { bySKU[sku, default: Facts()].rules.append(index) }
-                for category in target.categories { byCategory[category, default: Facts()].rules.append(index) }
+                for sku in target.skus { bySKU[sku, default: empty].rules.append(index) }
+                for category in target.categories { byCategory[category, default: empty].rules.append(index) }
             }
         }
-        for sku in ruleSet.exclusions.skus { bySKU[sku, default: Facts()].excluded = true }
-        for category in ruleSet.exclusions.categories { byCategory[category, default: Facts()].excluded = true }
-        for floor in ruleSet.floors { bySKU[floor.sku, default: Facts()].floor = floor.price }
-        skuFacts = CodeTable(bySKU.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-        categoryFacts = CodeTable(byCategory.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        for sku in ruleSet.exclusions.skus { bySKU[sku, default: empty].excluded = true }
+        for category in ruleSet.exclusions.categories { byCategory[category, default: empty].excluded = true }
+        for floor in ruleSet.floors { bySKU[floor.sku, default: empty].floor = floor.price }
+        var targetRules: [Int] = []
+        func flatten(_ entries: [String: (rules: [Int], excluded: Bool, floor: Int64?)]) -> [(String, Facts)] {
+            entries.sorted { $0.key < $1.key }.map { key, value in
+                let start = targetRules.count
+                targetRules += value.rules
+                return (key, Facts(rules: start..<targetRules.count, excluded: value.excluded, floor: value.floor))
+            }
+        }
+        skuFacts = CodeTable(flatten(bySKU))
+        categoryFacts = CodeTable(flatten(byCategory))
+        self.targetRules = targetRules
+        lineOffers = ruleSet.rules.map { rule in
+            switch rule.kind {
+            case .percentOff(_, let basisPoints): .percent(basisPoints)
+            case .amountOff(_, let amount): .amountOff(amount)
+            case .fixedPrice(_, let price): .fixedPrice(price)
+            default: .none
+            }
+        }
         self.customerRules = customerRules
         self.basketRules = basketRules
         self.setRules = setRules
@@ -69,7 +111,31 @@ public final class PricingProgram: Sendable {
         self.pointsRule = pointsRule
         self.ruleIDs = ruleSet.rules.map { [$0.id] }
         self.levelIDs = levelIDs
+        priorities = ruleSet.rules.map(\.priority)
+        stackables = ruleSet.rules.map(\.stackable)
+        isSetRule = ruleSet.rules.indices.map { setRules.contains($0) }
+        let single = ruleSet.rules.map(\.id) + levelIDs.map { $0[0] }
+        keyCount = single.count
+        var pairs: [[String]] = []
+        if keyCount <= PricingProgram.pairTableKeysMax {
+            pairs.reserveCapacity(keyCount * keyCount)
+            for first in 0..<keyCount {
+                for second in 0..<keyCount { pairs.append(first == second ? [] : [single[first], single[second]]) }
+            }
+        }
+        pairIDs = pairs
     }
+
+    /// Beyond this many rules and tier levels the pair table is not built (it grows as the square).
+    static let pairTableKeysMax = 128
+
+    /// The key of a candidate in `pairIDs`: its rule, or its tier level after every rule.
+    @inline(__always)
+    func key(rule: Int, level: Int) -> Int { level >= 0 ? ruleSet.rules.count + level : rule }
+
+    /// The line id of a key.
+    @inline(__always)
+    func lineIDs(key: Int) -> [String] { key < ruleIDs.count ? ruleIDs[key] : levelIDs[key - ruleIDs.count] }
 
     /// Whether rule `index` applies to a receipt of `store` on local day `today`.
     func isActive(_ index: Int, store: String, today: Int32, member: Bool) -> Bool {
