@@ -18,7 +18,7 @@ public struct Catalog: Hashable, Sendable {
     public func product(_ sku: SKU) -> Product? { skus.id(of: sku).map { products[$0] } }
 
     /// The category of the product with `sku`, if known (pricing's hot path: no product copy).
-    func category(of sku: SKU) -> String? { skus.id(of: sku).map { products[$0].category } }
+    func category(of sku: SKU) -> String? { skus.id(of: sku).map { categories[Int(facts[$0] >> 8)] } }
 
     /// The category and flags of the product with `sku`, if known: what pricing a line needs,
     /// without copying the product's name.

@@ -111,6 +111,22 @@ struct CustomerShard: Sendable {
         return account
     }
 
+    /// The account at `index` without its text and category spend (`CustomerTable.pricingAccount`).
+    func pricingAccount(at index: Int) -> CustomerAccount {
+        let record = records[index]
+        var account = CustomerAccount(profile: Customer(
+            card: CardNumber(unchecked: record.cardValue, digits: record.cardDigits),
+            birthdate: record.flags & CustomerRecord.hasBirthdate != 0 ? LocalDate(daysSinceEpoch: record.birthdate) : nil,
+            enrolledAt: Timestamp(epochMilliseconds: record.enrolledAtMs, offsetMinutes: record.enrolledOffsetMinutes)))
+        account.points = record.points
+        account.visits = record.visits
+        account.lifetimeSpend = record.lifetimeSpend
+        account.firstVisitDay = record.flags & CustomerRecord.hasFirstVisit != 0 ? record.firstVisitDay : nil
+        account.lastVisitDay = record.flags & CustomerRecord.hasLastVisit != 0 ? record.lastVisitDay : nil
+        account.recentDays = CustomerTable.unpackDays(record.activity)
+        return account
+    }
+
     func aggregates(at index: Int, categories: InternTable<String>) -> CustomerAggregates {
         let record = records[index]
         let (days, spend) = CustomerTable.unpack(record.activity, categories: categories)

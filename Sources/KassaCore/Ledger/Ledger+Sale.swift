@@ -14,7 +14,7 @@ extension Ledger {
         try validate(receipt)
         var account: CustomerAccount?
         if let card = receipt.customer {
-            guard let found = customers.account(card) else {
+            guard let found = customers.pricingAccount(card) else {
                 throw LedgerError(.unknownCustomer, "card \(card) is not enrolled; enrol it first or post the sale without a card", field: "customer")
             }
             account = found

@@ -62,7 +62,9 @@ public struct PricedSale: Hashable, Sendable {
 /// price by the new document from the next command on.
 public protocol SalePricing: Sendable {
     /// Prices `receipt` for `customer` (nil without a card) under `rules` (nil: none were ever
-    /// put in force) on the local day `today`.
+    /// put in force) on the local day `today`. The account carries the aggregates and the
+    /// profile's card, birthdate and enrolment time; name, phone, source and category spend are
+    /// left empty (`CustomerTable.pricingAccount`).
     func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
                today: Int32) throws(LedgerError) -> PricedSale
 

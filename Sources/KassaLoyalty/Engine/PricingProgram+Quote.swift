@@ -9,30 +9,35 @@ extension PricingProgram {
         var amount: Int64
     }
 
-    /// What pass one learns about each line.
-    struct LineFacts {
-        /// `qty × price` per line.
-        var amounts: [Int64] = []
+    /// What pass one learns about a line.
+    struct LineFact {
+        /// `qty × price`.
+        var amount: Int64
         /// Most discount the line may take: 0 when excluded, else bounded by the cap and its floor.
-        var room: [Int64] = []
-        var excluded: [Bool] = []
+        var room: Int64
         /// Slots in `skuFacts` and `categoryFacts` (−1: none), kept instead of copies of the
         /// rule lists so that pass one retains nothing per line.
-        var skuSlot: [Int32] = []
-        var categorySlot: [Int32] = []
+        var skuSlot: Int32
+        var categorySlot: Int32
+        var excluded: Bool
+    }
+
+    /// What pass one learns about each line, in one array.
+    struct LineFacts {
+        var lines: [LineFact] = []
     }
 
     /// Where the targeted rules of line `index` by its SKU lie in `targetRules`.
     @inline(__always)
     func skuRules(_ facts: LineFacts, _ index: Int) -> Range<Int> {
-        let slot = Int(facts.skuSlot[index])
+        let slot = Int(facts.lines[index].skuSlot)
         return slot < 0 ? 0..<0 : skuFacts[slot: slot].rules
     }
 
     /// Where the targeted rules of line `index` by its category lie in `targetRules`.
     @inline(__always)
     func categoryRules(_ facts: LineFacts, _ index: Int) -> Range<Int> {
-        let slot = Int(facts.categorySlot[index])
+        let slot = Int(facts.lines[index].categorySlot)
         return slot < 0 ? 0..<0 : categoryFacts[slot: slot].rules
     }
 
@@ -60,11 +65,11 @@ extension PricingProgram {
         var levelDiscount: (level: Int, amount: Int64)?
         var local: [Candidate] = []
         local.reserveCapacity(8)
-        for index in facts.amounts.indices where facts.room[index] > 0 {
+        for index in facts.lines.indices where facts.lines[index].room > 0 {
             local.removeAll(keepingCapacity: true)
             collect(index, receipt.lines[index], facts: facts, percents: percents, parts: parts, active: active, into: &local)
             guard !local.isEmpty else { continue }
-            guard settle(&local, room: facts.room[index]) > 0 else { continue }
+            guard settle(&local, room: facts.lines[index].room) > 0 else { continue }
             var total: Int64 = 0
             for candidate in local {
                 total += candidate.amount
@@ -102,11 +107,7 @@ extension PricingProgram {
         var priced: [PricedLine] = []
         let count = receipt.lines.count
         priced.reserveCapacity(count)
-        facts.amounts.reserveCapacity(count)
-        facts.room.reserveCapacity(count)
-        facts.excluded.reserveCapacity(count)
-        facts.skuSlot.reserveCapacity(count)
-        facts.categorySlot.reserveCapacity(count)
+        facts.lines.reserveCapacity(count)
         let cap = ruleSet.stacking.capBasisPoints
         // A basket's lines share a few categories: the last ones looked up are remembered.
         var recentCategories: [(name: String, slot: Int?)] = []
@@ -139,11 +140,8 @@ extension PricingProgram {
                 }
             }
             priced.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
-            facts.amounts.append(amount)
-            facts.room.append(room)
-            facts.excluded.append(excluded)
-            facts.skuSlot.append(Int32(skuSlot ?? -1))
-            facts.categorySlot.append(Int32(categorySlot ?? -1))
+            facts.lines.append(LineFact(amount: amount, room: room, skuSlot: Int32(skuSlot ?? -1),
+                                        categorySlot: Int32(categorySlot ?? -1), excluded: excluded))
         }
         return (facts, priced)
     }
@@ -196,7 +194,7 @@ extension PricingProgram {
         guard !setRules.isEmpty else { return [] }
         // One pass over the lines gathers every (rule, line) pair; most baskets have none.
         var members: [(rule: Int, line: Int)] = []
-        for index in facts.amounts.indices where !facts.excluded[index] && receipt.lines[index].qty.isWhole {
+        for index in facts.lines.indices where !facts.lines[index].excluded && receipt.lines[index].qty.isWhole {
             let bySKU = skuRules(facts, index)
             for position in bySKU {
                 let rule = targetRules[position]
@@ -228,7 +226,7 @@ extension PricingProgram {
                 if units % buy == buy - 1 { nearMisses.append(.nForM(rule: rule, units: 1)) }
                 var free = units / buy * (buy - pay)
                 if free > 0 {
-                    var parts = [Int64](repeating: 0, count: facts.amounts.count)
+                    var parts = [Int64](repeating: 0, count: facts.lines.count)
                     for member in members[start..<end] where free > 0 {
                         let line = receipt.lines[member.line]
                         let take = min(free, line.qty.thousandths / 1000)
@@ -248,9 +246,9 @@ extension PricingProgram {
                              nearMisses: inout [NearMiss]) -> [(rule: Int, parts: [Int64])] {
         var result: [(rule: Int, parts: [Int64])] = []
         var subtotal: Int64 = 0
-        for index in facts.amounts.indices where !facts.excluded[index] { subtotal += facts.amounts[index] }
+        for index in facts.lines.indices where !facts.lines[index].excluded { subtotal += facts.lines[index].amount }
         guard subtotal > 0 else { return result }
-        var weights: [Int64] = []
+        var weights: [Int64] = [], rooms: [Int64] = []
         for rule in basketRules where active[rule] {
             let benefit: BasketBenefit
             switch ruleSet.rules[rule].kind {
@@ -275,8 +273,9 @@ extension PricingProgram {
             case .amount(let off): amount = min(off, subtotal)
             }
             guard amount > 0 else { continue }
-            if weights.isEmpty { weights = facts.amounts.indices.map { facts.excluded[$0] ? 0 : facts.amounts[$0] } }
-            result.append((rule, LargestRemainder.spread(amount, weights: weights, room: facts.room)))
+            if weights.isEmpty { weights = facts.lines.indices.map { facts.lines[$0].excluded ? 0 : facts.lines[$0].amount } }
+            if rooms.isEmpty { rooms = facts.lines.map(\.room) }
+            result.append((rule, LargestRemainder.spread(amount, weights: weights, room: rooms)))
         }
         return result
     }
@@ -285,7 +284,7 @@ extension PricingProgram {
     private func collect(_ index: Int, _ line: ReceiptLine, facts: LineFacts,
                          percents: [(rule: Int, level: Int, basisPoints: Int64)], parts: [(rule: Int, parts: [Int64])],
                          active: [Bool], into local: inout [Candidate]) {
-        let amount = facts.amounts[index]
+        let amount = facts.lines[index].amount
         for percent in percents {
             local.append(Candidate(rule: percent.rule, level: percent.level, amount: PricingProgram.percent(amount, percent.basisPoints)))
         }

@@ -69,7 +69,7 @@ extension PricingProgram {
         var earnBase: Int64 = 0
         for (index, line) in lines.enumerated() {
             total += line.net
-            if !facts.excluded[index] { earnBase += line.net }
+            if !facts.lines[index].excluded { earnBase += line.net }
         }
         let programme = points(active)
         var spent: Int64 = 0
