@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "kassa",
             dependencies: [
-                "KassaCore", "KassaJournal", "KassaService",
+                "KassaCore", "KassaLoyalty", "KassaJournal", "KassaService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// `kassa rules check FILE`: the checks of `PUT /v1/rules` without a server.
+@Suite("kassa rules check")
+struct RulesCheckTests {
+    func check(_ file: String) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+        process.arguments = ["rules", "check", file]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output, errors)
+    }
+
+    @Test func theDefaultProgrammeIsValid() throws {
+        let result = try check(ServerProcess.repository.appendingPathComponent("config/loyalty.yaml").path)
+        #expect(result.status == 0)
+        #expect(result.output.contains("valid,") && result.output.contains("tiers (tiers)"))
+    }
+
+    @Test func aBadFileNamesTheRuleAndFieldAndExitsOne() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "rules:\n  - id: dairy\n    kind: percent_off\n    categories: [dairy]\n    percent: 150\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try check(file)
+        #expect(result.status == 1)
+        #expect(result.errors.contains("rules[0].percent") && result.errors.contains("dairy"))
+        #expect(try check(file + ".missing").status == 2)
+    }
+}
