@@ -15,8 +15,11 @@ public protocol CommitLog: AnyObject {
     func append(_ payload: UnsafeRawBufferPointer) throws -> UInt64
     /// Writes every buffered record to the file.
     func flush() throws
-    /// Makes everything written durable (`fdatasync`).
-    func sync() throws
+    /// Makes everything written before the call durable (`fdatasync`) and returns the last
+    /// sequence number it covers. May run on another thread while the appender writes, but not
+    /// while it rolls segments (`ensureCapacity`).
+    @discardableResult
+    func sync() throws -> UInt64
     /// The sequence number of the last record appended.
     var lastSeq: UInt64 { get }
     /// Whether an error is "the disk is full" (retry later) rather than a broken disk.

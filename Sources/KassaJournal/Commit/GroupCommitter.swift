@@ -15,8 +15,12 @@ import KassaCore
 /// - A failed write or fsync is never acknowledged, and afterwards every command is refused:
 ///   the page cache can no longer be trusted, and only a restart (recovery from disk) is safe.
 ///
+/// Under `.fsync` the fsync runs on a second thread: while it makes batch N durable, the writer
+/// already decides and writes batch N+1, whose answers then wait for the next fsync. A batch's
+/// answers (retries and refusals too) always wait for every batch before it.
+///
 /// Readers see the Ledger through `read(_:)`, never waiting for the disk. They may see an entry
-/// up to one fsync before it is acknowledged.
+/// up to two fsyncs before it is acknowledged.
 public final class GroupCommitter: @unchecked Sendable {
     /// Bounds and policy.
     public struct Options: Sendable {
@@ -57,7 +61,21 @@ public final class GroupCommitter: @unchecked Sendable {
     private let ledgerLock = ReadWriteLock()
     private var ledger: Ledger
 
-    // Writer-thread state.
+    // Batches written and waiting for the fsync that covers them, handed from the writer to the
+    // syncing thread under `syncCondition`.
+    private struct WrittenBatch {
+        var answers: [(Completion, CommitOutcome)]
+        var records: Int
+        var bytes: Int
+        var started: ContinuousClock.Instant
+    }
+    private let syncCondition = NSCondition()
+    private var toSync: [WrittenBatch] = []
+    private var syncBusy = false
+    private var syncStopping = false
+    private var syncThread: Thread?
+
+    // Writer-thread state; `failure` is also set by the syncing thread, under `queueCondition`.
     private var failure: StorageUnavailable?
     private var encodeBuffer = BinaryWriter(capacity: 1 << 16)
     private var lastSync = ContinuousClock.now
@@ -76,8 +94,15 @@ public final class GroupCommitter: @unchecked Sendable {
         self.clock = clock
     }
 
-    /// Starts the writer thread.
+    /// Starts the writer thread (and, under `.fsync`, the syncing thread).
     public func start() {
+        if case .fsync = options.durability {
+            let syncer = Thread { [self] in self.runSyncer() }
+            syncer.name = "kassa-sync"
+            syncer.qualityOfService = .userInteractive
+            syncThread = syncer
+            syncer.start()
+        }
         let thread = Thread { [self] in self.run() }
         thread.name = "kassa-writer"
         thread.qualityOfService = .userInteractive
@@ -190,6 +215,7 @@ public final class GroupCommitter: @unchecked Sendable {
 
             if !waiters.isEmpty { serveSnapshots(waiters) }
             if finishing {
+                stopSyncer()
                 syncIfUnsynced()
                 queueCondition.lock()
                 stopped = true
@@ -215,8 +241,9 @@ public final class GroupCommitter: @unchecked Sendable {
     /// between batches once everything recorded is durable, so a snapshot never holds an entry a
     /// crash could still take back. After a failure there is nothing trustworthy to hand out.
     private func serveSnapshots(_ waiters: [SnapshotWaiter]) {
+        drainSyncs()
         syncIfUnsynced()
-        guard failure == nil else {
+        guard failed == nil else {
             for waiter in waiters { waiter(nil) }
             return
         }
@@ -251,7 +278,7 @@ public final class GroupCommitter: @unchecked Sendable {
     /// Commits as much of `batch` as fits in the current segment; returns what must wait for the
     /// next batch (after a segment roll).
     private func commit(_ batch: inout [Pending]) -> [Pending] {
-        if let failure {
+        if let failure = failed {
             for item in batch { item.completion(.unavailable(failure)) }
             return []
         }
@@ -277,6 +304,8 @@ public final class GroupCommitter: @unchecked Sendable {
                 if !log.canAppend(payloadBytes: size) {
                     // The segment is full: commit what this batch has, roll with the next one.
                     if appendedRecords > 0 { break items }
+                    // Rolling closes the file a sync may still be working on: wait for it.
+                    drainSyncs()
                     do {
                         try log.ensureCapacity(forPayloadBytes: size)
                     } catch {
@@ -315,26 +344,119 @@ public final class GroupCommitter: @unchecked Sendable {
             index += 1
         }
         let leftover = index < batch.count ? Array(batch[index...]) : []
+        let started = ContinuousClock.now
         if appendedRecords > 0 {
-            let started = ContinuousClock.now
             do {
                 try log.flush()
-                switch options.durability {
-                case .fsync:
-                    try log.sync()
-                    lastSync = ContinuousClock.now
-                case .interval:
-                    unsynced = true
-                    syncIfIntervalElapsed()
-                }
             } catch {
-                failStop("journal write or fsync failed: \(error)", pending: answers, rest: leftover[...])
+                failStop("journal write failed: \(error)", pending: answers, rest: leftover[...])
                 return []
             }
-            observer?.committed(records: appendedRecords, bytes: appendedBytes, duration: ContinuousClock.now - started, lastSeq: log.lastSeq)
+        }
+        switch options.durability {
+        case .fsync:
+            // The syncing thread answers once an fsync covers this batch and every one before it.
+            if appendedRecords > 0 || syncsOutstanding {
+                handOff(WrittenBatch(answers: answers, records: appendedRecords, bytes: appendedBytes, started: started))
+                return refuseIfFailed(leftover)
+            }
+        case .interval:
+            if appendedRecords > 0 {
+                unsynced = true
+                syncIfIntervalElapsed()
+                observer?.committed(records: appendedRecords, bytes: appendedBytes, duration: ContinuousClock.now - started, lastSeq: log.lastSeq)
+            }
+        }
+        if let failure = failed {
+            for (completion, _) in answers { completion(.unavailable(failure)) }
+            return refuseIfFailed(leftover)
         }
         for (completion, outcome) in answers { completion(outcome) }
-        return failure == nil ? leftover : []
+        return leftover
+    }
+
+    /// `leftover` to carry into the next batch, or, once the writer has failed (the syncing
+    /// thread may have failed meanwhile), refused here and nothing carried.
+    private func refuseIfFailed(_ leftover: [Pending]) -> [Pending] {
+        guard let failure = failed else { return leftover }
+        for item in leftover { item.completion(.unavailable(failure)) }
+        return []
+    }
+
+    // MARK: - The syncing thread (`.fsync`)
+
+    /// Whether a written batch still waits for its fsync.
+    private var syncsOutstanding: Bool {
+        syncCondition.lock()
+        defer { syncCondition.unlock() }
+        return syncBusy || !toSync.isEmpty
+    }
+
+    private func handOff(_ batch: WrittenBatch) {
+        syncCondition.lock()
+        toSync.append(batch)
+        syncCondition.signal()
+        syncCondition.unlock()
+    }
+
+    /// Waits until every written batch is synced and answered (before a segment roll, a
+    /// snapshot, or stopping).
+    private func drainSyncs() {
+        syncCondition.lock()
+        while syncBusy || !toSync.isEmpty { syncCondition.wait() }
+        syncCondition.unlock()
+    }
+
+    private func stopSyncer() {
+        guard syncThread != nil else { return }
+        syncCondition.lock()
+        syncStopping = true
+        syncCondition.broadcast()
+        while syncThread != nil { syncCondition.wait() }
+        syncCondition.unlock()
+    }
+
+    /// Takes every batch written so far, makes them durable with one fsync, answers them in
+    /// order. One fsync covers all that was written before it started, so batches written while
+    /// it runs wait for the next.
+    private func runSyncer() {
+        while true {
+            syncCondition.lock()
+            while toSync.isEmpty && !syncStopping { syncCondition.wait() }
+            if toSync.isEmpty {
+                syncThread = nil
+                syncCondition.broadcast()
+                syncCondition.unlock()
+                return
+            }
+            let batches = toSync
+            toSync.removeAll()
+            syncBusy = true
+            syncCondition.unlock()
+
+            let records = batches.reduce(0) { $0 + $1.records }
+            var refusal = failed
+            if refusal == nil, records > 0 {
+                do {
+                    let durable = try log.sync()
+                    observer?.committed(records: records, bytes: batches.reduce(0) { $0 + $1.bytes },
+                                        duration: ContinuousClock.now - batches[0].started, lastSeq: durable)
+                } catch {
+                    failStop("journal fsync failed: \(error)", pending: [], rest: [][...])
+                    refusal = failed
+                }
+            }
+            for batch in batches {
+                for (completion, outcome) in batch.answers {
+                    if let refusal { completion(.unavailable(refusal)) } else { completion(outcome) }
+                }
+            }
+
+            syncCondition.lock()
+            syncBusy = false
+            syncCondition.broadcast()
+            syncCondition.unlock()
+        }
     }
 
     private func syncIfIntervalElapsed() {
@@ -344,7 +466,7 @@ public final class GroupCommitter: @unchecked Sendable {
     }
 
     private func syncIfUnsynced() {
-        guard unsynced, failure == nil else { return }
+        guard unsynced, failed == nil else { return }
         do {
             try log.sync()
             unsynced = false
@@ -365,7 +487,8 @@ public final class GroupCommitter: @unchecked Sendable {
     }
 }
 
-/// Hooks for metrics and the background projection; called on the writer thread, must not block.
+/// Hooks for metrics and the background projection; called on the writer thread (`committed`
+/// under `.fsync` on the syncing thread), must not block.
 public protocol CommitObserver: AnyObject, Sendable {
     /// An entry was applied (it becomes durable with its batch).
     func applied(_ entry: LedgerEntry)

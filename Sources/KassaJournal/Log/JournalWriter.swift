@@ -37,8 +37,15 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
     private var writeOffset: Int
     private var buffer: [UInt8] = []
     private var bufferedRecords = 0
-    private var flushedSeq: UInt64
-    private var unsyncedSince = false
+    /// What a sync needs, shared between the appending thread and the one that syncs: the file
+    /// being written, the last record written to it, and whether anything written is unsynced.
+    private struct Written {
+        var fd: Int32
+        var path: String
+        var seq: UInt64
+        var unsynced: Bool
+    }
+    private let written: Mutex<Written>
     private var nextSeq: UInt64
     private let durable: Atomic<UInt64>
     private let segmentList: Mutex<[UInt64]>
@@ -56,7 +63,7 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
         self.path = path
         self.writeOffset = end
         self.lastSeq = lastSeq
-        self.flushedSeq = lastSeq
+        self.written = Mutex(Written(fd: fd, path: path, seq: lastSeq, unsynced: false))
         self.nextSeq = lastSeq + 1
         self.durable = Atomic(lastSeq)
         self.segmentList = Mutex(segments)
@@ -89,7 +96,7 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
         if !buffer.isEmpty { try flush() }
         // The records of the full segment must be durable before any record goes to the next
         // one, so a crash can never leave a hole followed by valid records.
-        if unsyncedSince { try sync() }
+        if written.withLock({ $0.unsynced }) { try sync() }
         try openNextSegment()
     }
 
@@ -114,14 +121,27 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
         writeOffset += buffer.count
         buffer.removeAll(keepingCapacity: true)
         bufferedRecords = 0
-        flushedSeq = lastSeq
-        unsyncedSince = true
+        let seq = lastSeq
+        written.withLock { written in
+            written.seq = seq
+            written.unsynced = true
+        }
     }
 
-    public func sync() throws {
-        try FileIO.fdatasync(fd, path: path)
-        unsyncedSince = false
-        durable.store(flushedSeq, ordering: .releasing)
+    /// Makes durable what was written before the call, and returns the last sequence number
+    /// that covers. It may run on another thread while this one appends and writes (records
+    /// written meanwhile are left for the next sync), but never while a segment is rolled.
+    @discardableResult
+    public func sync() throws -> UInt64 {
+        let target = written.withLock { ($0.fd, $0.path, $0.seq) }
+        try FileIO.fdatasync(target.0, path: target.1)
+        written.withLock { written in
+            if written.seq == target.2 { written.unsynced = false }
+        }
+        // Syncs never overlap (the committer has one syncing thread and drains it before a
+        // roll), so the durable position only moves forward.
+        durable.store(target.2, ordering: .releasing)
+        return target.2
     }
 
     public func isOutOfSpace(_ error: any Error) -> Bool {
@@ -138,6 +158,10 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
         close(fd)
         fd = newFd
         path = newPath
+        written.withLock { written in
+            written.fd = newFd
+            written.path = newPath
+        }
         writeOffset = SegmentFormat.headerSize
         let first = nextSeq
         segmentList.withLock { $0.append(first) }
