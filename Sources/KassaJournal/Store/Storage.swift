@@ -86,27 +86,34 @@ public final class Storage: @unchecked Sendable {
         report.snapshotSeq = snapshot.seq
         report.snapshotCustomers = snapshot.customers
 
-        var ledger = snapshot.ledger
-        ledger.restore(lastSeq: snapshot.seq)
+        var restored = snapshot.ledger
+        restored.restore(lastSeq: snapshot.seq)
         var firstSeen: UInt64?
-        let opened = try Journal.open(directory: directory + "/journal", options: options.journal,
+        // This thread reads, checks and decodes the journal; a second one records the entries.
+        let snapshotSeq = snapshot.seq
+        let replay = PipelinedReplay(ledger: restored) { ledger, entry in
+            if entry.seq <= snapshotSeq { ledger.restoreIndex(entry) } else { try ledger.replay(entry) }
+        }
+        let opened: Journal.Opened
+        do {
+            opened = try Journal.open(directory: directory + "/journal", options: options.journal,
                                       firstSeqIfEmpty: snapshot.seq + 1, visit: { seq, payload in
-            if firstSeen == nil { firstSeen = seq }
-            guard seq >= snapshot.indexFromSeq else { return }
-            let entry: LedgerEntry
-            do {
-                entry = try LedgerEntryCodec.decode(seq: seq, payload: payload)
-            } catch {
-                throw RecoveryError(description: "journal entry \(seq) verifies but cannot be read: \(error). It was written by a newer or damaged build; start-up stopped")
-            }
-            if seq <= snapshot.seq {
-                ledger.restoreIndex(entry)
-                report.indexEntries += 1
-            } else {
-                try ledger.replay(entry)
-                report.replayed += 1
-            }
-        })
+                if firstSeen == nil { firstSeen = seq }
+                guard seq >= snapshot.indexFromSeq else { return }
+                let entry: LedgerEntry
+                do {
+                    entry = try LedgerEntryCodec.decode(seq: seq, payload: payload)
+                } catch {
+                    throw RecoveryError(description: "journal entry \(seq) verifies but cannot be read: \(error). It was written by a newer or damaged build; start-up stopped")
+                }
+                if seq <= snapshot.seq { report.indexEntries += 1 } else { report.replayed += 1 }
+                try replay.add(entry)
+            })
+        } catch {
+            replay.abandon()
+            throw error
+        }
+        let ledger = try replay.finish()
         report.segments = opened.report.segments.count
         report.cut = opened.cut
         report.removedTemporaryFiles = opened.removedTemporaryFiles
