@@ -103,4 +103,28 @@ struct ShiftTests {
         #expect(ledger.lastSeq == seq)
         #expect(ledger.shifts["T01"]?.open?.number == 1)
     }
+
+    @Test func aPrecheckMadeOnAnotherThreadDecidesExactlyLikeTheWriter() throws {
+        var ledger = Ledger()
+        _ = ledger.run(.enrol(Fixture.customer()))
+        let first = Fixture.receipt("S1", customer: Fixture.card(), lines: [Fixture.line(Fixture.milk, "2", 8990)])
+        _ = try ledger.mustSell(.sale(first))
+        var conflictingAndInvalid = first
+        conflictingAndInvalid.lines = [Fixture.line(Fixture.milk, "0", 8990)]
+        var invalid = conflictingAndInvalid
+        invalid.id = "S2"
+        let fresh = Fixture.receipt("S3", lines: [Fixture.line(Fixture.bread, "1", 4590)])
+        // A retry, an id conflict whose body is also invalid (the conflict is what is reported),
+        // an invalid receipt, and a new valid one.
+        for receipt in [first, conflictingAndInvalid, invalid, fresh] {
+            let plain = ledger.prepare(.sale(receipt), at: Fixture.morning, pricing: ListPricing())
+            let prechecked = ledger.prepare(.sale(receipt), at: Fixture.morning, pricing: ListPricing(),
+                                            precheck: SalePrecheck(receipt, limits: ledger.limits))
+            #expect(plain == prechecked, "\(receipt.id)")
+        }
+        guard case .rejected(let error) = ledger.prepare(.sale(conflictingAndInvalid), at: Fixture.morning, pricing: ListPricing(),
+                                                          precheck: SalePrecheck(conflictingAndInvalid, limits: ledger.limits))
+        else { Issue.record("accepted"); return }
+        #expect(error.code == .idConflict)
+    }
 }

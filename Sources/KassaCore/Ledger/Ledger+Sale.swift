@@ -3,15 +3,19 @@ extension Ledger {
     /// enough that running totals can never overflow.
     static let receiptTotalMax: Int64 = 1_000_000_000_000
 
-    func decideSale(_ receipt: Receipt, pricing: some SalePricing) throws(LedgerError) -> Decision {
-        let fingerprint = Fingerprint.of(receipt)
+    func decideSale(_ receipt: Receipt, pricing: some SalePricing, precheck: SalePrecheck? = nil) throws(LedgerError) -> Decision {
+        let fingerprint = precheck?.fingerprint ?? Fingerprint.of(receipt)
         if let existing = receipts.sale(receipt.id) {
             guard existing.fingerprint == fingerprint else {
                 throw LedgerError(.idConflict, "sale \(receipt.id) was registered earlier with a different body; use a new id for a new receipt", field: "id")
             }
             return .duplicate(.sale(existing))
         }
-        try validate(receipt)
+        if let precheck {
+            if let problem = precheck.problem { throw problem }
+        } else {
+            try validate(receipt)
+        }
         var account: CustomerAccount?
         if let card = receipt.customer {
             guard let found = customers.pricingAccount(card) else {

@@ -3,6 +3,12 @@ extension Ledger {
     /// the Ledger checks again because nothing unchecked may reach the journal. Field names
     /// (`lines[3].qty`) are autoclosures: they are built only for the message of a refusal.
     func validate(_ receipt: Receipt) throws(LedgerError) {
+        try Ledger.validate(receipt, limits: limits)
+    }
+
+    /// `validate(_:)` without a Ledger: it reads nothing but the limits, so it can run on any
+    /// thread (the group committer runs it on the submitting one).
+    static func validate(_ receipt: Receipt, limits: LedgerLimits) throws(LedgerError) {
         try requireIdentifier(receipt.id, field: "id")
         try requireIdentifier(receipt.store, field: "store")
         try requireIdentifier(receipt.terminal, field: "terminal")
@@ -33,6 +39,10 @@ extension Ledger {
     }
 
     func requireQuantity(_ qty: Quantity, field: @autoclosure () -> String) throws(LedgerError) {
+        try Ledger.requireQuantity(qty, field: field())
+    }
+
+    static func requireQuantity(_ qty: Quantity, field: @autoclosure () -> String) throws(LedgerError) {
         guard qty.thousandths > 0 else {
             throw LedgerError(.invalidField, "qty must be greater than zero", field: field())
         }
@@ -42,6 +52,10 @@ extension Ledger {
     }
 
     func requireIdentifier(_ text: String, field: @autoclosure () -> String) throws(LedgerError) {
+        try Ledger.requireIdentifier(text, field: field())
+    }
+
+    static func requireIdentifier(_ text: String, field: @autoclosure () -> String) throws(LedgerError) {
         guard Identifier.isValid(text) else {
             throw LedgerError(.invalidField, "must be 1–\(Identifier.lengthMax) printable ASCII characters without spaces or quotes", field: field())
         }
@@ -49,12 +63,36 @@ extension Ledger {
 
     /// Free text shown to people (names, categories): bounded, and no control characters.
     func requireLabel(_ text: String, field: @autoclosure () -> String, lengthMax: Int = 64, allowEmpty: Bool = false) throws(LedgerError) {
+        try Ledger.requireLabel(text, field: field(), lengthMax: lengthMax, allowEmpty: allowEmpty)
+    }
+
+    static func requireLabel(_ text: String, field: @autoclosure () -> String, lengthMax: Int = 64, allowEmpty: Bool = false) throws(LedgerError) {
         let count = text.utf8.count
         guard allowEmpty || count > 0, count <= lengthMax else {
             throw LedgerError(.invalidField, "must be \(allowEmpty ? 0 : 1)–\(lengthMax) bytes of text", field: field())
         }
         for scalar in text.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F {
             throw LedgerError(.invalidField, "must not contain control characters", field: field())
+        }
+    }
+}
+
+/// What can be known of a sale without the Ledger's state: its fingerprint and whether its fields
+/// pass the checks. Computed on the submitting thread, it takes that work off the one writer.
+public struct SalePrecheck: Sendable {
+    /// `Fingerprint.of(receipt)`.
+    let fingerprint: UInt64
+    /// What `validate` found wrong, if anything.
+    let problem: LedgerError?
+
+    /// The precheck of `receipt` under `limits`.
+    public init(_ receipt: Receipt, limits: LedgerLimits) {
+        fingerprint = Fingerprint.of(receipt)
+        do {
+            try Ledger.validate(receipt, limits: limits)
+            problem = nil
+        } catch {
+            problem = error
         }
     }
 }

@@ -43,9 +43,12 @@ public struct Ledger: Sendable, Equatable {
     /// The first half of `apply`: decides what `command` would do, changing nothing. The journal
     /// writer uses it to make room for the entry on disk before anything is recorded, so a full
     /// disk refuses the command with the state unchanged.
-    public func prepare(_ command: LedgerCommand, at now: Timestamp, pricing: some SalePricing) -> LedgerPrepared {
+    /// `precheck` is `SalePrecheck(receipt, limits: limits)` of a sale, computed earlier on
+    /// another thread; it must be of this very receipt.
+    public func prepare(_ command: LedgerCommand, at now: Timestamp, pricing: some SalePricing,
+                        precheck: SalePrecheck? = nil) -> LedgerPrepared {
         do {
-            switch try decide(command, at: now, pricing: pricing) {
+            switch try decide(command, at: now, pricing: pricing, precheck: precheck) {
             case .duplicate(let answer): return .duplicate(answer)
             case .record(let event): return .record(LedgerEntry(seq: lastSeq + 1, at: now, event: event))
             }
@@ -97,10 +100,11 @@ public struct Ledger: Sendable, Equatable {
         case record(LedgerEvent)
     }
 
-    private func decide(_ command: LedgerCommand, at now: Timestamp, pricing: some SalePricing) throws(LedgerError) -> Decision {
+    private func decide(_ command: LedgerCommand, at now: Timestamp, pricing: some SalePricing,
+                        precheck: SalePrecheck?) throws(LedgerError) -> Decision {
         switch command {
         case .enrol(let customer): return try decideEnrol(customer)
-        case .sale(let receipt): return try decideSale(receipt, pricing: pricing)
+        case .sale(let receipt): return try decideSale(receipt, pricing: pricing, precheck: precheck)
         case .saleReturn(let request): return try decideReturn(request)
         case .void(let request): return try decideVoid(request)
         case .upsertProducts(let products): return try decideUpsert(products)
