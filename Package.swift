@@ -25,7 +25,9 @@ let package = Package(
     targets: [
         .target(name: "KassaCore"),
         .target(name: "KassaLoyalty", dependencies: ["KassaCore", .product(name: "Yams", package: "Yams")]),
-        .target(name: "KassaJournal", dependencies: ["KassaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // CRC-32C in hardware for the journal; internal to KassaJournal, not API.
+        .target(name: "CKassaCRC32C"),
+        .target(name: "KassaJournal", dependencies: ["KassaCore", "CKassaCRC32C", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "KassaService",
             dependencies: [

@@ -6,7 +6,7 @@ import Testing
 struct ConfigurationTests {
     func file(_ text: String) -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-config-\(UUID().uuidString).yaml").path
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
 

@@ -4,6 +4,23 @@ import Testing
 
 @Suite("Journal log: framing, segments, recovery scan")
 struct JournalLogTests {
+    @Test func hardwareAndTableChecksumsAgree() {
+        var random = SystemRandomNumberGenerator()
+        for length in Array(0..<80) + [1023, 1024, 4096 + 3] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let seed = UInt32.random(in: 0...UInt32.max, using: &random)
+            bytes.withUnsafeBytes { raw in
+                #expect(CRC32C.update(seed, raw) == CRC32C.software(seed, raw), "\(length) bytes")
+                #expect(CRC32C.update(0, raw) == CRC32C.software(0, raw))
+            }
+        }
+        #expect(CRC32C.software(0, UnsafeRawBufferPointer(start: nil, count: 0)) == 0)
+        #if arch(x86_64)
+        // Every x86-64 CPU since 2008 has SSE4.2: the fast path must be the one in use here.
+        #expect(CRC32C.usesHardware)
+        #endif
+    }
+
     @Test func crc32cMatchesPublishedCheckValues() {
         // RFC 3720 (iSCSI) appendix B.4 and the common "123456789" check value.
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
