@@ -88,8 +88,8 @@ struct InternTable<Key: InternKey & Sendable>: Sendable {
 }
 
 /// A fast, well-mixed hash of UTF-8 bytes, taken eight bytes at a time. Not stable across
-/// versions and never stored: only for in-memory tables.
-enum ByteHash {
+/// versions and never stored: only for in-memory tables (here and in the loyalty engine's).
+public enum ByteHash {
     @inline(__always)
     static func mix(_ value: UInt64) -> UInt64 {
         var z = value &* 0xBF58_476D_1CE4_E5B9
@@ -99,7 +99,7 @@ enum ByteHash {
     }
 
     /// The hash of `text`'s UTF-8 bytes.
-    static func of(_ text: String) -> UInt64 {
+    public static func of(_ text: String) -> UInt64 {
         var text = text
         // `withUTF8` hands out the bytes of a small string from the stack and of a native one in
         // place; the pointer lives only inside the closure.

@@ -1,8 +1,11 @@
+import KassaCore
+
 /// A read-only map from short codes (SKUs, categories) to values, built once per rule set.
 ///
 /// Pricing looks up every line's SKU and category; `Dictionary<String, _>` hashes each with
 /// SipHash, which costs more than pricing the line. This table hashes the code's bytes eight at
-/// a time and probes an open-addressing array; it is never changed after it is built.
+/// a time (`ByteHash`, as the core's tables do) and probes an open-addressing array; it is
+/// never changed after it is built.
 struct CodeTable<Value: Sendable>: Sendable {
     private var keys: [String] = []
     private var values: [Value] = []
@@ -53,32 +56,6 @@ struct CodeTable<Value: Sendable>: Sendable {
     }
 
     /// A well-mixed hash of the code's UTF-8 bytes, stable within the process only.
-    static func hash(_ text: String) -> Int {
-        var text = text
-        return text.withUTF8 { bytes in
-            let raw = UnsafeRawBufferPointer(bytes)
-            var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
-            var offset = 0
-            while raw.count - offset >= 8 {
-                hash = mix(hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                offset += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < raw.count {
-                tail |= UInt64(raw[offset]) << shift
-                shift += 8
-                offset += 1
-            }
-            return Int(truncatingIfNeeded: mix(hash ^ tail))
-        }
-    }
-
     @inline(__always)
-    private static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &* 0xBF58_476D_1CE4_E5B9
-        z ^= z >> 31
-        z = z &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 29)
-    }
+    static func hash(_ text: String) -> Int { Int(truncatingIfNeeded: ByteHash.of(text)) }
 }

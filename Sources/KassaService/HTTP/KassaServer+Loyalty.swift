@@ -62,13 +62,7 @@ extension KassaServer {
 
     /// The request body as UTF-8 text, within the configured size (a rules document).
     func text(_ request: Request) async throws -> String {
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: configuration.bodyBytesMax)
-        } catch {
-            throw APIError(.contentTooLarge, "body_too_large", "the request body is larger than http.body_bytes_max (\(configuration.bodyBytesMax) bytes)")
-        }
+        let buffer = try await bodyBytes(request)
         guard buffer.readableBytes > 0 else { throw APIError.malformed("the request body is empty; send the rules document (YAML or JSON)") }
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw APIError.malformed("the request body is not valid UTF-8")

@@ -366,14 +366,17 @@ public final class KassaServer: Sendable {
 
     /// The request body as a JSON object, within the configured size.
     func body(_ request: Request) async throws -> JSONObject {
+        try JSONObject.parse(Data(try await bodyBytes(request).readableBytesView))
+    }
+
+    /// The request body's bytes; 413 beyond `http.body_bytes_max`.
+    func bodyBytes(_ request: Request) async throws -> ByteBuffer {
         var request = request
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: configuration.bodyBytesMax)
+            return try await request.collectBody(upTo: configuration.bodyBytesMax)
         } catch {
             throw APIError(.contentTooLarge, "body_too_large", "the request body is larger than http.body_bytes_max (\(configuration.bodyBytesMax) bytes)")
         }
-        return try JSONObject.parse(Data(buffer.readableBytesView))
     }
 
     /// Submits `command` and answers 201 (new), 200 (retry of the same), or the refusal.
