@@ -107,4 +107,17 @@ struct PromotionRuleTests {
         #expect(quote.nearMisses.contains(.basketThreshold(rule: 0, missing: 361_00)))
         #expect(quote.nearMisses.contains(.nForM(rule: 1, units: 1)))
     }
+
+    @Test
+    func aHugeBasketIsRefusedNotOverflowed() throws {
+        let rules: [Rule] = [
+            .promotion("all", .percentOff(Target(categories: ["dairy"]), percentBasisPoints: 3_000)),
+            .promotion("threshold", .basketThreshold(spend: 100_00, benefit: .percent(500))),
+        ]
+        let program = Store.program(rules, stacking: Stacking(policy: .additive, capBasisPoints: 3_000))
+        // A million litres at the highest price: far beyond any receipt, and beyond 64 bits
+        // once multiplied by a percentage.
+        let huge = Fixture.line(Store.milk, "1000000", 10_000_000_000)
+        #expect(throws: LedgerError.self) { try Store.quote(program, Store.basket([huge, huge, huge])) }
+    }
 }

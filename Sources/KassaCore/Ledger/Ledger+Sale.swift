@@ -1,7 +1,7 @@
 extension Ledger {
     /// Most a single receipt may total (10,000,000,000.00): far beyond any real basket, and low
     /// enough that running totals can never overflow.
-    static let receiptTotalMax: Int64 = 1_000_000_000_000
+    public static let receiptTotalMax: Int64 = 1_000_000_000_000
 
     func decideSale(_ receipt: Receipt, pricing: some SalePricing, precheck: SalePrecheck? = nil) throws(LedgerError) -> Decision {
         let fingerprint = precheck?.fingerprint ?? Fingerprint.of(receipt)

@@ -112,9 +112,16 @@ extension PricingProgram {
         // A basket's lines share a few categories: the last ones looked up are remembered.
         var recentCategories: [(name: String, slot: Int?)] = []
         recentCategories.reserveCapacity(8)
+        var subtotal: Int64 = 0
         for (index, line) in receipt.lines.enumerated() {
             guard let amount = line.qty.amount(price: line.price) else {
                 throw LedgerError(.amountOverflow, "qty × price does not fit in a minor-unit amount", field: "lines[\(index)]")
+            }
+            // Bounding the basket first keeps every product below in 64 bits (a 30 % cap of an
+            // amount, a points rate times what was paid); a sale this large is refused anyway.
+            subtotal += amount
+            guard subtotal <= Ledger.receiptTotalMax else {
+                throw LedgerError(.amountOverflow, "the basket comes to more than \(Money.decimalText(Ledger.receiptTotalMax)), the largest receipt accepted", field: "lines")
             }
             let product = catalog.pricingFacts(of: line.sku)
             let category = line.category ?? product?.category ?? ""

@@ -98,11 +98,13 @@ extension PricingProgram {
                    let tierRate = programme.earnPointsByTier[ladder.levels[level].id] {
                     rate = tierRate
                 }
-                let plain = base / programme.earnEvery * rate
+                let (plain, overflow) = (base / programme.earnEvery).multipliedReportingOverflow(by: rate)
+                guard !overflow else { throw PricingProgram.pointsOverflow }
                 earned = plain
                 if plain > 0 { applied.append(AppliedRule(rule: pointsRule, level: nil, discount: 0, points: plain)) }
                 if let birthdayMultiplier, plain > 0 {
-                    let bonus = plain * (birthdayMultiplier.factor - 1)
+                    let (bonus, overflow) = plain.multipliedReportingOverflow(by: birthdayMultiplier.factor - 1)
+                    guard !overflow, bonus <= Int64.max - earned else { throw PricingProgram.pointsOverflow }
                     earned += bonus
                     applied.append(AppliedRule(rule: birthdayMultiplier.rule, level: nil, discount: 0, points: bonus))
                 }
@@ -130,6 +132,9 @@ extension PricingProgram {
                                 pointsExpired: standing?.pointsExpired ?? 0, rulesVersion: version, tier: tierAfter)
         return Quote(priced: priced, applied: applied, nearMisses: nearMisses, standing: standing, pointsRedeemableMax: redeemableMax)
     }
+
+    /// Points beyond Int64: only a programme earning absurd rates on a huge basket gets here.
+    static let pointsOverflow = LedgerError(.amountOverflow, "the points this receipt would earn do not fit; check the points rule's earn_every and rates", field: "lines")
 
     /// `12.5 %` from basis points.
     static func percentText(_ basisPoints: Int64) -> String {
