@@ -92,6 +92,26 @@ struct HostileInputTests {
             Case(name: "products with a string price", method: "PUT", path: "/v1/products", role: "admin",
                  body: json(["products": [["sku": "46012340", "name": "x", "price": "1"]]]), status: 422, code: "invalid_field", field: "products[0].price"),
         ]
+        // Rules documents (PUT /v1/rules takes YAML or JSON text) and quotes.
+        let nested = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        let laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + (1...9).map { "\(Character(UnicodeScalar(UInt8(97 + $0)))): &\(Character(UnicodeScalar(UInt8(97 + $0)))) [" + Array(repeating: "*\(Character(UnicodeScalar(UInt8(96 + $0))))", count: 10).joined(separator: ", ") + "]" }.joined(separator: "\n") + "\nrules: []\n"
+        all += [
+            Case(name: "rules: empty document", method: "PUT", path: "/v1/rules", role: "admin", body: Data(), status: 400, code: "malformed_json"),
+            Case(name: "rules: invalid UTF-8", method: "PUT", path: "/v1/rules", role: "admin", body: Data([0x72, 0x3A, 0xC3, 0x28]), status: 400, code: "malformed_json"),
+            Case(name: "rules: YAML syntax error", method: "PUT", path: "/v1/rules", role: "admin", body: text("rules: [\n  - id: x\n  kind"), status: 422, code: "invalid_field"),
+            Case(name: "rules: nested ten thousand deep", method: "PUT", path: "/v1/rules", role: "admin", body: text(nested), status: 422, code: "invalid_field"),
+            Case(name: "rules: a billion laughs", method: "PUT", path: "/v1/rules", role: "admin", body: text(laughs), status: 422, code: "invalid_field"),
+            Case(name: "rules: a misspelt key", method: "PUT", path: "/v1/rules", role: "admin",
+                 body: text("rules:\n  - id: dairy\n    kind: percent_off\n    categories: [dairy]\n    precent: 10\n"), status: 422, code: "invalid_field", field: "rules[0].precent"),
+            Case(name: "rules: 2 MiB", method: "PUT", path: "/v1/rules", role: "admin", body: Data(repeating: 0x20, count: 2 << 20), status: 413, code: "body_too_large"),
+            Case(name: "rules: put by staff", method: "PUT", path: "/v1/rules", role: "staff", body: text("rules: []\n"), status: 403, code: "forbidden"),
+            Case(name: "quote: broken JSON", path: "/v1/quotes", body: text(#"{"lines": ["#), status: 400, code: "malformed_json"),
+            Case(name: "quote: unknown customer", path: "/v1/quotes", body: sale { $0["customer"] = "7000999999999" }, status: 404, code: "unknown_customer"),
+            Case(name: "quote: qty zero", path: "/v1/quotes", body: line { $0["qty"] = 0 }, status: 422, code: "invalid_field", field: "lines[0].qty"),
+            Case(name: "quote: 501 lines", path: "/v1/quotes",
+                 body: sale { $0["lines"] = Array(repeating: ["sku": "4607001234562", "qty": 1, "price": 1] as [String: Any], count: 501) },
+                 status: 422, code: "too_many_lines", field: "lines"),
+        ]
         all.append(Case(name: "too long name with script and SQL", path: "/v1/customers", role: "staff",
                         body: json(["card": "7000000000002", "name": String(repeating: "'; DROP TABLE customers; <script>", count: 10)]),
                         status: 422, code: "invalid_field", field: "name"))
