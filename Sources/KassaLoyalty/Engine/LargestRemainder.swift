@@ -25,7 +25,7 @@ enum LargestRemainder {
             }
             // Fewer minor units are left than lines share them: each floor lost less than one.
             let extra = Int(left - placed)
-            if extra > 0 { giveExtra(extra, to: &shares, weightSum: weightSum) }
+            if extra > 0 { giveExtra(extra, to: &shares) }
             var filledAny = false
             for entry in shares {
                 let take = min(entry.share, room[entry.index] - parts[entry.index])
@@ -39,38 +39,22 @@ enum LargestRemainder {
     }
 
     /// One more minor unit to each of the `extra` shares with the largest remainders, the
-    /// earlier line first on a tie. `shares` are in line order.
-    private static func giveExtra(_ extra: Int, to shares: inout [(share: Int64, remainder: UInt64, index: Int)], weightSum: Int64) {
-        let positionBits = Int.bitWidth - shares.count.leadingZeroBitCount
-        let remainderBits = Int64.bitWidth - weightSum.leadingZeroBitCount
-        guard positionBits + remainderBits <= 64 else {
-            shares.sort { $0.remainder != $1.remainder ? $0.remainder > $1.remainder : $0.index < $1.index }
-            for position in 0..<extra { shares[position].share += 1 }
-            return
-        }
-        // Remainder and position packed in one integer sort with a plain comparison, which is
-        // most of the cost of a basket discount; the position is stored inverted so that on
-        // equal remainders the earlier line sorts first.
-        let mask = UInt64(1) << positionBits - 1
-        var keys = shares.indices.map { shares[$0].remainder << positionBits | (mask - UInt64($0)) }
-        LargestRemainder.sortDescending(&keys)
-        for key in keys.prefix(extra) { shares[Int(mask - key & mask)].share += 1 }
-    }
-
-    /// Sorts largest first. A receipt's lines are few: insertion sort without a comparison
-    /// closure beats the general sort several times over at that size.
-    static func sortDescending(_ keys: inout [UInt64]) {
-        guard keys.count <= 64 else { return keys.sort(by: >) }
-        keys.withUnsafeMutableBufferPointer { buffer in
+    /// earlier line first on a tie. `shares` are in line order; they are reordered.
+    private static func giveExtra(_ extra: Int, to shares: inout [(share: Int64, remainder: UInt64, index: Int)]) {
+        // A receipt's lines are few: an insertion sort in place, without a comparison closure or
+        // a second array, costs less than the general sort at that size.
+        shares.withUnsafeMutableBufferPointer { buffer in
             for position in 1..<max(1, buffer.count) {
-                let key = buffer[position]
+                let entry = buffer[position]
                 var hole = position
-                while hole > 0, buffer[hole - 1] < key {
+                while hole > 0, buffer[hole - 1].remainder < entry.remainder
+                    || (buffer[hole - 1].remainder == entry.remainder && buffer[hole - 1].index > entry.index) {
                     buffer[hole] = buffer[hole - 1]
                     hole -= 1
                 }
-                buffer[hole] = key
+                buffer[hole] = entry
             }
+            for position in 0..<extra { buffer[position].share += 1 }
         }
     }
 

@@ -56,6 +56,7 @@ extension PricingProgram {
         let (facts, pricedLines) = try lineFacts(receipt, catalog: catalog)
         var priced = pricedLines
         var nearMisses: [NearMiss] = []
+        nearMisses.reserveCapacity(4)
         var birthdayMultiplier: (rule: Int, factor: Int64)?
         let percents = customerPercents(customer, standing: standing, active: active, today: today,
                                         nearMisses: &nearMisses, birthdayMultiplier: &birthdayMultiplier)
@@ -160,6 +161,7 @@ extension PricingProgram {
                                   birthdayMultiplier: inout (rule: Int, factor: Int64)?) -> [(rule: Int, level: Int, basisPoints: Int64)] {
         guard let customer, let standing else { return [] }
         var percents: [(rule: Int, level: Int, basisPoints: Int64)] = []
+        percents.reserveCapacity(3)
         if let ladder = ladder(active), let tiersRule, let level = standing.tierLevel, ladder.levels[level].percentBasisPoints > 0 {
             percents.append((tiersRule, level, ladder.levels[level].percentBasisPoints))
         }
@@ -201,6 +203,7 @@ extension PricingProgram {
         guard !setRules.isEmpty else { return [] }
         // One pass over the lines gathers every (rule, line) pair; most baskets have none.
         var members: [(rule: Int, line: Int)] = []
+        members.reserveCapacity(facts.lines.count)
         for index in facts.lines.indices where !facts.lines[index].excluded && receipt.lines[index].qty.isWhole {
             let bySKU = skuRules(facts, index)
             for position in bySKU {

@@ -87,6 +87,7 @@ extension PricingProgram {
             throw LedgerError(.invalidField, "the loyalty programme in force has no points; pay another way", field: "payments")
         }
         var applied: [AppliedRule] = []
+        applied.reserveCapacity(8)
         var earned: Int64 = 0
         var tierAfter: String?
         if customer != nil, let standing {
