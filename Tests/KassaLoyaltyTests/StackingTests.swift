@@ -83,6 +83,26 @@ struct LargestRemainderTests {
     }
 
     @Test
+    func extrasGoToTheLargestRemaindersThenTheEarlierLine() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let count = Int.random(in: 1...40, using: &rng)
+            // Small weights make equal remainders common, so the tie rule is exercised.
+            let weights = (0..<count).map { _ in Int64.random(in: 1...(Bool.random(using: &rng) ? 6 : 1_000_000), using: &rng) }
+            let amount = Int64.random(in: 0...5_000_000, using: &rng)
+            let total = weights.reduce(0, +)
+            // The method written out plainly: floors, then one more by remainder, ties by line.
+            var expected = weights.map { amount * $0 / total }
+            let order = weights.indices.sorted { a, b in
+                let ra = amount * weights[a] % total, rb = amount * weights[b] % total
+                return ra != rb ? ra > rb : a < b
+            }
+            for position in order.prefix(Int(amount - expected.reduce(0, +))) { expected[position] += 1 }
+            #expect(LargestRemainder.spread(amount, weights: weights, room: weights.map { _ in Int64.max / 2 }) == expected)
+        }
+    }
+
+    @Test
     func randomSpreadsNeverExceedRoomAndAddUp() {
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {

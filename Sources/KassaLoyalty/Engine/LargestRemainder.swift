@@ -25,7 +25,7 @@ enum LargestRemainder {
             }
             // Fewer minor units are left than lines share them: each floor lost less than one.
             let extra = Int(left - placed)
-            if extra > 0 { giveExtra(extra, to: &shares) }
+            if extra > 0 { giveExtra(extra, to: &shares, weightSum: weightSum) }
             var filledAny = false
             for entry in shares {
                 let take = min(entry.share, room[entry.index] - parts[entry.index])
@@ -39,22 +39,53 @@ enum LargestRemainder {
     }
 
     /// One more minor unit to each of the `extra` shares with the largest remainders, the
-    /// earlier line first on a tie. `shares` are in line order; they are reordered.
-    private static func giveExtra(_ extra: Int, to shares: inout [(share: Int64, remainder: UInt64, index: Int)]) {
-        // A receipt's lines are few: an insertion sort in place, without a comparison closure or
-        // a second array, costs less than the general sort at that size.
-        shares.withUnsafeMutableBufferPointer { buffer in
-            for position in 1..<max(1, buffer.count) {
-                let entry = buffer[position]
-                var hole = position
-                while hole > 0, buffer[hole - 1].remainder < entry.remainder
-                    || (buffer[hole - 1].remainder == entry.remainder && buffer[hole - 1].index > entry.index) {
-                    buffer[hole] = buffer[hole - 1]
-                    hole -= 1
+    /// earlier line first on a tie. `shares` are in line order.
+    private static func giveExtra(_ extra: Int, to shares: inout [(share: Int64, remainder: UInt64, index: Int)], weightSum: Int64) {
+        let count = shares.count
+        let positionBits = Int.bitWidth - count.leadingZeroBitCount
+        let remainderBits = Int64.bitWidth - weightSum.leadingZeroBitCount
+        guard positionBits + remainderBits <= 64 else {
+            shares.sort { $0.remainder != $1.remainder ? $0.remainder > $1.remainder : $0.index < $1.index }
+            for position in 0..<extra { shares[position].share += 1 }
+            return
+        }
+        // Remainder and position packed in one integer (the position inverted, so that on equal
+        // remainders the earlier line is the larger key), then the `extra` largest keys selected
+        // in place on the stack: linear on average, where sorting every share cost more than
+        // the rest of a basket discount.
+        let mask = UInt64(1) << positionBits - 1
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { keys in
+            for position in 0..<count { keys[position] = shares[position].remainder << positionBits | (mask - UInt64(position)) }
+            selectLargest(extra, in: keys)
+            for key in keys.prefix(extra) { shares[Int(mask - key & mask)].share += 1 }
+        }
+    }
+
+    /// Moves the `k` largest of `keys` (all distinct) to its first `k` places, in no order
+    /// (Hoare's selection).
+    static func selectLargest(_ k: Int, in keys: UnsafeMutableBufferPointer<UInt64>) {
+        guard k > 0, k < keys.count else { return }
+        var low = 0, high = keys.count - 1
+        let target = k - 1
+        while low < high {
+            let pivot = keys[low + (high - low) / 2]
+            var left = low, right = high
+            while left <= right {
+                while keys[left] > pivot { left += 1 }
+                while keys[right] < pivot { right -= 1 }
+                if left <= right {
+                    keys.swapAt(left, right)
+                    left += 1
+                    right -= 1
                 }
-                buffer[hole] = entry
             }
-            for position in 0..<extra { buffer[position].share += 1 }
+            if target <= right {
+                high = right
+            } else if target >= left {
+                low = left
+            } else {
+                return
+            }
         }
     }
 

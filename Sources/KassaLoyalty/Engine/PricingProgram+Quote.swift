@@ -22,6 +22,26 @@ extension PricingProgram {
         var excluded: Bool
     }
 
+    /// What the rules priced on the whole basket (N-for-M sets, basket discounts) give each
+    /// line, one row of line amounts per rule in one flat array: reading a line's share copies
+    /// no array.
+    struct RuleShares {
+        let lineCount: Int
+        var rules: [Int] = []
+        var values: [Int64] = []
+
+        init(lineCount: Int) { self.lineCount = lineCount }
+
+        mutating func add(_ rule: Int, _ parts: [Int64]) {
+            if rules.isEmpty {
+                rules.reserveCapacity(4)
+                values.reserveCapacity(4 * lineCount)
+            }
+            rules.append(rule)
+            values += parts
+        }
+    }
+
     /// What pass one learns about each line, in one array.
     struct LineFacts {
         var lines: [LineFact] = []
@@ -60,15 +80,16 @@ extension PricingProgram {
         var birthdayMultiplier: (rule: Int, factor: Int64)?
         let percents = customerPercents(customer, standing: standing, active: active, today: today,
                                         nearMisses: &nearMisses, birthdayMultiplier: &birthdayMultiplier)
-        var parts = setParts(receipt, facts: facts, active: active, nearMisses: &nearMisses)
-        parts += basketParts(facts, standing: standing, active: active, nearMisses: &nearMisses)
+        var shares = RuleShares(lineCount: facts.lines.count)
+        for (rule, parts) in setParts(receipt, facts: facts, active: active, nearMisses: &nearMisses) { shares.add(rule, parts) }
+        for (rule, parts) in basketParts(facts, standing: standing, active: active, nearMisses: &nearMisses) { shares.add(rule, parts) }
         var ruleDiscounts = [Int64](repeating: 0, count: ruleSet.rules.count)
         var levelDiscount: (level: Int, amount: Int64)?
         var local: [Candidate] = []
         local.reserveCapacity(8)
         for index in facts.lines.indices where facts.lines[index].room > 0 {
             local.removeAll(keepingCapacity: true)
-            collect(index, receipt.lines[index], facts: facts, percents: percents, parts: parts, active: active, into: &local)
+            collect(index, receipt.lines[index], facts: facts, percents: percents, shares: shares, active: active, into: &local)
             guard !local.isEmpty else { continue }
             guard settle(&local, room: facts.lines[index].room) > 0 else { continue }
             var total: Int64 = 0
@@ -292,7 +313,7 @@ extension PricingProgram {
 
     /// Every discount any rule offers line `index`.
     private func collect(_ index: Int, _ line: ReceiptLine, facts: LineFacts,
-                         percents: [(rule: Int, level: Int, basisPoints: Int64)], parts: [(rule: Int, parts: [Int64])],
+                         percents: [(rule: Int, level: Int, basisPoints: Int64)], shares: RuleShares,
                          active: [Bool], into local: inout [Candidate]) {
         let amount = facts.lines[index].amount
         for percent in percents {
@@ -309,8 +330,9 @@ extension PricingProgram {
             guard active[rule], !names(bySKU, rule), let offered = lineOffer(rule, line, amount: amount) else { continue }
             local.append(Candidate(rule: rule, level: -1, amount: offered))
         }
-        for part in parts where part.parts[index] > 0 {
-            local.append(Candidate(rule: part.rule, level: -1, amount: part.parts[index]))
+        for position in shares.rules.indices {
+            let amount = shares.values[position * shares.lineCount + index]
+            if amount > 0 { local.append(Candidate(rule: shares.rules[position], level: -1, amount: amount)) }
         }
     }
 

@@ -11,7 +11,6 @@ extension PricingProgram {
     ///
     /// Ties go to the higher priority, then to the rule written first.
     func settle(_ local: inout [Candidate], room: Int64) -> Int {
-        let priorities = self.priorities, stackables = self.stackables
         func ranks(_ a: Candidate, before b: Candidate) -> Bool {
             let pa = priorities[a.rule], pb = priorities[b.rule]
             return pa != pb ? pa > pb : a.rule < b.rule
