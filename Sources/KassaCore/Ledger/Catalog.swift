@@ -18,14 +18,23 @@ public struct Catalog: Hashable, Sendable {
     public func product(_ sku: SKU) -> Product? { skus.id(of: sku).map { products[$0] } }
 
     /// The category of the product with `sku`, if known (pricing's hot path: no product copy).
-    func category(of sku: SKU) -> String? { skus.id(of: sku).map { categories[Int(facts[$0] >> 8)] } }
+    func category(of sku: SKU) -> String? { skus.id(of: sku).map { category(id: $0, packed: facts[$0]) } }
 
     /// The category and flags of the product with `sku`, if known: what pricing a line needs,
     /// without copying the product's name.
     public func pricingFacts(of sku: SKU) -> (category: String, flags: Product.Flags)? {
         guard let id = skus.id(of: sku) else { return nil }
         let packed = facts[id]
-        return (categories[Int(packed >> 8)], Product.Flags(rawValue: UInt8(truncatingIfNeeded: packed)))
+        return (category(id: id, packed: packed), Product.Flags(rawValue: UInt8(truncatingIfNeeded: packed)))
+    }
+
+    /// Category numbers from here on do not fit the packed facts; those products' categories
+    /// are read from the products themselves (sixteen million categories: never in practice).
+    private static let unpackedCategory: UInt32 = 0xFF_FFFF
+
+    private func category(id: Int, packed: UInt32) -> String {
+        let number = packed >> 8
+        return number == Catalog.unpackedCategory ? products[id].category : categories[Int(number)]
     }
 
     /// How many products there are.
@@ -41,9 +50,8 @@ public struct Catalog: Hashable, Sendable {
     mutating func upsert(_ items: [Product]) {
         for item in items {
             let id = skus.intern(item.sku)
-            let category = categories.intern(item.category)
-            precondition(category < 1 << 24, "a catalog holds fewer than 2^24 categories")
-            let packed = UInt32(category) << 8 | UInt32(item.flags.rawValue)
+            let category = min(UInt32(clamping: categories.intern(item.category)), Catalog.unpackedCategory)
+            let packed = category << 8 | UInt32(item.flags.rawValue)
             if id == products.count {
                 products.append(item)
                 facts.append(packed)
