@@ -36,16 +36,37 @@ public final class LoyaltyPricing: SalePricing {
     }
 
     /// The compiled program for `rules`.
-    public func program(for rules: RulesRecord) throws(LedgerError) -> PricingProgram {
+    ///
+    /// A document in force was checked before it was journaled, so it reads; if a later build
+    /// reads it differently and refuses it, the tills must still sell: the program is then
+    /// empty (shelf prices, no points, rules version 0 on the receipts) until a new document is
+    /// put in force, and `problem(with:)` says why so that start-up can log it.
+    public func program(for rules: RulesRecord) -> PricingProgram {
         if let hit = cache.withLock({ cached -> PricingProgram? in
-            guard let cached, cached.program.version == rules.version, cached.document == rules.document else { return nil }
+            guard let cached, cached.document == rules.document,
+                  cached.program.version == rules.version || cached.program.version == 0 else { return nil }
             return cached.program
         }) {
             return hit
         }
-        let program = PricingProgram(try LoyaltyPricing.parse(rules.document), version: rules.version)
+        let program: PricingProgram
+        do {
+            program = PricingProgram(try LoyaltyPricing.parse(rules.document), version: rules.version)
+        } catch {
+            program = PricingProgram(RuleSet(), version: 0)
+        }
         cache.withLock { $0 = Compiled(document: rules.document, program: program) }
         return program
+    }
+
+    /// Why the rules in force do not read with this build, if they do not.
+    public func problem(with rules: RulesRecord) -> LedgerError? {
+        do {
+            _ = try LoyaltyPricing.parse(rules.document)
+            return nil
+        } catch {
+            return error
+        }
     }
 
     private static func parse(_ document: String) throws(LedgerError) -> RuleSet {

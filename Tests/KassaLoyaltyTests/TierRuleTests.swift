@@ -56,3 +56,22 @@ struct TierRuleTests {
         #expect(quote.priced.tier == nil)
     }
 }
+
+/// The rules in force always price, even when a later build no longer reads them.
+struct LoyaltyPricingTests {
+    @Test
+    func rulesThatNoLongerReadPriceAtShelfPricesAndSayWhy() throws {
+        let pricing = LoyaltyPricing()
+        let unreadable = RulesRecord(version: 3, document: "rules:\n  - id: x\n    kind: teleport\n", by: "admin", at: Fixture.morning)
+        #expect(pricing.problem(with: unreadable) != nil)
+        let receipt = Store.basket([Store.line(Store.milk, "10")])
+        let priced = try pricing.price(receipt, customer: Store.customer(), catalog: Store.catalog, rules: unreadable, today: Store.today)
+        #expect(priced.discount == 0 && priced.total == 899_00 && priced.rulesVersion == 0)
+        // A readable document prices by its own version.
+        let readable = RulesRecord(version: 4, document: "rules:\n  - {id: d, kind: percent_off, categories: [dairy], percent: 10}\n",
+                                   by: "admin", at: Fixture.morning)
+        #expect(pricing.problem(with: readable) == nil)
+        let discounted = try pricing.price(receipt, customer: nil, catalog: Store.catalog, rules: readable, today: Store.today)
+        #expect(discounted.discount == 89_90 && discounted.rulesVersion == 4)
+    }
+}

@@ -20,7 +20,7 @@ extension KassaServer {
                         return (Quote(priced: priced, applied: [], nearMisses: [], standing: nil,
                                       pointsRedeemableMax: min(account?.points ?? 0, priced.total / 100)), nil)
                     }
-                    let program = try self.pricing.program(for: rules)
+                    let program = self.pricing.program(for: rules)
                     return (try program.quote(receipt, customer: account, catalog: ledger.catalog, today: today), program)
                 }
             }
@@ -33,7 +33,7 @@ extension KassaServer {
         }
         route(router, .get, "/v1/rules", roles: [.staff]) { _, _, storage in
             let record = storage.committer.read { $0.rules }
-            let ruleSet = record.flatMap { try? self.pricing.program(for: $0).ruleSet }
+            let ruleSet = record.map { self.pricing.program(for: $0).ruleSet }
             return json(.ok, Wire.rules(record, ruleSet: ruleSet))
         }
         route(router, .put, "/v1/rules", roles: [.admin]) { request, context, storage in
@@ -56,8 +56,8 @@ extension KassaServer {
 
     /// The offers on a customer card, by the rules in force (nil when there are none).
     func offers(_ account: CustomerAccount, ledger: borrowing Ledger, today: Int32) -> CustomerOffers? {
-        guard let rules = ledger.rules, let program = try? pricing.program(for: rules) else { return nil }
-        return program.offers(for: account, today: today)
+        guard let rules = ledger.rules else { return nil }
+        return pricing.program(for: rules).offers(for: account, today: today)
     }
 
     /// The request body as UTF-8 text, within the configured size (a rules document).
@@ -87,6 +87,9 @@ extension KassaServer {
             throw ConfigurationError(description: "cannot read the loyalty rules \(path): \(error)")
         }
         if let current {
+            if let problem = pricing.problem(with: current) {
+                logger.error("the loyalty rules in force (version \(current.version)) do not read with this build: \(problem.message) (\(problem.field ?? "rules")); sales and quotes use shelf prices without points until PUT /v1/rules puts a document in force")
+            }
             if current.document != document {
                 logger.notice("\(path) differs from the loyalty rules in force (version \(current.version), put by \(current.by) at \(current.at)); the file is read only at the first start, change the rules with PUT /v1/rules")
             }
