@@ -35,6 +35,19 @@ public final class LoyaltyPricing: SalePricing {
         return try program(for: rules).quote(receipt, customer: customer, catalog: catalog, today: today).priced
     }
 
+    /// The quote behind `price`, with the program that made it (nil while no rules are in
+    /// force: list prices, no reasons).
+    public func quote(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
+                      today: Int32) throws(LedgerError) -> (quote: Quote, program: PricingProgram?) {
+        guard let rules else {
+            let priced = try fallback.price(receipt, customer: customer, catalog: catalog, rules: nil, today: today)
+            let redeemable = min(customer?.points ?? 0, priced.total / fallback.minorUnitsPerPoint)
+            return (Quote(priced: priced, applied: [], nearMisses: [], standing: nil, pointsRedeemableMax: redeemable), nil)
+        }
+        let program = program(for: rules)
+        return (try program.quote(receipt, customer: customer, catalog: catalog, today: today), program)
+    }
+
     /// The compiled program for `rules`.
     ///
     /// A document in force was checked before it was journaled, so it reads; if a later build

@@ -11,10 +11,7 @@ extension PricingProgram {
     ///
     /// Ties go to the higher priority, then to the rule written first.
     func settle(_ local: inout [Candidate], room: Int64) -> Int {
-        func ranks(_ a: Candidate, before b: Candidate) -> Bool {
-            let pa = priorities[a.rule], pb = priorities[b.rule]
-            return pa != pb ? pa > pb : a.rule < b.rule
-        }
+        func ranks(_ a: Candidate, before b: Candidate) -> Bool { self.ranks(a.rule, before: b.rule) }
         var best = 0
         for index in local.indices.dropFirst() {
             let candidate = local[index], leader = local[best]
@@ -93,11 +90,7 @@ extension PricingProgram {
             if let programme, let pointsRule {
                 let paidInPoints = spent * programme.pointValue
                 let base = max(0, earnBase - paidInPoints)
-                var rate = programme.earnPoints
-                if let ladder = ladder(active), let level = standing.tierLevel,
-                   let tierRate = programme.earnPointsByTier[ladder.levels[level].id] {
-                    rate = tierRate
-                }
+                let rate = earnRate(programme, tierLevel: standing.tierLevel)
                 let (plain, overflow) = (base / programme.earnEvery).multipliedReportingOverflow(by: rate)
                 guard !overflow else { throw PricingProgram.pointsOverflow }
                 earned = plain
@@ -124,10 +117,7 @@ extension PricingProgram {
         for (rule, discount) in ruleDiscounts.enumerated() where discount > 0 {
             applied.append(AppliedRule(rule: rule, level: nil, discount: discount, points: 0))
         }
-        let rules = ruleSet.rules
-        applied.sort { a, b in
-            rules[a.rule].priority != rules[b.rule].priority ? rules[a.rule].priority > rules[b.rule].priority : a.rule < b.rule
-        }
+        applied.sort { ranks($0.rule, before: $1.rule) }
         let priced = PricedSale(lines: lines, pointsEarned: earned, pointsSpent: spent,
                                 pointsExpired: standing?.pointsExpired ?? 0, rulesVersion: version, tier: tierAfter)
         return Quote(priced: priced, applied: applied, nearMisses: nearMisses, standing: standing, pointsRedeemableMax: redeemableMax)

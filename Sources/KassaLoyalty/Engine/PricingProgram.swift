@@ -140,16 +140,45 @@ public final class PricingProgram: Sendable {
     /// Whether rule `index` applies to a receipt of `store` on local day `today`.
     func isActive(_ index: Int, store: String, today: Int32, member: Bool) -> Bool {
         let rule = ruleSet.rules[index]
-        if let from = rule.validFrom, today < from.daysSinceEpoch { return false }
-        if let to = rule.validTo, today > to.daysSinceEpoch { return false }
+        guard isInForce(index, on: today) else { return false }
         if rule.membersOnly && !member { return false }
         return rule.stores.isEmpty || rule.stores.contains(store)
     }
 
+    /// Whether local day `today` lies within rule `index`'s validity dates.
+    func isInForce(_ index: Int, on today: Int32) -> Bool {
+        let rule = ruleSet.rules[index]
+        if let from = rule.validFrom, today < from.daysSinceEpoch { return false }
+        if let to = rule.validTo, today > to.daysSinceEpoch { return false }
+        return true
+    }
+
+    /// Whether rule `a` goes before rule `b`: the higher priority, then the one written first.
+    /// It breaks ties between discounts and orders reasons and offers.
+    @inline(__always)
+    func ranks(_ a: Int, before b: Int) -> Bool {
+        priorities[a] != priorities[b] ? priorities[a] > priorities[b] : a < b
+    }
+
+    /// The tier ladder of the rule set, whatever the day.
+    var tierLadder: TierLadder? {
+        guard let index = tiersRule, case .tiers(let ladder) = ruleSet.rules[index].kind else { return nil }
+        return ladder
+    }
+
     /// The tier ladder, when the tiers rule is active.
     func ladder(_ active: [Bool]) -> TierLadder? {
-        guard let index = tiersRule, active[index], case .tiers(let ladder) = ruleSet.rules[index].kind else { return nil }
-        return ladder
+        guard let index = tiersRule, active[index] else { return nil }
+        return tierLadder
+    }
+
+    /// The id of tier `level` (what the customer's `tier` says).
+    public func tierID(level: Int) -> String? { tierLadder?.levels[level].id }
+
+    /// Points per `earnEvery` for a customer at tier `level` (nil: no tier).
+    func earnRate(_ programme: PointsProgramme, tierLevel level: Int?) -> Int64 {
+        guard let level, let id = tierID(level: level) else { return programme.earnPoints }
+        return programme.earnPointsByTier[id] ?? programme.earnPoints
     }
 
     /// The points programme, when the points rule is active.

@@ -16,12 +16,7 @@ public struct CustomerOffers: Sendable {
 extension PricingProgram {
     /// The offers for `account` on `today`, in any store (rules limited to some stores say so).
     public func offers(for account: CustomerAccount, today: Int32) -> CustomerOffers {
-        let active = ruleSet.rules.indices.map { index in
-            let rule = ruleSet.rules[index]
-            if let from = rule.validFrom, today < from.daysSinceEpoch { return false }
-            if let to = rule.validTo, today > to.daysSinceEpoch { return false }
-            return true
-        }
+        let active = ruleSet.rules.indices.map { isInForce($0, on: today) }
         let standing = self.standing(of: account, today: today, active: active)
         var discounts: [Reason] = []
         var nearMisses: [NearMiss] = []
@@ -71,9 +66,5 @@ extension PricingProgram {
     }
 
     /// Rule indices by priority, highest first, then as written.
-    var order: [Int] {
-        ruleSet.rules.indices.sorted { a, b in
-            ruleSet.rules[a].priority != ruleSet.rules[b].priority ? ruleSet.rules[a].priority > ruleSet.rules[b].priority : a < b
-        }
-    }
+    var order: [Int] { ruleSet.rules.indices.sorted { ranks($0, before: $1) } }
 }

@@ -74,7 +74,7 @@ extension PricingProgram {
             value = PricingProgram.percentText(held.percentBasisPoints)
             text = "\(held.name) tier: \(Money.groupedText(standing?.tierSpend ?? 0)) spent in the last \(ladder.windowDays) days (\(held.name) from \(Money.groupedText(held.from)))"
         case .points(let programme):
-            let rate = earnRate(programme, standing: standing)
+            let rate = earnRate(programme, tierLevel: standing?.tierLevel)
             value = "\(rate) per \(Money.groupedText(programme.earnEvery))"
             text = "\(rule.name): \(rate) \(rate == 1 ? "point" : "points") for every \(Money.groupedText(programme.earnEvery)) paid; up to \(PricingProgram.percentText(programme.redeemCapBasisPoints)) of a receipt may be paid with points, one point is \(Money.groupedText(programme.pointValue))"
         case .regularCustomer(let visits, let days, _):
@@ -111,14 +111,6 @@ extension PricingProgram {
             case .amount(let amount): return "\(Money.groupedText(amount)) off"
             }
         }
-    }
-
-    func earnRate(_ programme: PointsProgramme, standing: CustomerStanding?) -> Int64 {
-        guard let ladder = ruleSet.rules.lazy.compactMap({ rule -> TierLadder? in
-            if case .tiers(let ladder) = rule.kind { return ladder }
-            return nil
-        }).first, let level = standing?.tierLevel else { return programme.earnPoints }
-        return programme.earnPointsByTier[ladder.levels[level].id] ?? programme.earnPoints
     }
 
     static func targetText(_ target: Target) -> String {

@@ -15,13 +15,7 @@ extension KassaServer {
             let result: Result<(Quote, PricingProgram?), LedgerError> = storage.committer.read { ledger in
                 Result { () throws(LedgerError) in
                     let account = try ledger.checkBasket(receipt)
-                    guard let rules = ledger.rules else {
-                        let priced = try self.pricing.price(receipt, customer: account, catalog: ledger.catalog, rules: nil, today: today)
-                        return (Quote(priced: priced, applied: [], nearMisses: [], standing: nil,
-                                      pointsRedeemableMax: min(account?.points ?? 0, priced.total / 100)), nil)
-                    }
-                    let program = self.pricing.program(for: rules)
-                    return (try program.quote(receipt, customer: account, catalog: ledger.catalog, today: today), program)
+                    return try self.pricing.quote(receipt, customer: account, catalog: ledger.catalog, rules: ledger.rules, today: today)
                 }
             }
             switch result {

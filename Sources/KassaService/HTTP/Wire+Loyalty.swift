@@ -42,12 +42,7 @@ extension Wire {
             if priced.pointsExpired > 0 { points["expired"] = priced.pointsExpired }
             out["points"] = points
             var customer: [String: Any] = ["card": card.description]
-            if let level = quote.standing?.tierLevel, let program, let ladder = program.ruleSet.rules.lazy.compactMap({ rule -> TierLadder? in
-                if case .tiers(let ladder) = rule.kind { return ladder }
-                return nil
-            }).first {
-                customer["tier"] = ladder.levels[level].id
-            }
+            if let level = quote.standing?.tierLevel, let tier = program?.tierID(level: level) { customer["tier"] = tier }
             if let after = priced.tier { customer["tier_after"] = after }
             out["customer"] = customer
         }
