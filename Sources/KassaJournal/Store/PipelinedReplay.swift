@@ -51,24 +51,25 @@ public final class PipelinedReplay: @unchecked Sendable {
             try? hand(chunk)
             chunk = []
         }
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        while !done { condition.wait() }
-        let failure = self.failure
-        condition.unlock()
-        if let failure { throw failure }
+        if let failure = close(droppingWaiting: false) { throw failure }
         return ledger
     }
 
     /// Stops the recording thread without waiting for a result (the caller failed).
     public func abandon() {
+        _ = close(droppingWaiting: true)
+    }
+
+    /// Tells the recording thread no more entries come (dropping those not yet recorded, if
+    /// asked), waits until it has stopped, and returns what recording failed with, if anything.
+    private func close(droppingWaiting: Bool) -> (any Error)? {
         condition.lock()
+        defer { condition.unlock() }
         closed = true
-        waiting.removeAll()
+        if droppingWaiting { waiting.removeAll() }
         condition.broadcast()
         while !done { condition.wait() }
-        condition.unlock()
+        return failure
     }
 
     private func hand(_ entries: [LedgerEntry]) throws {
