@@ -91,15 +91,28 @@ struct CustomerShard: Sendable {
     }
 
     func account(at index: Int, categories: InternTable<String>) -> CustomerAccount {
+        account(at: index, withText: categories)
+    }
+
+    /// The account at `index` without its text and category spend (`CustomerTable.pricingAccount`).
+    func pricingAccount(at index: Int) -> CustomerAccount {
+        account(at: index, withText: nil)
+    }
+
+    /// The account at `index`; its phone, name, source and category spend only with `categories`.
+    private func account(at index: Int, withText categories: InternTable<String>?) -> CustomerAccount {
         let record = records[index]
-        var offset = Int(record.textOffset)
-        let phone = string(at: &offset), name = string(at: &offset), source = string(at: &offset)
-        let card = CardNumber(unchecked: record.cardValue, digits: record.cardDigits)
-        var account = CustomerAccount(profile: Customer(
-            card: card, phone: phone, name: name,
+        var profile = Customer(
+            card: CardNumber(unchecked: record.cardValue, digits: record.cardDigits),
             birthdate: record.flags & CustomerRecord.hasBirthdate != 0 ? LocalDate(daysSinceEpoch: record.birthdate) : nil,
-            source: source,
-            enrolledAt: Timestamp(epochMilliseconds: record.enrolledAtMs, offsetMinutes: record.enrolledOffsetMinutes)))
+            enrolledAt: Timestamp(epochMilliseconds: record.enrolledAtMs, offsetMinutes: record.enrolledOffsetMinutes))
+        if categories != nil {
+            var offset = Int(record.textOffset)
+            profile.phone = string(at: &offset)
+            profile.name = string(at: &offset)
+            profile.source = string(at: &offset)
+        }
+        var account = CustomerAccount(profile: profile)
         let aggregates = self.aggregates(at: index, categories: categories)
         account.points = aggregates.points
         account.visits = aggregates.visits
@@ -111,23 +124,8 @@ struct CustomerShard: Sendable {
         return account
     }
 
-    /// The account at `index` without its text and category spend (`CustomerTable.pricingAccount`).
-    func pricingAccount(at index: Int) -> CustomerAccount {
-        let record = records[index]
-        var account = CustomerAccount(profile: Customer(
-            card: CardNumber(unchecked: record.cardValue, digits: record.cardDigits),
-            birthdate: record.flags & CustomerRecord.hasBirthdate != 0 ? LocalDate(daysSinceEpoch: record.birthdate) : nil,
-            enrolledAt: Timestamp(epochMilliseconds: record.enrolledAtMs, offsetMinutes: record.enrolledOffsetMinutes)))
-        account.points = record.points
-        account.visits = record.visits
-        account.lifetimeSpend = record.lifetimeSpend
-        account.firstVisitDay = record.flags & CustomerRecord.hasFirstVisit != 0 ? record.firstVisitDay : nil
-        account.lastVisitDay = record.flags & CustomerRecord.hasLastVisit != 0 ? record.lastVisitDay : nil
-        account.recentDays = CustomerTable.unpackDays(record.activity)
-        return account
-    }
-
-    func aggregates(at index: Int, categories: InternTable<String>) -> CustomerAggregates {
+    /// The aggregates at `index`; the category spend only with `categories`.
+    func aggregates(at index: Int, categories: InternTable<String>?) -> CustomerAggregates {
         let record = records[index]
         let (days, spend) = CustomerTable.unpack(record.activity, categories: categories)
         return CustomerAggregates(

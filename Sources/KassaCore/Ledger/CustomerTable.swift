@@ -110,28 +110,8 @@ public struct CustomerTable: Hashable, Sendable {
         return exact
     }
 
-    /// The days of what `pack` packed, without the category spend after them.
-    static func unpackDays(_ bytes: [UInt8]) -> [DayActivity] {
-        guard !bytes.isEmpty else { return [] }
-        let result: Result<[DayActivity], DecodeError> = bytes.withUnsafeBytes { raw in
-            var r = BinaryReader(raw)
-            return Result { () throws(DecodeError) in
-                var previous: Int64 = 0
-                return try r.readArray { (r: inout BinaryReader) throws(DecodeError) in
-                    previous += try r.readSignedVarint()
-                    return DayActivity(day: Int32(truncatingIfNeeded: previous), visits: try r.readInt32(), spend: try r.readSignedVarint())
-                }
-            }
-        }
-        switch result {
-        case .success(let value): return value
-        case .failure(let error):
-            preconditionFailure("a customer's packed activity does not decode (\(error)); memory can no longer be trusted")
-        }
-    }
-
-    /// What `pack` packed.
-    static func unpack(_ bytes: [UInt8], categories: InternTable<String>) -> ([DayActivity], [CategorySpend]) {
+    /// What `pack` packed; without `categories` the days only (pricing reads no category spend).
+    static func unpack(_ bytes: [UInt8], categories: InternTable<String>?) -> ([DayActivity], [CategorySpend]) {
         guard !bytes.isEmpty else { return ([], []) }
         let result: Result<([DayActivity], [CategorySpend]), DecodeError> = bytes.withUnsafeBytes { raw in
             var r = BinaryReader(raw)
@@ -141,6 +121,7 @@ public struct CustomerTable: Hashable, Sendable {
                     previous += try r.readSignedVarint()
                     return DayActivity(day: Int32(truncatingIfNeeded: previous), visits: try r.readInt32(), spend: try r.readSignedVarint())
                 }
+                guard let categories else { return (days, []) }
                 let spend = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in
                     CategorySpend(category: categories[Int(try r.readVarint())], spend: try r.readSignedVarint())
                 }
