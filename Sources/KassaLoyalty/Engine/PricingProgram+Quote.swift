@@ -204,8 +204,8 @@ extension PricingProgram {
                     case .pointsMultiplier(let factor):
                         if factor > (birthdayMultiplier?.factor ?? 1) { birthdayMultiplier = (index, factor) }
                     }
-                } else if delta > before, delta - before <= PricingProgram.birthdayNoticeDays {
-                    nearMisses.append(.birthday(rule: index, days: delta - before))
+                } else if let days = PricingProgram.daysToBirthdayOffer(delta, before: before) {
+                    nearMisses.append(.birthday(rule: index, days: days))
                 }
             default:
                 continue
@@ -216,6 +216,12 @@ extension PricingProgram {
 
     /// How many days ahead a coming birthday offer is mentioned.
     static let birthdayNoticeDays: Int32 = 14
+
+    /// Days until the offer of a birthday `delta` days away starts, when that is soon enough to
+    /// mention (a near miss); nil otherwise.
+    static func daysToBirthdayOffer(_ delta: Int32, before: Int32) -> Int32? {
+        delta > before && delta - before <= birthdayNoticeDays ? delta - before : nil
+    }
 
     /// N-for-M sets: of every `buy` units of the targeted piece goods the cheapest `buy − pay`
     /// are free. Weighed lines never form sets.

@@ -41,8 +41,8 @@ extension PricingProgram {
             case .birthday(let before, let after, _):
                 guard let delta = standing.birthdayInDays else { applies = false; break }
                 applies = PricingProgram.inBirthdayWindow(delta, before: before, after: after)
-                if !applies, delta > before, delta - before <= PricingProgram.birthdayNoticeDays {
-                    nearMisses.append(.birthday(rule: index, days: delta - before))
+                if !applies, let days = PricingProgram.daysToBirthdayOffer(delta, before: before) {
+                    nearMisses.append(.birthday(rule: index, days: days))
                 }
             case .firstPurchase:
                 applies = standing.firstPurchase
