@@ -19,7 +19,16 @@ struct HTTPCrashTests {
         func acked(_ id: String) {
             lock.lock(); acknowledged.insert(id); lock.unlock()
         }
+
+        var acknowledgedCount: Int {
+            lock.lock(); defer { lock.unlock() }
+            return acknowledged.count
+        }
     }
+
+    /// Answers each run waits for before its kill: five runs then always exceed the 200 the
+    /// test asks for, on a slow machine too.
+    static let answersBeforeKill = 45
 
     @Test func everyAcknowledgedSaleSurvivesKillsExactlyOnce() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-http-crash-\(UUID().uuidString)").path
@@ -48,7 +57,14 @@ struct HTTPCrashTests {
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 300...900)))
+            // Kill under load: once this run has had answers (however fast this machine is),
+            // then at a random moment.
+            let before = book.acknowledgedCount
+            let deadline = ContinuousClock.now + .seconds(30)
+            while book.acknowledgedCount < before + HTTPCrashTests.answersBeforeKill, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...600)))
             kill(server.process.processIdentifier, SIGKILL)
             stop.set()
             await clients.value
