@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "KassaLoyalty", targets: ["KassaLoyalty"]),
         .library(name: "KassaJournal", targets: ["KassaJournal"]),
         .library(name: "KassaService", targets: ["KassaService"]),
+        .library(name: "KassaLoadTest", targets: ["KassaLoadTest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         .target(name: "KassaCore"),
@@ -39,10 +42,23 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // libpq from Debian's libpq-dev, for the PostgreSQL baseline of `kassa loadtest`.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(
+            name: "KassaLoadTest",
+            dependencies: [
+                "KassaCore", "CLibPQ",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .executableTarget(
             name: "kassa",
             dependencies: [
-                "KassaCore", "KassaLoyalty", "KassaJournal", "KassaService",
+                "KassaCore", "KassaLoyalty", "KassaJournal", "KassaService", "KassaLoadTest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,5 +71,6 @@ let package = Package(
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"]),
         // End to end: starts the real `kassa` binary and talks HTTP to it on loopback.
         .testTarget(name: "KassaServiceTests", dependencies: ["KassaService", "KassaTestSupport"]),
+        .testTarget(name: "KassaLoadTestTests", dependencies: ["KassaLoadTest", "KassaTestSupport"]),
     ]
 )

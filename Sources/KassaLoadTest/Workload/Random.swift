@@ -1,0 +1,86 @@
+import Foundation
+
+/// xoshiro256** seeded through SplitMix64: fast, and the same numbers for the same seed on every
+/// machine, which is what makes a load test repeatable.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+
+    public init(seed: UInt64) {
+        var x = seed
+        func splitMix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << 45) | (s3 >> 19)
+        return result
+    }
+
+    /// Uniform in [0, 1).
+    public mutating func unit() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// True with probability `p`.
+    public mutating func chance(_ p: Double) -> Bool {
+        unit() < p
+    }
+
+    /// Exponentially distributed with the given mean (the gap between Poisson arrivals).
+    public mutating func exponential(mean: Double) -> Double {
+        -mean * log(1 - unit())
+    }
+
+    /// Log-normally distributed with the given mean; `sigma` is the spread of its logarithm.
+    public mutating func logNormal(mean: Double, sigma: Double) -> Double {
+        let mu = log(mean) - sigma * sigma / 2
+        // Box–Muller; one of the pair is enough here.
+        let u1 = max(unit(), 0x1.0p-53), u2 = unit()
+        let normal = sqrt(-2 * log(u1)) * cos(2 * Double.pi * u2)
+        return exp(mu + sigma * normal)
+    }
+}
+
+/// Ranks 0..<count drawn with probability proportional to 1 / (rank + 1)^exponent: a few goods
+/// sell all day, most sell now and then, as in a real store's sales.
+public struct Zipf: Sendable {
+    private let cumulative: [Double]
+
+    public init(count: Int, exponent: Double) {
+        precondition(count > 0, "a Zipf distribution needs at least one rank")
+        var sums = [Double](repeating: 0, count: count)
+        var total = 0.0
+        for rank in 0..<count {
+            total += 1 / pow(Double(rank + 1), exponent)
+            sums[rank] = total
+        }
+        cumulative = sums.map { $0 / total }
+    }
+
+    public var count: Int { cumulative.count }
+
+    /// The probability of `rank`.
+    public func probability(_ rank: Int) -> Double {
+        rank == 0 ? cumulative[0] : cumulative[rank] - cumulative[rank - 1]
+    }
+
+    public func draw(_ random: inout SeededGenerator) -> Int {
+        let u = random.unit()
+        var low = 0, high = cumulative.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if cumulative[mid] < u { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}

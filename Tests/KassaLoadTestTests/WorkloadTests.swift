@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import KassaLoadTest
+
+@Suite("Load test workload")
+struct WorkloadTests {
+    func visits(seed: UInt64, count: Int, rate: Double? = 10) -> [Visit] {
+        var schedule = VisitSchedule(workload: Workload(profile: .small, seed: seed, runTag: "t"), rate: rate)
+        return (0..<count).map { _ in schedule.next() }
+    }
+
+    @Test("the same seed gives the same catalog, members and visits; another seed does not")
+    func deterministic() {
+        #expect(visits(seed: 7, count: 2_000) == visits(seed: 7, count: 2_000))
+        #expect(visits(seed: 7, count: 200) != visits(seed: 8, count: 200))
+        #expect(GeneratedCatalog(count: 500, seed: 3).products == GeneratedCatalog(count: 500, seed: 3).products)
+        #expect(GeneratedMembers(count: 10, seed: 3).member(4) == GeneratedMembers(count: 10, seed: 3).member(4))
+    }
+
+    @Test("baskets average 28 lines, 45 % carry a card, returns and voids come at their shares")
+    func shares() {
+        let all = visits(seed: 1, count: 40_000)
+        var lines = 0, checkouts = 0, carded = 0, returns = 0, voids = 0, closes = 0
+        for visit in all {
+            switch visit.kind {
+            case .checkout(let sale, _):
+                checkouts += 1
+                lines += sale.lines.count
+                if sale.customer != nil { carded += 1 }
+            case .saleReturn: returns += 1
+            case .void: voids += 1
+            case .closeShift: closes += 1
+            }
+        }
+        let visitsWithoutCloses = Double(all.count - closes)
+        #expect(abs(Double(lines) / Double(checkouts) - 28) < 1)
+        #expect(abs(Double(carded) / Double(checkouts) - 0.45) < 0.02)
+        #expect(abs(Double(returns) / visitsWithoutCloses - 0.03) < 0.005)
+        #expect(abs(Double(voids) / visitsWithoutCloses - 0.005) < 0.002)
+        #expect(closes > 0)
+    }
+
+    @Test("open-loop arrivals come at the asked rate; closed-loop visits are all due at once")
+    func arrivals() {
+        let open = visits(seed: 2, count: 20_000, rate: 50)
+        let span = open.last!.due - open.first!.due
+        #expect(abs(Double(open.count) / span - 50) < 2.5)
+        #expect(zip(open, open.dropFirst()).allSatisfy { $0.due <= $1.due })
+        #expect(visits(seed: 2, count: 100, rate: nil).allSatisfy { $0.due == 0 })
+    }
+
+    @Test("returns and voids name earlier sales of the same lane, never more than was sold, never both on one sale")
+    func returnsAndVoids() {
+        var sold: [String: (lane: Int, lines: [LineDraft])] = [:]
+        var returned: [String: [String: Int64]] = [:]
+        var voided: Set<String> = []
+        for visit in visits(seed: 5, count: 30_000) {
+            switch visit.kind {
+            case .checkout(let sale, _):
+                sold[sale.id] = (visit.lane, sale.lines)
+                #expect(sale.lines.allSatisfy { $0.qty > 0 && $0.price > 0 })
+            case .saleReturn(let draft):
+                guard let sale = sold[draft.sale] else { Issue.record("return of an unknown sale \(draft.sale)"); continue }
+                #expect(sale.lane == visit.lane)
+                #expect(!voided.contains(draft.sale))
+                for line in draft.lines {
+                    returned[draft.sale, default: [:]][line.sku, default: 0] += line.qty
+                    let bought = sale.lines.filter { $0.sku == line.sku }.reduce(0) { $0 + $1.qty }
+                    #expect(returned[draft.sale]![line.sku]! <= bought)
+                }
+            case .void(let draft):
+                #expect(sold[draft.sale]?.lane == visit.lane)
+                #expect(returned[draft.sale] == nil)
+                #expect(voided.insert(draft.sale).inserted)
+            case .closeShift:
+                break
+            }
+        }
+    }
+
+    @Test("generated goods carry valid EAN-13 codes; weighed goods use the 21 prefix")
+    func codes() {
+        for product in GeneratedCatalog(count: 3_000, seed: 9).products {
+            #expect(product.sku.count == 13)
+            let body = String(product.sku.prefix(12))
+            #expect(product.sku.last!.wholeNumberValue == GeneratedCatalog.checkDigit(body))
+            #expect(product.weighed == product.sku.hasPrefix("21"))
+        }
+    }
+}
