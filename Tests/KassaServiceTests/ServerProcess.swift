@@ -1,4 +1,5 @@
 import Foundation
+import KassaTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -13,10 +14,7 @@ final class ServerProcess: @unchecked Sendable {
     private let lock = NSCondition()
     private var lines: [String] = []
 
-    static var binary: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("kassa").path
-    }
+    static var binary: String { builtExecutable("kassa") }
 
     static var repository: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -28,3 +28,9 @@ public func buildFailingSyncShim() throws -> String {
     guard gcc.terminationStatus == 0 else { throw FixtureError.unexpected("gcc could not build \(source)") }
     return output
 }
+
+/// The path of an executable of this package, built next to the test bundle (`kassa`).
+public func builtExecutable(_ name: String) -> String {
+    let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent(name).path
+}

@@ -65,7 +65,7 @@ public struct Profile: Sendable, Equatable {
     public static let small = Profile(
         name: "small", stores: 1, lanesPerStore: 8, selfCheckoutLanes: 2, skus: 2_000, members: 2_000,
         cardShare: 0.45, returnShare: 0.03, voidShare: 0.005, basketMean: 28, basketSigma: 0.7, skuSkew: 1.0,
-        memberSkew: 0.6, lookupEvery: 50, shiftReceipts: 100, laneSecondsPerReceipt: 2, selfCheckoutSecondsPerReceipt: 4)
+        memberSkew: 0.6, lookupEvery: 50, shiftReceipts: 40, laneSecondsPerReceipt: 2, selfCheckoutSecondsPerReceipt: 4)
 
     /// The profile named on the command line, or nil.
     public static func named(_ name: String, stores: Int?) -> Profile? {

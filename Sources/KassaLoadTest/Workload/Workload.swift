@@ -26,12 +26,14 @@ public struct Workload: Sendable {
         return number < 10 ? "H0\(number)" : "H\(number)"
     }
 
+    /// "H01-T07" for a staffed lane, "H01-SCO03" for a self-checkout one.
     public func terminal(ofLane lane: Int) -> String {
         let inStore = lane % profile.lanesPerStore
         let staffed = profile.lanesPerStore - profile.selfCheckoutLanes
         let number = inStore < staffed ? inStore + 1 : inStore - staffed + 1
         let digits = number < 10 ? "0\(number)" : "\(number)"
-        return inStore < staffed ? "T\(digits)" : "SCO\(digits)"
+        // Terminal codes carry the store's, so the lanes of a chain never share a shift.
+        return store(ofLane: lane) + (inStore < staffed ? "-T\(digits)" : "-SCO\(digits)")
     }
 
     func isSelfCheckout(_ lane: Int) -> Bool {
@@ -122,7 +124,7 @@ public struct VisitSchedule {
         if profile.members > 0, random.chance(profile.cardShare) {
             customer = workload.members.card(memberIndex(rank: workload.memberPopularity.draw(&random)))
         }
-        let sale = SaleDraft(id: "\(workload.runTag)-\(store)-\(terminal)-\(number)", store: store, terminal: terminal,
+        let sale = SaleDraft(id: "\(workload.runTag)-\(terminal)-\(number)", store: store, terminal: terminal,
                              cashier: "C\(lane + 1)", customer: customer, lines: lines)
         var lookup: String?
         if profile.lookupEvery > 0, number % profile.lookupEvery == 0, profile.members > 0 {

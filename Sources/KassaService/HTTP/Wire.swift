@@ -142,7 +142,10 @@ enum Wire {
     }
 
     static func void(_ record: VoidRecord) -> [String: Any] {
-        ["id": record.id, "seq": record.seq, "sale": record.sale, "terminal": record.terminal, "at": record.at.description, "reason": record.reason]
+        ["id": record.id, "seq": record.seq, "sale": record.sale, "terminal": record.terminal, "at": record.at.description, "reason": record.reason,
+         "refund": record.refund,
+         "points": ["earned_reversed": record.pointsEarnedReversed, "spent_restored": record.pointsSpentRestored,
+                    "balance": record.pointsBalanceAfter]]
     }
 
     static func shift(_ totals: ShiftTotals) -> [String: Any] {

@@ -1,0 +1,284 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// Kassa over its HTTP API, as tills and staff use it.
+public final class KassaTarget: LoadTarget {
+    public let name = "kassa"
+    public let summary: String
+    let host: String
+    let port: Int
+    let token: String
+    let group: MultiThreadedEventLoopGroup
+    /// The server this tool started, when it was not given `--url`.
+    let server: OwnServer?
+
+    /// Requests that get no answer in this time are sent again on a new connection.
+    static let requestTimeout = TimeAmount.seconds(15)
+
+    /// A running server at `url` (http://host:port), with an admin token: the run uploads the
+    /// catalog, enrols members and reads `/v1/stats`.
+    public init(url: String, token: String, summary: String? = nil) throws {
+        guard let parsed = URL(string: url), parsed.scheme == "http", let host = parsed.host else {
+            throw LoadTestError("--url must be http://HOST:PORT, got '\(url)'")
+        }
+        self.host = host
+        port = parsed.port ?? 80
+        self.token = token
+        server = nil
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.summary = summary ?? "Kassa at \(url)"
+    }
+
+    init(server: OwnServer) {
+        host = "127.0.0.1"
+        port = server.port
+        token = server.token
+        self.server = server
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        summary = "Kassa (this build) on a temporary data dir, durability fsync: every answer after fdatasync"
+    }
+
+    /// Starts `kassa serve` from this binary on a temporary data directory and a free port.
+    public static func startOwnServer(executable: String, keepData: Bool, log: @escaping @Sendable (String) -> Void) async throws -> KassaTarget {
+        KassaTarget(server: try await OwnServer.start(executable: executable, keepData: keepData, log: log))
+    }
+
+    public func openSession() async throws -> any LoadSession {
+        KassaSession(target: self, connection: try await connect())
+    }
+
+    func connect() async throws -> HTTPConnection {
+        try await HTTPConnection.connect(host: host, port: port, timeout: Self.requestTimeout, group: group)
+    }
+
+    public func prepare(_ workload: Workload, progress: @escaping @Sendable (Int, Int) -> Void) async throws {
+        let connection = try await connect()
+        defer { Task { await connection.close() } }
+        if server != nil {
+            let answer = try await connection.send(.PUT, "/v1/rules", token: token, body: Array(LoadProgramme.document(for: workload).utf8))
+            guard answer.status == 200 || answer.status == 201 else {
+                throw LoadTestError("the server refused the load test's loyalty rules: \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+            }
+        }
+        let products = workload.catalog.products
+        let members = workload.members.count
+        let total = products.count + members
+        var done = 0
+        for start in stride(from: 0, to: products.count, by: 2_000) {
+            let chunk = products[start..<min(start + 2_000, products.count)]
+            var body = #"{"products":["#
+            for (index, product) in chunk.enumerated() {
+                if index > 0 { body += "," }
+                body += #"{"sku":"\#(product.sku)","name":"\#(product.name)","category":"\#(product.category)","price":\#(product.price)"#
+                body += #","weighed":\#(product.weighed),"never_discounted":\#(product.neverDiscounted)}"#
+            }
+            body += "]}"
+            let answer = try await connection.send(.PUT, "/v1/products", token: token, body: Array(body.utf8))
+            guard (200..<300).contains(answer.status) else {
+                throw LoadTestError("the server refused the catalog: \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+            }
+            done += chunk.count
+            progress(done, total)
+        }
+        // Members are enrolled through the API, on several connections at once.
+        let next = NextIndex()
+        let enrolled = NextIndex()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    let connection = try await self.connect()
+                    while let index = next.take(below: members) {
+                        let member = workload.members.member(index)
+                        let body = #"{"card":"\#(member.card)","phone":"\#(member.phone)","name":"\#(member.name)","birthdate":"\#(member.birthdate)","source":"\#(member.source)"}"#
+                        let answer = try await connection.send(.POST, "/v1/customers", token: self.token, body: Array(body.utf8))
+                        // 409: enrolled by an earlier run with the same seed.
+                        guard answer.status == 200 || answer.status == 201 || answer.status == 409 else {
+                            throw LoadTestError("the server refused member \(member.card): \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+                        }
+                        if let count = enrolled.take(below: Int.max), count % 1_000 == 999 || count == members - 1 {
+                            progress(products.count + count + 1, total)
+                        }
+                    }
+                    await connection.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    public func totals() async throws -> SystemTotals {
+        let connection = try await connect()
+        defer { Task { await connection.close() } }
+        let answer = try await connection.send(.GET, "/v1/stats", token: token, body: nil)
+        guard answer.status == 200, let stats = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any] else {
+            throw LoadTestError("GET /v1/stats answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
+        }
+        func number(_ key: String) -> Int64 { (stats[key] as? NSNumber)?.int64Value ?? 0 }
+        return SystemTotals(receipts: number("receipts"), revenue: number("revenue"), pointsEarned: number("points_earned"),
+                            pointsSpent: number("points_spent"), returns: number("returns"), voids: number("voids"))
+    }
+
+    public func shutdown() async {
+        if let server { await server.stop() }
+        try? await group.shutdownGracefully()
+    }
+}
+
+/// Hands out 0, 1, 2… to concurrent workers.
+final class NextIndex: Sendable {
+    private let next = Mutex(0)
+
+    func take(below limit: Int) -> Int? {
+        next.withLock { value in
+            guard value < limit else { return nil }
+            defer { value += 1 }
+            return value
+        }
+    }
+}
+
+/// One till's connection to Kassa. A request that gets no answer is sent again, with the same
+/// id and body, on a new connection: Kassa answers a repeat with the original result.
+final class KassaSession: LoadSession, @unchecked Sendable {
+    private let target: KassaTarget
+    // Used by one worker at a time (the protocol's rule), so it needs no lock.
+    private var connection: HTTPConnection?
+
+    init(target: KassaTarget, connection: HTTPConnection) {
+        self.target = target
+        self.connection = connection
+    }
+
+    /// Sends, retrying transport failures and 503 (storage busy) a few times; other non-2xx
+    /// answers are refusals.
+    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws -> HTTPAnswer {
+        var attempt = 0
+        while true {
+            do {
+                if connection == nil { connection = try await target.connect() }
+                let answer = try await connection!.send(method, path, token: target.token, body: body)
+                if (200..<300).contains(answer.status) { return answer }
+                if answer.status == 503 || answer.status == 429, attempt < 8 {
+                    attempt += 1
+                    try await Task.sleep(nanoseconds: 20_000_000 << UInt64(min(attempt, 5)))
+                    continue
+                }
+                throw Self.refusal(answer)
+            } catch let error as Refusal {
+                throw error
+            } catch {
+                await connection?.close()
+                connection = nil
+                attempt += 1
+                if attempt >= 5 { throw error }
+                try await Task.sleep(nanoseconds: 50_000_000 << UInt64(attempt))
+            }
+        }
+    }
+
+    static func refusal(_ answer: HTTPAnswer) -> Refusal {
+        let json = (try? JSONSerialization.jsonObject(with: Data(answer.body))) as? [String: Any]
+        let error = json?["error"] as? [String: Any]
+        return Refusal(status: answer.status, code: error?["code"] as? String ?? "unknown",
+                       message: error?["message"] as? String ?? String(decoding: answer.body.prefix(200), as: UTF8.self))
+    }
+
+    private static func object(_ answer: HTTPAnswer) throws -> [String: Any] {
+        guard let json = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any] else {
+            throw Refusal(status: answer.status, code: "unreadable_answer", message: String(decoding: answer.body.prefix(200), as: UTF8.self))
+        }
+        return json
+    }
+
+    private static func int(_ object: [String: Any]?, _ key: String) -> Int64 {
+        (object?[key] as? NSNumber)?.int64Value ?? 0
+    }
+
+    func quote(_ sale: SaleDraft, at: String) async throws -> Int64 {
+        let json = try Self.object(try await send(.POST, "/v1/quotes", body: WireBody.sale(sale, at: at, payment: nil)))
+        return Self.int(json, "total")
+    }
+
+    func sale(_ sale: SaleDraft, at: String, payment: Int64?) async throws -> SaleOutcome {
+        let answer = try await send(.POST, "/v1/sales", body: WireBody.sale(sale, at: at, payment: payment))
+        let json = try Self.object(answer)
+        let points = json["points"] as? [String: Any]
+        return SaleOutcome(total: Self.int(json, "total"), pointsEarned: Self.int(points, "earned"),
+                           pointsSpent: Self.int(points, "spent"), replayed: answer.status == 200)
+    }
+
+    func saleReturn(_ draft: ReturnDraft, at: String) async throws -> RefundOutcome {
+        try refund(try await send(.POST, "/v1/returns", body: WireBody.saleReturn(draft, at: at)))
+    }
+
+    func void(_ draft: VoidDraft, at: String) async throws -> RefundOutcome {
+        try refund(try await send(.POST, "/v1/voids", body: WireBody.void(draft, at: at)))
+    }
+
+    private func refund(_ answer: HTTPAnswer) throws -> RefundOutcome {
+        let json = try Self.object(answer)
+        let points = json["points"] as? [String: Any]
+        return RefundOutcome(refund: Self.int(json, "refund"), pointsEarnedReversed: Self.int(points, "earned_reversed"),
+                             pointsSpentRestored: Self.int(points, "spent_restored"), replayed: answer.status == 200)
+    }
+
+    func lookup(card: String) async throws {
+        _ = try await send(.GET, "/v1/customers/\(card)", body: nil)
+    }
+
+    func closeShift(store: String, terminal: String) async throws {
+        _ = try await send(.POST, "/v1/shifts/\(terminal)/close", body: nil)
+    }
+
+    func close() async {
+        await connection?.close()
+        connection = nil
+    }
+}
+
+/// Request bodies in the contract's JSON, written directly: every text in them is generated
+/// (digits, codes, category names) and needs no escaping.
+enum WireBody {
+    static func qty(_ thousandths: Int64) -> String {
+        if thousandths % 1000 == 0 { return String(thousandths / 1000) }
+        let fraction = String(thousandths % 1000)
+        return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+
+    static func sale(_ sale: SaleDraft, at: String, payment: Int64?) -> [UInt8] {
+        var text = #"{"id":"\#(sale.id)","store":"\#(sale.store)","terminal":"\#(sale.terminal)","cashier":"\#(sale.cashier)","at":"\#(at)""#
+        if let customer = sale.customer { text += #","customer":"\#(customer)""# }
+        text += #","lines":["#
+        for (index, line) in sale.lines.enumerated() {
+            if index > 0 { text += "," }
+            text += #"{"sku":"\#(line.sku)","qty":\#(qty(line.qty)),"price":\#(line.price),"category":"\#(line.category)"}"#
+        }
+        text += "]"
+        if let payment { text += #","payments":[{"method":"card","amount":\#(payment)}]"# }
+        text += "}"
+        return Array(text.utf8)
+    }
+
+    static func saleReturn(_ draft: ReturnDraft, at: String) -> [UInt8] {
+        var text = #"{"id":"\#(draft.id)","sale":"\#(draft.sale)","store":"\#(draft.store)","terminal":"\#(draft.terminal)","cashier":"\#(draft.cashier)","at":"\#(at)","lines":["#
+        text += draft.lines.map { #"{"sku":"\#($0.sku)","qty":\#(qty($0.qty))}"# }.joined(separator: ",")
+        text += "]}"
+        return Array(text.utf8)
+    }
+
+    static func void(_ draft: VoidDraft, at: String) -> [UInt8] {
+        Array(#"{"id":"\#(draft.id)","sale":"\#(draft.sale)","terminal":"\#(draft.terminal)","cashier":"\#(draft.cashier)","at":"\#(at)","reason":"customer changed their mind"}"#.utf8)
+    }
+}
+
+/// A load test failed to set up or to run, with what to do about it.
+public struct LoadTestError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

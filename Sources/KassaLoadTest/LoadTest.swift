@@ -1,0 +1,137 @@
+import Foundation
+import KassaCore
+
+/// `kassa loadtest`: what to run, set from the command line.
+public struct LoadTestOptions: Sendable {
+    public var url: String?
+    public var token: String?
+    public var profile: Profile
+    public var seed: UInt64 = 1
+    public var duration: Double = 60
+    /// Receipts per second (open loop); nil with `closed` false means the profile's real rate.
+    public var rate: Double?
+    public var closed = false
+    public var connections: Int?
+    public var compare: [String] = []
+    public var report: String?
+    public var keepData = false
+    /// This program, to start `kassa serve` from when there is no `--url`.
+    public var executable: String
+
+    public init(profile: Profile, executable: String) {
+        self.profile = profile
+        self.executable = executable
+    }
+
+    /// The baselines `--compare` knows.
+    public static let baselines = ["postgres", "sqlite"]
+
+    var settings: RunSettings {
+        let workers = connections ?? min(profile.lanes, closed ? 256 : 512)
+        return RunSettings(rate: closed ? nil : (rate ?? profile.realRate), duration: duration, workers: workers)
+    }
+}
+
+/// Runs a load test end to end: sets up each target, drives it, checks its totals, prints the
+/// summary and writes the report. Answers the exit status: 0, or 1 when a verification failed.
+public enum LoadTest {
+    public static func run(_ options: LoadTestOptions, say: @escaping @Sendable (String) -> Void,
+                           status: @escaping @Sendable (String) -> Void) async throws -> Int32 {
+        let startedAt = Timestamp.nowText()
+        let runTag = String(UInt64(Date().timeIntervalSince1970 * 10) % 100_000_000, radix: 36)
+        let workload = Workload(profile: options.profile, seed: options.seed, runTag: runTag)
+        let settings = options.settings
+        var runs: [TargetRun] = []
+        var dataDirectory: String?
+        for name in ["kassa"] + options.compare {
+            let target: any LoadTarget
+            switch name {
+            case "kassa":
+                if let url = options.url {
+                    guard let token = options.token else { throw LoadTestError("--url needs --token (an admin token: the run uploads the catalog)") }
+                    target = try KassaTarget(url: url, token: token)
+                } else {
+                    say("kassa loadtest: starting kassa serve on a temporary data dir")
+                    let own = try await KassaTarget.startOwnServer(executable: options.executable, keepData: options.keepData, log: say)
+                    dataDirectory = own.server?.directory
+                    target = own
+                }
+            default:
+                say("kassa loadtest: starting the \(name) baseline")
+                target = try await Baselines.start(name)
+            }
+            do {
+                say("kassa loadtest: \(target.name): loading \(workload.profile.skus) goods and \(workload.profile.members) members")
+                let loading = Date()
+                try await target.prepare(workload) { done, total in
+                    status("\(target.name): loading \(done)/\(total)")
+                }
+                status("")
+                say(String(format: "kassa loadtest: %@: loaded in %.1f s; %@ for %.0f s", target.name, Date().timeIntervalSince(loading),
+                           settings.mode, settings.duration))
+                let runner = Runner(target: target, workload: workload, settings: settings)
+                let run = try await runner.run { sample in
+                    status(ProgressLine.text(sample))
+                    if sample.elapsed % 10 == 0 || sample.elapsed == sample.duration { say(ProgressLine.text(sample)) }
+                }
+                status("")
+                runs.append(run)
+            } catch {
+                status("")
+                await target.shutdown()
+                throw error
+            }
+            await target.shutdown()
+        }
+        let report = RunReport(configuration: configuration(options, workload: workload, settings: settings),
+                               machine: MachineInfo.describe(dataDirectory: dataDirectory ?? FileManager.default.temporaryDirectory.path),
+                               runs: runs, startedAt: startedAt)
+        say(SummaryTable.render(report))
+        if let path = options.report {
+            do {
+                try HTMLReport.render(report).write(toFile: path, atomically: true, encoding: .utf8)
+                say("kassa loadtest: report written to \(path)")
+            } catch {
+                throw LoadTestError("could not write the report to \(path): \(error.localizedDescription)")
+            }
+        }
+        return runs.allSatisfy { $0.verification?.passed ?? true } ? 0 : 1
+    }
+
+    static func configuration(_ options: LoadTestOptions, workload: Workload, settings: RunSettings) -> [(String, String)] {
+        let profile = options.profile
+        return [
+            ("profile", profile.name),
+            ("stores", String(profile.stores)),
+            ("lanes", "\(profile.lanes) (\(profile.selfCheckoutLanes * profile.stores) self-checkout)"),
+            ("goods", String(profile.skus)),
+            ("members", String(profile.members)),
+            ("mode", settings.mode),
+            ("real rate of the profile", RunSettings.rateText(profile.realRate) + " receipts/s"),
+            ("duration", String(format: "%.0f s", settings.duration)),
+            ("seed", String(options.seed)),
+            ("basket", String(format: "log-normal, mean %.0f lines", profile.basketMean)),
+            ("cards", String(format: "%.0f %% of receipts", profile.cardShare * 100)),
+            ("returns, voids", String(format: "%.1f %%, %.1f %% of visits", profile.returnShare * 100, profile.voidShare * 100)),
+            ("target", options.url ?? "own server (this build)"),
+            ("run tag (receipt id prefix)", workload.runTag),
+        ]
+    }
+}
+
+extension Timestamp {
+    static func nowText() -> String {
+        Timestamp(epochMilliseconds: Int64(Date().timeIntervalSince1970 * 1000), offsetMinutes: 0).description
+    }
+}
+
+/// The live line: elapsed and remaining, sales per second, p99 of sale and quote, errors.
+enum ProgressLine {
+    static func text(_ progress: ProgressSample) -> String {
+        let sale = progress.sample.operations[.sale]
+        let quote = progress.sample.operations[.quote]
+        return String(format: "[%@] %d/%d s  sales %d/s  p99 sale %.2f ms  quote %.2f ms  errors %d",
+                      progress.target, progress.elapsed, progress.duration, sale?.count ?? 0, sale?.p99 ?? 0, quote?.p99 ?? 0,
+                      progress.errors)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import KassaTestSupport
+import Testing
+@testable import KassaLoadTest
+import KassaCore
+
+/// `kassa loadtest` as a user runs it: the real binary, its own real server on loopback.
+@Suite("kassa loadtest end to end", .serialized)
+struct LoadTestRunTests {
+    struct Finished {
+        var status: Int32
+        var output: String
+    }
+
+    /// Runs `kassa ARGS`, collecting standard output and error; `meanwhile` runs while it does.
+    func kassa(_ arguments: [String], meanwhile: (@Sendable () async -> Void)? = nil) async throws -> Finished {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: builtExecutable("kassa"))
+        process.arguments = arguments
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-loadtest-\(UUID().uuidString).log").path
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = FileHandle(forWritingAtPath: log)!
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let side = meanwhile.map { job in Task { await job() } }
+        while process.isRunning { try await Task.sleep(nanoseconds: 50_000_000) }
+        side?.cancel()
+        _ = await side?.value
+        try handle.close()
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: log)
+        return Finished(status: process.terminationStatus, output: output)
+    }
+
+    /// The count column of an operation's row in the summary table.
+    func count(_ operation: String, in output: String) -> Int? {
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.first == Substring(operation), fields.count > 2 { return Int(fields[1]) }
+        }
+        return nil
+    }
+
+    @Test("a 10-second run of the small profile sells, returns, closes shifts and passes verification")
+    func shortRun() async throws {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-report-\(UUID().uuidString).html").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let run = try await kassa(["loadtest", "--profile", "small", "--duration", "10", "--rate", "40", "--seed", "3", "--report", report])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("verification: PASSED"), "\(run.output)")
+        // 40 receipts/s for 10 s arrive; each is quoted first.
+        let sales = try #require(count("sale", in: run.output), "\(run.output)")
+        #expect(sales > 300 && sales < 500, "\(run.output)")
+        #expect(count("quote", in: run.output) == sales, "\(run.output)")
+        #expect((count("return", in: run.output) ?? 0) > 0, "\(run.output)")
+        #expect((count("close_shift", in: run.output) ?? 0) > 0, "\(run.output)")
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("<svg"))
+    }
+
+    @Test("totals that differ from what was acknowledged fail the run with exit status 1")
+    func mismatch() async throws {
+        let server = try await OwnServer.start(executable: builtExecutable("kassa"), keepData: false) { _ in }
+        let target = try KassaTarget(url: "http://127.0.0.1:\(server.port)", token: server.token)
+        // Someone else sells on the same server while the load test runs: the server's
+        // receipts and revenue grow by more than the tool was told.
+        let run = try await kassa(["loadtest", "--url", "http://127.0.0.1:\(server.port)", "--token", server.token,
+                                   "--profile", "small", "--skus", "200", "--members", "100", "--duration", "5", "--rate", "10"]) {
+            let session = try? await target.openSession()
+            var number = 0
+            try? await Task.sleep(nanoseconds: 500_000_000)
+            while !Task.isCancelled, let session {
+                number += 1
+                let sale = SaleDraft(id: "outsider-\(number)", store: "X", terminal: "X-1", cashier: "C0", customer: nil,
+                                     lines: [LineDraft(sku: GeneratedCatalog.ean13(prefix: "460", number: 99_999), qty: 1000, price: 1990, category: "grocery")])
+                _ = try? await session.sale(sale, at: Timestamp.nowText(), payment: nil)
+                try? await Task.sleep(nanoseconds: 200_000_000)
+            }
+            await session?.close()
+        }
+        await target.shutdown()
+        await server.stop()
+        #expect(run.status == 1, "\(run.output)")
+        #expect(run.output.contains("receipts: acknowledged"), "\(run.output)")
+        #expect(run.output.contains("revenue: acknowledged"), "\(run.output)")
+    }
+
+    @Test("bad flags are refused with a message before anything starts")
+    func badFlags() async throws {
+        let cases: [([String], String)] = [
+            (["--profile", "mall"], "--profile must be hypermarket, chain or small"),
+            (["--rate", "10", "--closed"], "--rate and --closed exclude each other"),
+            (["--compare", "mysql"], "--compare takes postgres, sqlite"),
+            (["--url", "http://127.0.0.1:1"], "--url needs --token"),
+            (["--duration", "0"], "--duration must be more than 0"),
+        ]
+        for (arguments, message) in cases {
+            let run = try await kassa(["loadtest"] + arguments)
+            #expect(run.status != 0)
+            #expect(run.output.contains(message), "\(arguments): \(run.output)")
+        }
+    }
+}
