@@ -15,6 +15,8 @@ public struct LoadTestOptions: Sendable {
     public var compare: [String] = []
     public var report: String?
     public var keepData = false
+    /// Search mode: the highest open-loop rate whose sale p99 stays within this many milliseconds.
+    public var maxRateP99: Double?
     /// This program, to start `kassa serve` from when there is no `--url`.
     public var executable: String
 
@@ -69,13 +71,17 @@ public enum LoadTest {
                 status("")
                 say(String(format: "kassa loadtest: %@: loaded in %.1f s; %@ for %.0f s", target.name, Date().timeIntervalSince(loading),
                            settings.mode, settings.duration))
-                let runner = Runner(target: target, workload: workload, settings: settings)
-                let run = try await runner.run { sample in
+                let progress: @Sendable (ProgressSample) -> Void = { sample in
                     status(ProgressLine.text(sample))
                     if sample.elapsed % 10 == 0 || sample.elapsed == sample.duration { say(ProgressLine.text(sample)) }
                 }
+                if let limit = options.maxRateP99, name == "kassa" {
+                    runs += try await searchMaxRate(target: target, workload: workload, settings: settings, p99Limit: limit,
+                                                    say: say, progress: progress)
+                } else {
+                    runs.append(try await Runner(target: target, workload: workload, settings: settings).run(progress: progress))
+                }
                 status("")
-                runs.append(run)
             } catch {
                 status("")
                 await target.shutdown()
@@ -96,6 +102,51 @@ public enum LoadTest {
             }
         }
         return runs.allSatisfy { $0.verification?.passed ?? true } ? 0 : 1
+    }
+
+    /// Runs the load at rising rates against one prepared target: doubling while the sale p99
+    /// stays within the limit and verification passes, then halving the gap between the last
+    /// rate that held and the first that did not, four times. Every step is a run of its own.
+    static func searchMaxRate(target: any LoadTarget, workload: Workload, settings: RunSettings, p99Limit: Double,
+                              say: @escaping @Sendable (String) -> Void,
+                              progress: @escaping @Sendable (ProgressSample) -> Void) async throws -> [TargetRun] {
+        var runs: [TargetRun] = []
+        var held: Double?
+        var failed: Double?
+        var rate = settings.rate ?? workload.profile.realRate
+        for step in 1...14 {
+            var stepSettings = settings
+            stepSettings.rate = rate
+            // Each step's receipts get ids of their own.
+            let stepWorkload = Workload(profile: workload.profile, seed: workload.seed &+ UInt64(step), runTag: "\(workload.runTag)s\(step)")
+            var run = try await Runner(target: target, workload: stepWorkload, settings: stepSettings).run(progress: progress)
+            let p99 = run.stats(.sale)?.milliseconds(99) ?? .infinity
+            let errors = run.operations.reduce(0) { $0 + $1.errorCount }
+            let holds = p99 <= p99Limit && errors == 0 && (run.verification?.passed ?? true)
+            run.mode = "step \(step): " + run.mode
+            runs.append(run)
+            say(String(format: "kassa loadtest: step %d: %@ receipts/s offered, %.1f acknowledged per s, sale p99 %.2f ms, %d errors: %@",
+                       step, RunSettings.rateText(rate), run.receiptsPerSecond, p99, errors, holds ? "holds" : "does not hold"))
+            if holds { held = max(held ?? 0, rate) } else { failed = min(failed ?? .infinity, rate) }
+            guard let low = held else {
+                // Not even the first rate held: try half of it, down to a tenth of a receipt per second.
+                rate /= 2
+                if rate < 0.1 { break }
+                continue
+            }
+            guard let high = failed else {
+                rate = low * 2
+                continue
+            }
+            if high - low <= max(low * 0.05, 1) { break }
+            rate = (low + high) / 2
+        }
+        if let held {
+            say("kassa loadtest: the highest rate with sale p99 <= \(p99Limit) ms: \(RunSettings.rateText(held)) receipts/s")
+        } else {
+            say("kassa loadtest: no rate tried kept sale p99 <= \(p99Limit) ms")
+        }
+        return runs
     }
 
     static func configuration(_ options: LoadTestOptions, workload: Workload, settings: RunSettings) -> [(String, String)] {

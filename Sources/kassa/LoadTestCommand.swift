@@ -64,6 +64,10 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Flag(help: "Keep the own server's data dir instead of removing it.")
     var keepData = false
 
+    @Option(name: .customLong("max-rate-p99"),
+            help: "Search for the highest open-loop rate whose sale p99 stays within this many ms (runs of --duration each, from --rate up).")
+    var maxRateP99: Double?
+
     func validate() throws {
         guard Profile.named(profile, stores: stores) != nil else { throw ValidationError("--profile must be hypermarket, chain or small, got '\(profile)'") }
         if let stores, !(1...1_000).contains(stores) { throw ValidationError("--stores must be 1 to 1000") }
@@ -76,6 +80,10 @@ struct LoadTestCommand: AsyncParsableCommand {
         if let connections, !(1...10_000).contains(connections) { throw ValidationError("--connections must be 1 to 10000") }
         for name in compareList where !LoadTestOptions.baselines.contains(name) {
             throw ValidationError("--compare takes \(LoadTestOptions.baselines.joined(separator: ", ")), got '\(name)'")
+        }
+        if let maxRateP99 {
+            guard maxRateP99 > 0 else { throw ValidationError("--max-rate-p99 must be more than 0 milliseconds") }
+            guard !closed, compare == nil else { throw ValidationError("--max-rate-p99 searches open-loop rates of Kassa alone: leave out --closed and --compare") }
         }
         if url != nil, token == nil { throw ValidationError("--url needs --token (an admin token)") }
     }
@@ -104,6 +112,7 @@ struct LoadTestCommand: AsyncParsableCommand {
         options.compare = compareList
         options.report = report
         options.keepData = keepData
+        options.maxRateP99 = maxRateP99
         let live = isatty(2) == 1
         do {
             let code = try await LoadTest.run(options, say: { say($0) }, status: { line in

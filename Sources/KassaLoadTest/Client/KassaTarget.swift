@@ -83,6 +83,15 @@ public final class KassaTarget: LoadTarget {
             done += chunk.count
             progress(done, total)
         }
+        // A server that knows the first and the last member has them all from an earlier run.
+        if members > 0 {
+            let first = try await connection.send(.GET, "/v1/customers/\(workload.members.card(0))", token: token, body: nil)
+            let last = try await connection.send(.GET, "/v1/customers/\(workload.members.card(members - 1))", token: token, body: nil)
+            if first.status == 200, last.status == 200 {
+                progress(total, total)
+                return
+            }
+        }
         // Members are enrolled through the API, on several connections at once.
         let next = NextIndex()
         let enrolled = NextIndex()
