@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"]),
         // End to end: starts the real `kassa` binary and talks HTTP to it on loopback.
         .testTarget(name: "KassaServiceTests", dependencies: ["KassaService", "KassaTestSupport"]),
-        .testTarget(name: "KassaLoadTestTests", dependencies: ["KassaLoadTest", "KassaTestSupport"]),
+        .testTarget(name: "KassaLoadTestTests", dependencies: ["KassaLoadTest", "KassaTestSupport",
+                                                              .product(name: "Histogram", package: "hdrhistogram-swift")]),
     ]
 )

@@ -88,3 +88,23 @@ struct WorkloadTests {
         }
     }
 }
+
+@Suite("Reading answers")
+struct AnswerScanTests {
+    let sale = Array(#"{"customer":{"card":"7700","tier":"gold"},"discount":12,"id":"a\"total\":9","lines":[{"amount":5,"rules":["total","points"],"total":77}],"points":{"balance":40,"earned":3,"spent":0},"total":1234}"#.utf8)
+
+    @Test("finds top-level and nested integers, not keys of other depths or inside strings")
+    func finds() {
+        #expect(AnswerScan.integer(sale, "total") == 1234)
+        #expect(AnswerScan.integer(sale, "discount") == 12)
+        #expect(AnswerScan.integer(sale, "points", "earned") == 3)
+        #expect(AnswerScan.integer(sale, "points", "spent") == 0)
+        #expect(AnswerScan.integer(sale, "points", "total") == nil)
+        #expect(AnswerScan.integer(sale, "customer", "tier") == nil)
+        #expect(AnswerScan.integer(sale, "refund") == nil)
+        #expect(AnswerScan.integer(Array(#"{"total":-5}"#.utf8), "total") == -5)
+        #expect(AnswerScan.integer(Array(#"{"total":1.5}"#.utf8), "total") == nil)
+        #expect(AnswerScan.integer(Array(#"{"total":99999999999999999999}"#.utf8), "total") == nil)
+        #expect(AnswerScan.integer(Array(#"{"total":"#.utf8), "total") == nil)
+    }
+}

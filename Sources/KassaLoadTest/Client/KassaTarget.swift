@@ -96,7 +96,7 @@ public final class KassaTarget: LoadTarget {
         let next = NextIndex()
         let enrolled = NextIndex()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<16 {
+            for _ in 0..<64 {
                 group.addTask {
                     let connection = try await self.connect()
                     while let index = next.take(below: members) {
@@ -195,28 +195,29 @@ final class KassaSession: LoadSession, @unchecked Sendable {
                        message: error?["message"] as? String ?? String(decoding: answer.body.prefix(200), as: UTF8.self))
     }
 
-    private static func object(_ answer: HTTPAnswer) throws -> [String: Any] {
-        guard let json = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any] else {
-            throw Refusal(status: answer.status, code: "unreadable_answer", message: String(decoding: answer.body.prefix(200), as: UTF8.self))
+    /// An integer the contract promises in a 2xx answer; its absence is a broken answer.
+    private static func integer(_ answer: HTTPAnswer, _ path: String...) throws -> Int64 {
+        let value: Int64?
+        switch path.count {
+        case 1: value = AnswerScan.integer(answer.body, path[0])
+        default: value = AnswerScan.integer(answer.body, path[0], path[1])
         }
-        return json
-    }
-
-    private static func int(_ object: [String: Any]?, _ key: String) -> Int64 {
-        (object?[key] as? NSNumber)?.int64Value ?? 0
+        guard let value else {
+            throw Refusal(status: answer.status, code: "unreadable_answer",
+                          message: "no \(path.joined(separator: ".")) in: " + String(decoding: answer.body.prefix(200), as: UTF8.self))
+        }
+        return value
     }
 
     func quote(_ sale: SaleDraft, at: String) async throws -> Int64 {
-        let json = try Self.object(try await send(.POST, "/v1/quotes", body: WireBody.sale(sale, at: at, payment: nil)))
-        return Self.int(json, "total")
+        let answer = try await send(.POST, "/v1/quotes", body: WireBody.sale(sale, at: at, payment: nil))
+        return try Self.integer(answer, "total")
     }
 
     func sale(_ sale: SaleDraft, at: String, payment: Int64?) async throws -> SaleOutcome {
         let answer = try await send(.POST, "/v1/sales", body: WireBody.sale(sale, at: at, payment: payment))
-        let json = try Self.object(answer)
-        let points = json["points"] as? [String: Any]
-        return SaleOutcome(total: Self.int(json, "total"), pointsEarned: Self.int(points, "earned"),
-                           pointsSpent: Self.int(points, "spent"), replayed: answer.status == 200)
+        return SaleOutcome(total: try Self.integer(answer, "total"), pointsEarned: try Self.integer(answer, "points", "earned"),
+                           pointsSpent: try Self.integer(answer, "points", "spent"), replayed: answer.status == 200)
     }
 
     func saleReturn(_ draft: ReturnDraft, at: String) async throws -> RefundOutcome {
@@ -228,10 +229,8 @@ final class KassaSession: LoadSession, @unchecked Sendable {
     }
 
     private func refund(_ answer: HTTPAnswer) throws -> RefundOutcome {
-        let json = try Self.object(answer)
-        let points = json["points"] as? [String: Any]
-        return RefundOutcome(refund: Self.int(json, "refund"), pointsEarnedReversed: Self.int(points, "earned_reversed"),
-                             pointsSpentRestored: Self.int(points, "spent_restored"), replayed: answer.status == 200)
+        RefundOutcome(refund: try Self.integer(answer, "refund"), pointsEarnedReversed: try Self.integer(answer, "points", "earned_reversed"),
+                      pointsSpentRestored: try Self.integer(answer, "points", "spent_restored"), replayed: answer.status == 200)
     }
 
     func lookup(card: String) async throws {
