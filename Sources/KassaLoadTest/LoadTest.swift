@@ -181,8 +181,8 @@ enum ProgressLine {
     static func text(_ progress: ProgressSample) -> String {
         let sale = progress.sample.operations[.sale]
         let quote = progress.sample.operations[.quote]
-        return String(format: "[%@] %d/%d s  sales %d/s  p99 sale %.2f ms  quote %.2f ms  errors %d",
-                      progress.target, progress.elapsed, progress.duration, sale?.count ?? 0, sale?.p99 ?? 0, quote?.p99 ?? 0,
-                      progress.errors)
+        return String(format: "[%@] %d s, %d s left  sales %d/s  p99 sale %.2f ms  quote %.2f ms  errors %d",
+                      progress.target, progress.elapsed, max(0, progress.duration - progress.elapsed), sale?.count ?? 0,
+                      sale?.p99 ?? 0, quote?.p99 ?? 0, progress.errors)
     }
 }
