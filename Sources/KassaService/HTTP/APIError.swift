@@ -53,20 +53,49 @@ public struct APIError: Error, Sendable {
         self.init(.serviceUnavailable, code, unavailable.message, retryAfter: unavailable.reason == .failed ? 30 : 1)
     }
 
+    /// A ledger answer of a kind the route did not ask for: a bug, answered as one.
+    static let unexpectedAnswer = APIError(.internalServerError, "internal_error", "unexpected answer")
+
     var response: Response {
-        var error: [String: Any] = ["code": code, "message": message]
-        if let field { error["field"] = field }
+        var writer = JSONWriter(capacity: 256)
+        writer.object { w in
+            w.key("error")
+            detail(into: &w)
+        }
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONText.encode(["error": error]))))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+    }
+
+    /// The inside of the contract's `error` member: `{"code", "field", "message"}`.
+    func detail(into w: inout JSONWriter) {
+        w.object { w in
+            w.field("code", code)
+            if let field { w.field("field", field) }
+            w.field("message", message)
+        }
     }
 }
 
-/// A JSON answer.
-func json(_ status: HTTPResponse.Status, _ object: Any) -> Response {
+/// A JSON answer that `write` writes.
+func json(_ status: HTTPResponse.Status, _ write: (inout JSONWriter) -> Void) -> Response {
+    var writer = JSONWriter()
+    write(&writer)
+    return json(status, writer)
+}
+
+/// A JSON answer already written.
+func json(_ status: HTTPResponse.Status, _ writer: JSONWriter) -> Response {
     var headers = HTTPFields()
     headers[.contentType] = "application/json"
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONText.encode(object))))
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+}
+
+/// A JSON answer from a tree of `Any` values (the rules in force arrive as one).
+func json(_ status: HTTPResponse.Status, tree: Any) -> Response {
+    var writer = JSONWriter()
+    JSONText.write(tree, into: &writer)
+    return json(status, writer)
 }

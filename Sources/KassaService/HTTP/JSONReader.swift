@@ -5,22 +5,29 @@ import KassaCore
 /// says exactly which one is wrong (`lines[2].qty`), and fields the contract does not know are
 /// refused rather than silently dropped.
 struct JSONObject {
-    let values: [String: Any]
+    let values: [String: JSONValue]
     let path: String
 
     /// Parses a request body that must be one JSON object.
-    static func parse(_ data: Data) throws(APIError) -> JSONObject {
-        guard !data.isEmpty else { throw APIError.malformed("the request body is empty; send a JSON object") }
-        guard String(data: data, encoding: .utf8) != nil else { throw APIError.malformed("the request body is not valid UTF-8") }
-        let parsed: Any
+    static func parse(_ bytes: [UInt8]) throws(APIError) -> JSONObject {
+        guard !bytes.isEmpty else { throw APIError.malformed("the request body is empty; send a JSON object") }
+        let parsed: JSONValue
         do {
-            parsed = try JSONSerialization.jsonObject(with: data, options: [])
+            parsed = try JSONParser.parse(bytes)
         } catch {
-            throw APIError.malformed("the request body is not valid JSON")
+            let field = error.path.isEmpty ? nil : error.path
+            switch error.code {
+            case .invalidUTF8: throw APIError.malformed("the request body is not valid UTF-8: \(error)", field: field)
+            case .duplicateKey: throw APIError.malformed("the request body is ambiguous: \(error)", field: field)
+            default: throw APIError.malformed("the request body is not valid JSON: \(error)", field: field)
+            }
         }
-        guard let object = parsed as? [String: Any] else { throw APIError.malformed("the request body must be a JSON object") }
+        guard case .object(let object) = parsed else { throw APIError.malformed("the request body must be a JSON object") }
         return JSONObject(values: object, path: "")
     }
+
+    /// Parses like `parse(_:)` from `Data`.
+    static func parse(_ data: Data) throws(APIError) -> JSONObject { try parse([UInt8](data)) }
 
     func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
@@ -31,14 +38,21 @@ struct JSONObject {
         }
     }
 
-    func has(_ key: String) -> Bool { values[key] != nil && !(values[key] is NSNull) }
+    /// Whether `key` is present and not null.
+    func has(_ key: String) -> Bool { present(key) != nil }
+
+    /// The value under `key`; nil when absent or null, which the contract treats alike.
+    func present(_ key: String) -> JSONValue? {
+        guard let value = values[key], value != .null else { return nil }
+        return value
+    }
 
     func string(_ key: String, max: Int = 256, required: Bool = true) throws(APIError) -> String? {
-        guard let raw = values[key], !(raw is NSNull) else {
+        guard let raw = present(key) else {
             if required { throw APIError.invalid(name(key), "\(name(key)) is required") }
             return nil
         }
-        guard let text = raw as? String, !isNumber(raw) else { throw APIError.invalid(name(key), "\(name(key)) must be a string") }
+        guard case .string(let text) = raw else { throw APIError.invalid(name(key), "\(name(key)) must be a string") }
         guard text.utf8.count <= max else { throw APIError.invalid(name(key), "\(name(key)) is longer than \(max) bytes") }
         guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw APIError.invalid(name(key), "\(name(key)) contains control characters")
@@ -51,30 +65,27 @@ struct JSONObject {
         return text
     }
 
-    /// An integer that fits Int64 exactly (money in minor units).
+    /// An integer that fits Int64 exactly (money in minor units), written as one: `1.0` and `1e3`
+    /// are refused, as they were when Foundation read the body.
     func integer(_ key: String, required: Bool = true) throws(APIError) -> Int64? {
-        guard let raw = values[key], !(raw is NSNull) else {
+        guard let raw = present(key) else {
             if required { throw APIError.invalid(name(key), "\(name(key)) is required") }
             return nil
         }
-        guard isNumber(raw), let number = raw as? NSNumber else { throw APIError.invalid(name(key), "\(name(key)) must be a whole number") }
-        let text = "\(number)"
-        guard let value = Int64(text) else {
+        guard case .number(let text) = raw else { throw APIError.invalid(name(key), "\(name(key)) must be a whole number") }
+        guard let value = JSONNumber.wholeNumber(text) else {
             throw APIError.invalid(name(key), "\(name(key)) must be a whole number within ±9223372036854775807, got \(text)")
         }
         return value
     }
 
-    /// A quantity: a number with at most three decimals, above zero.
+    /// A quantity: a number with at most three decimals, above zero. Read from the literal, so
+    /// what the client wrote is what counts: `2.50`, `1.0000` and `1e3` are 2.5, 1 and 1000,
+    /// and `2.0000000000000001` is refused (a Double would have made it 2).
     func quantity(_ key: String) throws(APIError) -> Quantity {
-        guard let raw = values[key], !(raw is NSNull) else { throw APIError.invalid(name(key), "\(name(key)) is required") }
-        guard isNumber(raw), let number = raw as? NSNumber else { throw APIError.invalid(name(key), "\(name(key)) must be a number") }
-        let double = number.doubleValue
-        guard double.isFinite else { throw APIError.invalid(name(key), "\(name(key)) is out of range") }
-        // The shortest text that reads back as the same double is what the client wrote for any
-        // quantity with up to 15 significant digits.
-        let text = Int64(exactly: double).map(String.init) ?? "\(double)"
-        guard let quantity = Quantity(decimal: text) else {
+        guard let raw = present(key) else { throw APIError.invalid(name(key), "\(name(key)) is required") }
+        guard case .number(let text) = raw else { throw APIError.invalid(name(key), "\(name(key)) must be a number") }
+        guard let decimal = JSONNumber.plainDecimal(text), let quantity = Quantity(decimal: decimal) else {
             throw APIError.invalid(name(key), "\(name(key)) must have at most 3 decimals and fit a quantity, got \(text)")
         }
         guard quantity.thousandths > 0 else { throw APIError.invalid(name(key), "\(name(key)) must be above zero, got \(text)") }
@@ -82,20 +93,20 @@ struct JSONObject {
     }
 
     func object(_ key: String, required: Bool = true) throws(APIError) -> JSONObject? {
-        guard let raw = values[key], !(raw is NSNull) else {
+        guard let raw = present(key) else {
             if required { throw APIError.invalid(name(key), "\(name(key)) is required") }
             return nil
         }
-        guard let object = raw as? [String: Any] else { throw APIError.invalid(name(key), "\(name(key)) must be an object") }
+        guard case .object(let object) = raw else { throw APIError.invalid(name(key), "\(name(key)) must be an object") }
         return JSONObject(values: object, path: name(key))
     }
 
     func array(_ key: String, max: Int, required: Bool = true) throws(APIError) -> [JSONObject] {
-        guard let raw = values[key], !(raw is NSNull) else {
+        guard let raw = present(key) else {
             if required { throw APIError.invalid(name(key), "\(name(key)) is required") }
             return []
         }
-        guard let items = raw as? [Any] else { throw APIError.invalid(name(key), "\(name(key)) must be an array") }
+        guard case .array(let items) = raw else { throw APIError.invalid(name(key), "\(name(key)) must be an array") }
         guard items.count <= max else {
             throw APIError(.unprocessableContent, key == "lines" ? "too_many_lines" : "invalid_field",
                            "\(name(key)) has \(items.count) items, at most \(max) are accepted", field: name(key))
@@ -103,7 +114,7 @@ struct JSONObject {
         var out: [JSONObject] = []
         out.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            guard let object = item as? [String: Any] else { throw APIError.invalid("\(name(key))[\(index)]", "\(name(key))[\(index)] must be an object") }
+            guard case .object(let object) = item else { throw APIError.invalid("\(name(key))[\(index)]", "\(name(key))[\(index)] must be an object") }
             out.append(JSONObject(values: object, path: "\(name(key))[\(index)]"))
         }
         return out
@@ -137,20 +148,4 @@ struct JSONObject {
         guard let card = CardNumber(text) else { throw APIError.invalid(name(key), "\(name(key)) must be a card number of 6 to 19 digits") }
         return card
     }
-}
-
-/// The class Foundation uses for JSON `true` and `false` (on Linux an NSNumber also answers
-/// `is Bool` for 0 and 1, so the class is what tells them apart).
-private let booleanClass: AnyClass = type(of: NSNumber(value: true))
-
-/// Whether a parsed JSON value is a number (not a boolean).
-func isNumber(_ value: Any) -> Bool {
-    guard let number = value as? NSNumber else { return false }
-    return !(type(of: number) === booleanClass)
-}
-
-/// Whether a parsed JSON value is `true` or `false`.
-func isBoolean(_ value: Any) -> Bool {
-    guard let number = value as? NSNumber else { return false }
-    return type(of: number) === booleanClass
 }

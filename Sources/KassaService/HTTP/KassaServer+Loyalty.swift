@@ -20,7 +20,7 @@ extension KassaServer {
             }
             switch result {
             case .success(let (quote, program)):
-                return json(.ok, Wire.quote(receipt, quote, program: program, card: receipt.customer))
+                return json(.ok) { Wire.quote(receipt, quote, program: program, card: receipt.customer, into: &$0) }
             case .failure(let error):
                 throw APIError(error)
             }
@@ -28,7 +28,7 @@ extension KassaServer {
         route(router, .get, "/v1/rules", roles: [.staff]) { _, _, storage in
             let record = storage.committer.read { $0.rules }
             let ruleSet = record.map { self.pricing.program(for: $0).ruleSet }
-            return json(.ok, Wire.rules(record, ruleSet: ruleSet))
+            return json(.ok, tree: Wire.rules(record, ruleSet: ruleSet))
         }
         route(router, .put, "/v1/rules", roles: [.admin]) { request, context, storage in
             let document = try await self.text(request)
@@ -40,10 +40,14 @@ extension KassaServer {
                 throw APIError(error)
             }
             let by = context.principal?.name ?? "?"
-            return try await self.commit(.replaceRules(RulesChange(document: document, by: by)), storage: storage, created: .ok) { answer in
-                guard case .rules(let record) = answer else { return nil }
+            return try await self.commit(.replaceRules(RulesChange(document: document, by: by)), storage: storage, created: .ok) { answer, w throws(APIError) in
+                guard case .rules(let record) = answer else { throw .unexpectedAnswer }
                 self.logger.notice("loyalty rules in force", metadata: ["version": "\(record.version)", "by": "\(record.by)"])
-                return ["version": record.version, "at": record.at.description, "by": record.by]
+                w.object { w in
+                    w.field("at", record.at.description)
+                    w.field("by", record.by)
+                    w.field("version", record.version)
+                }
             }
         }
     }

@@ -55,7 +55,7 @@ public final class KassaServer: Sendable {
     /// The router with every route.
     public func router() -> Router<KassaContext> {
         let router = Router(context: KassaContext.self)
-        router.get("/healthz") { _, _ in json(.ok, ["status": "ok"]) }
+        router.get("/healthz") { _, _ in json(.ok) { $0.object { $0.field("status", "ok") } } }
         router.get("/metrics") { [self] _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
@@ -64,14 +64,19 @@ public final class KassaServer: Sendable {
         router.get("/readyz") { [self] _, _ in
             if let failure = failureBox.withLock({ $0 }) { return APIError(.serviceUnavailable, "recovery_failed", failure).response }
             guard let storage else { return APIError(.serviceUnavailable, "recovering", "recovery is still running", retryAfter: 1).response }
-            return json(.ok, ["status": "ready", "journal_seq": storage.recovery.lastSeq])
+            return json(.ok) { w in
+                w.object { w in
+                    w.field("journal_seq", storage.recovery.lastSeq)
+                    w.field("status", "ready")
+                }
+            }
         }
         route(router, .post, "/v1/sales", roles: [.till]) { request, context, storage in
             let body = try await self.body(request)
             let receipt = try Wire.sale(body, limits: self.wireLimits)
-            return try await self.commit(.sale(receipt), storage: storage) { answer in
-                guard case .sale(let record) = answer else { return nil }
-                return Wire.sale(record)
+            return try await self.commit(.sale(receipt), storage: storage) { answer, w throws(APIError) in
+                guard case .sale(let record) = answer else { throw .unexpectedAnswer }
+                Wire.sale(record, into: &w)
             }
         }
         route(router, .get, "/v1/sales/{id}", roles: [.till, .staff]) { _, context, storage in
@@ -79,28 +84,29 @@ public final class KassaServer: Sendable {
             guard let record = storage.committer.read({ $0.receipts.sale(id) }) else {
                 throw APIError(.notFound, "unknown_sale", "no sale with id '\(id)' is held (receipts are kept for ledger.receipt_window_days)")
             }
-            return json(.ok, Wire.sale(record))
+            return json(.ok) { Wire.sale(record, into: &$0) }
         }
         route(router, .post, "/v1/returns", roles: [.till]) { request, _, storage in
             let request = try Wire.saleReturn(try await self.body(request), limits: self.wireLimits)
-            return try await self.commit(.saleReturn(request), storage: storage) { answer in
-                guard case .saleReturn(let record) = answer else { return nil }
-                return Wire.saleReturn(record)
+            return try await self.commit(.saleReturn(request), storage: storage) { answer, w throws(APIError) in
+                guard case .saleReturn(let record) = answer else { throw .unexpectedAnswer }
+                Wire.saleReturn(record, into: &w)
             }
         }
         route(router, .post, "/v1/voids", roles: [.till]) { request, _, storage in
             let request = try Wire.void(try await self.body(request))
-            return try await self.commit(.void(request), storage: storage) { answer in
-                guard case .void(let record) = answer else { return nil }
-                return Wire.void(record)
+            return try await self.commit(.void(request), storage: storage) { answer, w throws(APIError) in
+                guard case .void(let record) = answer else { throw .unexpectedAnswer }
+                Wire.void(record, into: &w)
             }
         }
         route(router, .post, "/v1/customers", roles: [.till, .staff]) { request, _, storage in
             let customer = try Wire.customer(try await self.body(request), now: Storage.systemClock())
-            return try await self.commit(.enrol(customer), storage: storage) { answer in
-                guard case .customer(let account) = answer else { return nil }
+            return try await self.commit(.enrol(customer), storage: storage) { answer, w throws(APIError) in
+                guard case .customer(let account) = answer else { throw .unexpectedAnswer }
                 let today = Storage.systemClock().localDay
-                return Wire.customerCard(account, today: today, offers: storage.committer.read { self.offers(account, ledger: $0, today: today) })
+                let offers = storage.committer.read { self.offers(account, ledger: $0, today: today) }
+                Wire.customerCard(account, today: today, offers: offers, into: &w)
             }
         }
         route(router, .get, "/v1/customers/{card}", roles: [.till, .staff]) { _, context, storage in
@@ -113,9 +119,9 @@ public final class KassaServer: Sendable {
             guard let (account, offers) = found else {
                 throw APIError(.notFound, "unknown_customer", "card \(card) is not enrolled")
             }
-            if context.principal?.role == .till { return json(.ok, Wire.customerSummary(account, offers: offers)) }
+            if context.principal?.role == .till { return json(.ok) { Wire.customerSummary(account, offers: offers, into: &$0) } }
             try await self.audit(context, "read_customer", card.description, storage: storage)
-            return json(.ok, Wire.customerCard(account, today: today, offers: offers))
+            return json(.ok) { Wire.customerCard(account, today: today, offers: offers, into: &$0) }
         }
         route(router, .get, "/v1/customers/{card}/history", roles: [.staff]) { request, context, storage in
             let text = context.parameters.get("card") ?? ""
@@ -127,24 +133,20 @@ public final class KassaServer: Sendable {
             let before = try Self.position(request, "before", "before must be a sale's seq")
             try await self.audit(context, "read_history", card.description, storage: storage)
             let (sales, historySeq) = try storage.projection.history(card: card, beforeSeq: before, limit: limit)
-            var out: [String: Any] = [
-                "card": card.description, "history_seq": historySeq,
-                "sales": sales.map { sale -> [String: Any] in
-                    ["seq": sale.seq, "id": sale.id, "store": sale.store, "terminal": sale.terminal, "at": sale.at,
-                     "subtotal": sale.subtotal, "discount": sale.discount, "total": sale.total,
-                     "points": ["earned": sale.pointsEarned, "spent": sale.pointsSpent],
-                     "lines": sale.lines.map { ["sku": $0.sku, "qty": Wire.qty(Quantity(thousandths: $0.qtyThousandths)), "price": $0.price,
-                                                "amount": $0.amount, "discount": $0.discount, "category": $0.category] }]
-                },
-            ]
-            if sales.count == limit, let last = sales.last { out["next_before"] = last.seq }
-            return json(.ok, out)
+            return json(.ok) { w in
+                w.object { w in
+                    w.field("card", card.description)
+                    w.field("history_seq", historySeq)
+                    if sales.count == limit, let last = sales.last { w.field("next_before", last.seq) }
+                    w.array("sales", sales) { w, sale in Wire.historySale(sale, into: &w) }
+                }
+            }
         }
         route(router, .put, "/v1/products", roles: [.admin]) { request, _, storage in
             let products = try Wire.products(try await self.body(request))
-            return try await self.commit(.upsertProducts(products), storage: storage, created: .ok) { answer in
-                guard case .products(let count) = answer else { return nil }
-                return ["upserted": count]
+            return try await self.commit(.upsertProducts(products), storage: storage, created: .ok) { answer, w throws(APIError) in
+                guard case .products(let count) = answer else { throw .unexpectedAnswer }
+                w.object { $0.field("upserted", count) }
             }
         }
         route(router, .get, "/v1/shifts/{terminal}", roles: [.till, .staff]) { _, context, storage in
@@ -152,22 +154,22 @@ public final class KassaServer: Sendable {
             guard let totals = storage.committer.read({ $0.shifts[terminal]?.open }) else {
                 throw APIError(.notFound, "unknown_shift", "terminal '\(terminal)' has no open shift")
             }
-            return json(.ok, Wire.shift(totals))
+            return json(.ok) { Wire.shift(totals, into: &$0) }
         }
         route(router, .post, "/v1/shifts/{terminal}/open", roles: [.till]) { _, context, storage in
             let terminal = context.parameters.get("terminal") ?? ""
             guard Identifier.isValid(terminal) else { throw APIError.invalid("terminal", "not a terminal code") }
-            return try await self.commit(.openShift(terminal: terminal), storage: storage) { answer in
-                guard case .shift(let totals) = answer else { return nil }
-                return Wire.shift(totals)
+            return try await self.commit(.openShift(terminal: terminal), storage: storage) { answer, w throws(APIError) in
+                guard case .shift(let totals) = answer else { throw .unexpectedAnswer }
+                Wire.shift(totals, into: &w)
             }
         }
         route(router, .post, "/v1/shifts/{terminal}/close", roles: [.till]) { _, context, storage in
             let terminal = context.parameters.get("terminal") ?? ""
             guard Identifier.isValid(terminal) else { throw APIError.invalid("terminal", "not a terminal code") }
-            return try await self.commit(.closeShift(terminal: terminal), storage: storage, created: .ok) { answer in
-                guard case .shift(let totals) = answer else { return nil }
-                return Wire.shift(totals)
+            return try await self.commit(.closeShift(terminal: terminal), storage: storage, created: .ok) { answer, w throws(APIError) in
+                guard case .shift(let totals) = answer else { throw .unexpectedAnswer }
+                Wire.shift(totals, into: &w)
             }
         }
         route(router, .get, "/v1/audit", roles: [.admin]) { request, _, storage in
@@ -175,15 +177,38 @@ public final class KassaServer: Sendable {
             let before = try Self.position(request, "before", "before must be a journal position")
             let subject: String? = request.uri.queryParameters.get("subject").map { String($0) }
             let lines = try storage.projection.audit(subject: subject, beforeSeq: before, limit: limit)
-            return json(.ok, ["entries": lines.map { ["seq": $0.seq, "at": $0.at, "actor": $0.actor, "role": $0.role,
-                                                       "action": $0.action, "subject": $0.subject] }])
+            return json(.ok) { w in
+                w.object { w in
+                    w.array("entries", lines) { w, line in
+                        w.object { w in
+                            w.field("action", line.action)
+                            w.field("actor", line.actor)
+                            w.field("at", line.at)
+                            w.field("role", line.role)
+                            w.field("seq", line.seq)
+                            w.field("subject", line.subject)
+                        }
+                    }
+                }
+            }
         }
         route(router, .get, "/v1/stats", roles: [.staff]) { _, _, storage in
             let stats = storage.committer.read { ($0.stats, $0.lastSeq) }
-            return json(.ok, ["receipts": stats.0.receipts, "lines": stats.0.lines, "returns": stats.0.returns, "voids": stats.0.voids,
-                              "revenue": stats.0.revenue, "discounts": stats.0.discounts, "points_earned": stats.0.pointsEarned,
-                              "points_spent": stats.0.pointsSpent, "points_expired": stats.0.pointsExpired,
-                              "customers": stats.0.customers, "journal_seq": stats.1])
+            return json(.ok) { w in
+                w.object { w in
+                    w.field("customers", stats.0.customers)
+                    w.field("discounts", stats.0.discounts)
+                    w.field("journal_seq", stats.1)
+                    w.field("lines", stats.0.lines)
+                    w.field("points_earned", stats.0.pointsEarned)
+                    w.field("points_expired", stats.0.pointsExpired)
+                    w.field("points_spent", stats.0.pointsSpent)
+                    w.field("receipts", stats.0.receipts)
+                    w.field("returns", stats.0.returns)
+                    w.field("revenue", stats.0.revenue)
+                    w.field("voids", stats.0.voids)
+                }
+            }
         }
         route(router, .post, "/v1/tokens", roles: [.admin]) { request, context, storage in
             let body = try await self.body(request)
@@ -199,7 +224,13 @@ public final class KassaServer: Sendable {
             }
             self.logger.notice("token issued", metadata: ["by": "\(context.principal?.name ?? "?")", "role": "\(role.rawValue)", "name": "\(name)"])
             try await self.audit(context, "issue_token", "\(role.rawValue):\(name)", storage: storage)
-            return json(.created, ["token": token, "role": role.rawValue, "name": name])
+            return json(.created) { w in
+                w.object { w in
+                    w.field("name", name)
+                    w.field("role", role.rawValue)
+                    w.field("token", token)
+                }
+            }
         }
         loyaltyRoutes(router)
         for path in ["/v1/segments", "/v1/segments/{name}", "/v1/reports/{report}"] as [RouterPath] {
@@ -225,12 +256,16 @@ public final class KassaServer: Sendable {
             }
             try await self.audit(context, "search_customers", phone.map { "phone=\($0)" } ?? "q=\(text ?? "")", storage: storage)
             let today = Storage.systemClock().localDay
-            let found: [[String: Any]] = storage.committer.read { ledger in
+            let found: [(CustomerAccount, CustomerOffers?)] = storage.committer.read { ledger in
                 cards.compactMap { CardNumber($0).flatMap { ledger.customers.account($0) }.map {
-                    Wire.customerCard($0, today: today, offers: self.offers($0, ledger: ledger, today: today))
+                    ($0, self.offers($0, ledger: ledger, today: today))
                 } }
             }
-            return json(.ok, ["customers": found])
+            return json(.ok) { w in
+                w.object { w in
+                    w.array("customers", found) { w, customer in Wire.customerCard(customer.0, today: today, offers: customer.1, into: &w) }
+                }
+            }
         }
         route(router, .post, "/v1/sales/batch", roles: [.till]) { request, _, storage in
             let body = try await self.body(request)
@@ -258,23 +293,31 @@ public final class KassaServer: Sendable {
             }
             var outcomes: [Int: CommitOutcome] = [:]
             for (index, outcome) in zip(positions, await storage.committer.submit(receipts)) { outcomes[index] = outcome }
-            var results: [[String: Any]] = []
-            for (index, entry) in decoded.enumerated() {
-                let id = items[index].values["id"] as? String
-                switch (entry, outcomes[index]) {
-                case (.failure(let error), _):
-                    results.append(Self.itemError(error, id: id))
-                case (.success, .done(.sale(let record), let isNew)?):
-                    results.append(["status": isNew ? 201 : 200, "id": record.id, "sale": Wire.sale(record)])
-                case (.success, .rejected(let error)?):
-                    results.append(Self.itemError(APIError(error), id: id))
-                case (.success, .unavailable(let why)?):
-                    results.append(Self.itemError(APIError(why), id: id))
-                default:
-                    results.append(Self.itemError(APIError(.internalServerError, "internal_error", "no answer for this receipt"), id: id))
+            return json(.ok) { w in
+                w.object { w in
+                    w.array("results", decoded.enumerated()) { w, numbered in
+                        let (index, entry) = numbered
+                        let id = items[index].values["id"]?.text
+                        switch (entry, outcomes[index]) {
+                        case (.failure(let error), _):
+                            Self.itemError(error, id: id, into: &w)
+                        case (.success, .done(.sale(let record), let isNew)?):
+                            w.object { w in
+                                w.field("id", record.id)
+                                w.key("sale")
+                                Wire.sale(record, into: &w)
+                                w.field("status", isNew ? 201 : 200)
+                            }
+                        case (.success, .rejected(let error)?):
+                            Self.itemError(APIError(error), id: id, into: &w)
+                        case (.success, .unavailable(let why)?):
+                            Self.itemError(APIError(why), id: id, into: &w)
+                        default:
+                            Self.itemError(APIError(.internalServerError, "internal_error", "no answer for this receipt"), id: id, into: &w)
+                        }
+                    }
                 }
             }
-            return json(.ok, ["results": results])
         }
         return router
     }
@@ -293,12 +336,14 @@ public final class KassaServer: Sendable {
         return parsed
     }
 
-    static func itemError(_ error: APIError, id: String?) -> [String: Any] {
-        var detail: [String: Any] = ["code": error.code, "message": error.message]
-        if let field = error.field { detail["field"] = field }
-        var out: [String: Any] = ["status": Int(error.status.code), "error": detail]
-        if let id { out["id"] = id }
-        return out
+    /// One receipt's refusal in a batch: `{"error": {...}, "id": ..., "status": 422}`.
+    static func itemError(_ error: APIError, id: String?, into w: inout JSONWriter) {
+        w.object { w in
+            w.key("error")
+            error.detail(into: &w)
+            if let id { w.field("id", id) }
+            w.field("status", Int(error.status.code))
+        }
     }
 
     /// Journals an audit line and waits until it is durable; when it cannot be written the read
@@ -366,7 +411,7 @@ public final class KassaServer: Sendable {
 
     /// The request body as a JSON object, within the configured size.
     func body(_ request: Request) async throws -> JSONObject {
-        try JSONObject.parse(Data(try await bodyBytes(request).readableBytesView))
+        try JSONObject.parse([UInt8](try await bodyBytes(request).readableBytesView))
     }
 
     /// The request body's bytes; 413 beyond `http.body_bytes_max`.
@@ -381,11 +426,12 @@ public final class KassaServer: Sendable {
 
     /// Submits `command` and answers 201 (new), 200 (retry of the same), or the refusal.
     func commit(_ command: LedgerCommand, storage: Storage, created: HTTPResponse.Status = .created,
-                _ render: (LedgerAnswer) -> Any?) async throws -> Response {
+                _ render: (LedgerAnswer, inout JSONWriter) throws(APIError) -> Void) async throws -> Response {
         switch await storage.committer.submit(command) {
         case .done(let answer, let isNew):
-            guard let object = render(answer) else { throw APIError(.internalServerError, "internal_error", "unexpected answer") }
-            return json(isNew ? created : .ok, object)
+            var writer = JSONWriter()
+            try render(answer, &writer)
+            return json(isNew ? created : .ok, writer)
         case .rejected(let error):
             throw APIError(error)
         case .unavailable(let why):

@@ -5,48 +5,76 @@ import KassaLoyalty
 extension Wire {
     /// A basket to quote: a sale's body whose `id` and `payments` may be left out.
     static func basket(_ body: JSONObject, limits: Limits) throws(APIError) -> Receipt {
-        var values = body.values
-        if values["id"] == nil { values["id"] = "quote" }
-        return try sale(JSONObject(values: values, path: body.path), limits: limits)
+        try sale(body, limits: limits, defaultID: "quote")
     }
 
     /// A rule that applies, for the customer card and quotes.
-    static func discount(_ reason: Reason) -> [String: Any] {
-        ["rule": reason.rule, "kind": reason.kind, "value": reason.value, "reason": reason.text]
+    static func discount(_ w: inout JSONWriter, _ reason: Reason) {
+        w.object { w in
+            w.field("kind", reason.kind)
+            w.field("reason", reason.text)
+            w.field("rule", reason.rule)
+            w.field("value", reason.value)
+        }
     }
 
     /// The contract's quote: the sale's shape without `seq`, plus reasons and near misses.
-    static func quote(_ receipt: Receipt, _ quote: Quote, program: PricingProgram?, card: CardNumber?) -> [String: Any] {
+    static func quote(_ receipt: Receipt, _ quote: Quote, program: PricingProgram?, card: CardNumber?, into w: inout JSONWriter) {
         let priced = quote.priced
-        var out: [String: Any] = [
-            "id": receipt.id, "subtotal": priced.subtotal, "discount": priced.discount, "total": priced.total,
-            "rules_version": priced.rulesVersion,
-            "lines": zip(receipt.lines, priced.lines).map { line, pricedLine -> [String: Any] in
-                ["sku": line.sku.code, "qty": qty(line.qty), "price": line.price, "amount": pricedLine.amount,
-                 "discount": pricedLine.discount, "rules": pricedLine.rules, "category": pricedLine.category]
-            },
-            "reasons": (program.map { program in program.reasons(for: quote) } ?? []).map { reason -> [String: Any] in
-                ["rule": reason.rule, "kind": reason.kind, "value": reason.value, "reason": reason.text,
-                 "discount": reason.discount, "points": reason.points]
-            },
-            "near_misses": quote.nearMisses.compactMap { miss -> [String: Any]? in
-                guard let program else { return nil }
-                return ["rule": program.ruleID(miss), "text": program.text(miss)]
-            },
-        ]
-        if let card {
-            let balance = quote.standing?.points ?? 0
-            var points: [String: Any] = ["earn": priced.pointsEarned, "spend": priced.pointsSpent, "balance": balance,
-                                         "balance_after": balance - priced.pointsSpent + priced.pointsEarned,
-                                         "redeemable_max": quote.pointsRedeemableMax]
-            if priced.pointsExpired > 0 { points["expired"] = priced.pointsExpired }
-            out["points"] = points
-            var customer: [String: Any] = ["card": card.description]
-            if let level = quote.standing?.tierLevel, let tier = program?.tierID(level: level) { customer["tier"] = tier }
-            if let after = priced.tier { customer["tier_after"] = after }
-            out["customer"] = customer
+        w.object { w in
+            if let card {
+                w.object("customer") { w in
+                    w.field("card", card.description)
+                    if let level = quote.standing?.tierLevel, let tier = program?.tierID(level: level) { w.field("tier", tier) }
+                    if let after = priced.tier { w.field("tier_after", after) }
+                }
+            }
+            w.field("discount", priced.discount)
+            w.field("id", receipt.id)
+            w.array("lines", zip(receipt.lines, priced.lines)) { w, pair in
+                let (line, pricedLine) = pair
+                w.object { w in
+                    w.field("amount", pricedLine.amount)
+                    w.field("category", pricedLine.category)
+                    w.field("discount", pricedLine.discount)
+                    w.field("price", line.price)
+                    w.field("qty", line.qty)
+                    w.field("rules", pricedLine.rules)
+                    w.field("sku", line.sku.code)
+                }
+            }
+            w.array("near_misses", program == nil ? [] : quote.nearMisses) { w, miss in
+                guard let program else { return }
+                w.object { w in
+                    w.field("rule", program.ruleID(miss))
+                    w.field("text", program.text(miss))
+                }
+            }
+            if card != nil {
+                let balance = quote.standing?.points ?? 0
+                w.object("points") { w in
+                    w.field("balance", balance)
+                    w.field("balance_after", balance - priced.pointsSpent + priced.pointsEarned)
+                    w.field("earn", priced.pointsEarned)
+                    if priced.pointsExpired > 0 { w.field("expired", priced.pointsExpired) }
+                    w.field("redeemable_max", quote.pointsRedeemableMax)
+                    w.field("spend", priced.pointsSpent)
+                }
+            }
+            w.array("reasons", program.map { $0.reasons(for: quote) } ?? []) { w, reason in
+                w.object { w in
+                    w.field("discount", reason.discount)
+                    w.field("kind", reason.kind)
+                    w.field("points", reason.points)
+                    w.field("reason", reason.text)
+                    w.field("rule", reason.rule)
+                    w.field("value", reason.value)
+                }
+            }
+            w.field("rules_version", priced.rulesVersion)
+            w.field("subtotal", priced.subtotal)
+            w.field("total", priced.total)
         }
-        return out
     }
 
     /// The rules in force for `GET /v1/rules`.

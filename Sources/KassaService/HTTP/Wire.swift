@@ -1,5 +1,5 @@
-import Foundation
 import KassaCore
+import KassaJournal
 import KassaLoyalty
 
 /// Request bodies into Ledger commands, and Ledger answers into the contract's JSON.
@@ -8,9 +8,15 @@ enum Wire {
         var linesMax: Int
     }
 
-    static func sale(_ body: JSONObject, limits: Limits) throws(APIError) -> Receipt {
+    /// A sale's body; `defaultID` stands in for an `id` left out (quotes need none).
+    static func sale(_ body: JSONObject, limits: Limits, defaultID: String? = nil) throws(APIError) -> Receipt {
         try body.only(["id", "store", "terminal", "cashier", "at", "customer", "lines", "payments"])
-        let id = try identifier(body, "id")
+        let id: String
+        if let defaultID, body.values["id"] == nil {
+            id = defaultID
+        } else {
+            id = try identifier(body, "id")
+        }
         let lines = try body.array("lines", max: limits.linesMax)
         guard !lines.isEmpty else { throw APIError.invalid("lines", "a sale needs at least one line") }
         var receiptLines: [ReceiptLine] = []
@@ -95,9 +101,9 @@ enum Wire {
     }
 
     static func bool(_ body: JSONObject, _ key: String) throws(APIError) -> Bool {
-        guard let raw = body.values[key], !(raw is NSNull) else { return false }
-        guard isBoolean(raw), let value = raw as? NSNumber else { throw APIError.invalid(body.name(key), "\(body.name(key)) must be true or false") }
-        return value.boolValue
+        guard let raw = body.present(key) else { return false }
+        guard case .bool(let value) = raw else { throw APIError.invalid(body.name(key), "\(body.name(key)) must be true or false") }
+        return value
     }
 
     /// An id, store, terminal or cashier code: 1 to 64 printable ASCII characters.
@@ -110,88 +116,189 @@ enum Wire {
     }
 
     // MARK: - Answers
+    //
+    // Members are written with their keys sorted by bytes (JSONWriter checks it in debug builds).
 
-    static func sale(_ record: SaleRecord) -> [String: Any] {
-        var out: [String: Any] = [
-            "id": record.id, "seq": record.seq, "store": record.store, "terminal": record.terminal, "cashier": record.cashier,
-            "at": record.at.description, "subtotal": record.subtotal, "discount": record.discount, "total": record.total,
-            "lines": record.lines.map { line -> [String: Any] in
-                ["sku": line.line.sku.code, "qty": qty(line.line.qty), "price": line.line.price, "amount": line.priced.amount,
-                 "discount": line.priced.discount, "rules": line.priced.rules, "category": line.priced.category,
-                 "returned_qty": qty(line.returnedQty)]
-            },
-            "payments": record.payments.map { ["method": $0.method.description, "amount": $0.amount] },
-            "points": ["earned": record.pointsEarned, "spent": record.pointsSpent, "balance": record.pointsBalanceAfter],
-            "voided": record.voided, "rules_version": record.rulesVersion,
-        ]
-        if record.pointsExpired > 0 { out["points"] = ["earned": record.pointsEarned, "spent": record.pointsSpent,
-                                                       "balance": record.pointsBalanceAfter, "expired": record.pointsExpired] }
-        if let card = record.customer {
-            var customer: [String: Any] = ["card": card.description]
-            if let tier = record.tier { customer["tier"] = tier }
-            out["customer"] = customer
+    static func sale(_ record: SaleRecord, into w: inout JSONWriter) {
+        w.object { w in
+            w.field("at", record.at.description)
+            w.field("cashier", record.cashier)
+            if let card = record.customer {
+                w.object("customer") { w in
+                    w.field("card", card.description)
+                    if let tier = record.tier { w.field("tier", tier) }
+                }
+            }
+            w.field("discount", record.discount)
+            w.field("id", record.id)
+            w.array("lines", record.lines) { w, line in
+                w.object { w in
+                    w.field("amount", line.priced.amount)
+                    w.field("category", line.priced.category)
+                    w.field("discount", line.priced.discount)
+                    w.field("price", line.line.price)
+                    w.field("qty", line.line.qty)
+                    w.field("returned_qty", line.returnedQty)
+                    w.field("rules", line.priced.rules)
+                    w.field("sku", line.line.sku.code)
+                }
+            }
+            w.array("payments", record.payments) { w, payment in
+                w.object { w in
+                    w.field("amount", payment.amount)
+                    w.field("method", payment.method.description)
+                }
+            }
+            w.object("points") { w in
+                w.field("balance", record.pointsBalanceAfter)
+                w.field("earned", record.pointsEarned)
+                if record.pointsExpired > 0 { w.field("expired", record.pointsExpired) }
+                w.field("spent", record.pointsSpent)
+            }
+            w.field("rules_version", record.rulesVersion)
+            w.field("seq", record.seq)
+            w.field("store", record.store)
+            w.field("subtotal", record.subtotal)
+            w.field("terminal", record.terminal)
+            w.field("total", record.total)
+            w.field("voided", record.voided)
         }
-        return out
     }
 
-    static func saleReturn(_ record: ReturnRecord) -> [String: Any] {
-        ["id": record.id, "seq": record.seq, "sale": record.sale, "at": record.at.description, "refund": record.refund,
-         "lines": record.lines.map { ["sku": $0.sku.code, "qty": qty($0.qty), "refund": $0.refund, "sale_line": $0.saleLine] },
-         "points": ["earned_reversed": record.pointsEarnedReversed, "spent_restored": record.pointsSpentRestored,
-                    "balance": record.pointsBalanceAfter]]
+    static func saleReturn(_ record: ReturnRecord, into w: inout JSONWriter) {
+        w.object { w in
+            w.field("at", record.at.description)
+            w.field("id", record.id)
+            w.array("lines", record.lines) { w, line in
+                w.object { w in
+                    w.field("qty", line.qty)
+                    w.field("refund", line.refund)
+                    w.field("sale_line", line.saleLine)
+                    w.field("sku", line.sku.code)
+                }
+            }
+            w.object("points") { w in
+                w.field("balance", record.pointsBalanceAfter)
+                w.field("earned_reversed", record.pointsEarnedReversed)
+                w.field("spent_restored", record.pointsSpentRestored)
+            }
+            w.field("refund", record.refund)
+            w.field("sale", record.sale)
+            w.field("seq", record.seq)
+        }
     }
 
-    static func void(_ record: VoidRecord) -> [String: Any] {
-        ["id": record.id, "seq": record.seq, "sale": record.sale, "terminal": record.terminal, "at": record.at.description, "reason": record.reason,
-         "refund": record.refund,
-         "points": ["earned_reversed": record.pointsEarnedReversed, "spent_restored": record.pointsSpentRestored,
-                    "balance": record.pointsBalanceAfter]]
+    static func void(_ record: VoidRecord, into w: inout JSONWriter) {
+        w.object { w in
+            w.field("at", record.at.description)
+            w.field("id", record.id)
+            w.object("points") { w in
+                w.field("balance", record.pointsBalanceAfter)
+                w.field("earned_reversed", record.pointsEarnedReversed)
+                w.field("spent_restored", record.pointsSpentRestored)
+            }
+            w.field("reason", record.reason)
+            w.field("refund", record.refund)
+            w.field("sale", record.sale)
+            w.field("seq", record.seq)
+            w.field("terminal", record.terminal)
+        }
     }
 
-    static func shift(_ totals: ShiftTotals) -> [String: Any] {
-        var out: [String: Any] = [
-            "terminal": totals.terminal, "number": totals.number, "opened_at": totals.openedAt.description,
-            "receipts": totals.receipts, "gross": totals.gross, "discounts": totals.discounts, "sales": totals.sales,
-            "payments": totals.payments.map { ["method": $0.method, "amount": $0.amount] },
-            "returns": totals.returns, "returns_total": totals.returnsTotal, "voids": totals.voids, "voids_total": totals.voidsTotal,
-            "points_earned": totals.pointsEarned, "points_spent": totals.pointsSpent, "net": totals.net,
-        ]
-        if let closed = totals.closedAt { out["closed_at"] = closed.description }
-        return out
+    static func shift(_ totals: ShiftTotals, into w: inout JSONWriter) {
+        w.object { w in
+            if let closed = totals.closedAt { w.field("closed_at", closed.description) }
+            w.field("discounts", totals.discounts)
+            w.field("gross", totals.gross)
+            w.field("net", totals.net)
+            w.field("number", totals.number)
+            w.field("opened_at", totals.openedAt.description)
+            w.array("payments", totals.payments) { w, payment in
+                w.object { w in
+                    w.field("amount", payment.amount)
+                    w.field("method", payment.method)
+                }
+            }
+            w.field("points_earned", totals.pointsEarned)
+            w.field("points_spent", totals.pointsSpent)
+            w.field("receipts", totals.receipts)
+            w.field("returns", totals.returns)
+            w.field("returns_total", totals.returnsTotal)
+            w.field("sales", totals.sales)
+            w.field("terminal", totals.terminal)
+            w.field("voids", totals.voids)
+            w.field("voids_total", totals.voidsTotal)
+        }
     }
 
     /// What a till sees: the card, tier, points that can be spent and the discounts that apply.
-    static func customerSummary(_ account: CustomerAccount, offers: CustomerOffers?) -> [String: Any] {
-        var out: [String: Any] = ["card": account.profile.card.description, "points": offers?.standing.points ?? account.points,
-                                  "discounts": (offers?.discounts ?? []).map(discount)]
-        if let tier = offers?.tier { out["tier"] = tier }
-        return out
-    }
-
-    static func customerCard(_ account: CustomerAccount, today: Int32, offers: CustomerOffers?) -> [String: Any] {
-        let p = account.profile
-        var out: [String: Any] = [
-            "card": p.card.description, "phone": p.phone, "name": p.name, "source": p.source, "enrolled_at": p.enrolledAt.description,
-            "points": account.points, "visits": account.visits, "lifetime_spend": account.lifetimeSpend,
-            "spend_365d": account.recentDays.filter { $0.day > today - 365 }.reduce(Int64(0)) { $0 + $1.spend },
-            "categories": account.categorySpend.map { ["category": $0.category, "spend": $0.spend] },
-            "discounts": (offers?.discounts ?? []).map(discount),
-            "near_misses": (offers?.nearMisses ?? []).map { ["rule": $0.rule, "text": $0.text] },
-        ]
-        if let offers {
-            out["points"] = offers.standing.points
-            if offers.standing.pointsExpired > 0 { out["points_expired"] = offers.standing.pointsExpired }
-            if let tier = offers.tier { out["tier"] = tier }
+    static func customerSummary(_ account: CustomerAccount, offers: CustomerOffers?, into w: inout JSONWriter) {
+        w.object { w in
+            w.field("card", account.profile.card.description)
+            w.array("discounts", offers?.discounts ?? [], discount)
+            w.field("points", offers?.standing.points ?? account.points)
+            if let tier = offers?.tier { w.field("tier", tier) }
         }
-        if let birthdate = p.birthdate { out["birthdate"] = birthdate.description }
-        if let first = account.firstVisitDay { out["first_visit"] = LocalDate(daysSinceEpoch: first).description }
-        if let last = account.lastVisitDay { out["last_visit"] = LocalDate(daysSinceEpoch: last).description }
-        return out
     }
 
-    /// A quantity as a JSON number: whole pieces as integers, otherwise up to 3 decimals.
-    static func qty(_ quantity: Quantity) -> Any {
-        if quantity.isWhole { return quantity.thousandths / 1000 }
-        return Decimal(string: quantity.description) ?? Decimal(quantity.thousandths) / 1000
+    static func customerCard(_ account: CustomerAccount, today: Int32, offers: CustomerOffers?, into w: inout JSONWriter) {
+        let p = account.profile
+        w.object { w in
+            if let birthdate = p.birthdate { w.field("birthdate", birthdate.description) }
+            w.field("card", p.card.description)
+            w.array("categories", account.categorySpend) { w, category in
+                w.object { w in
+                    w.field("category", category.category)
+                    w.field("spend", category.spend)
+                }
+            }
+            w.array("discounts", offers?.discounts ?? [], discount)
+            w.field("enrolled_at", p.enrolledAt.description)
+            if let first = account.firstVisitDay { w.field("first_visit", LocalDate(daysSinceEpoch: first).description) }
+            if let last = account.lastVisitDay { w.field("last_visit", LocalDate(daysSinceEpoch: last).description) }
+            w.field("lifetime_spend", account.lifetimeSpend)
+            w.field("name", p.name)
+            w.array("near_misses", offers?.nearMisses ?? []) { w, miss in
+                w.object { w in
+                    w.field("rule", miss.rule)
+                    w.field("text", miss.text)
+                }
+            }
+            w.field("phone", p.phone)
+            w.field("points", offers?.standing.points ?? account.points)
+            if let expired = offers?.standing.pointsExpired, expired > 0 { w.field("points_expired", expired) }
+            w.field("source", p.source)
+            w.field("spend_365d", account.recentDays.filter { $0.day > today - 365 }.reduce(Int64(0)) { $0 + $1.spend })
+            if let tier = offers?.tier { w.field("tier", tier) }
+            w.field("visits", account.visits)
+        }
+    }
+
+    /// One sale of a customer's purchase history as the projection holds it.
+    static func historySale(_ sale: HistorySale, into w: inout JSONWriter) {
+        w.object { w in
+            w.field("at", sale.at)
+            w.field("discount", sale.discount)
+            w.field("id", sale.id)
+            w.array("lines", sale.lines) { w, line in
+                w.object { w in
+                    w.field("amount", line.amount)
+                    w.field("category", line.category)
+                    w.field("discount", line.discount)
+                    w.field("price", line.price)
+                    w.field("qty", Quantity(thousandths: line.qtyThousandths))
+                    w.field("sku", line.sku)
+                }
+            }
+            w.object("points") { w in
+                w.field("earned", sale.pointsEarned)
+                w.field("spent", sale.pointsSpent)
+            }
+            w.field("seq", sale.seq)
+            w.field("store", sale.store)
+            w.field("subtotal", sale.subtotal)
+            w.field("terminal", sale.terminal)
+            w.field("total", sale.total)
+        }
     }
 }
