@@ -22,9 +22,9 @@ struct JSONParserTests {
     }
 
     static let valid: [Valid] = [
-        Valid("{}", .object([:])),
+        Valid("{}", .object([])),
         Valid("[]", .array([])),
-        Valid(" \t\r\n{ } \n", .object([:])),
+        Valid(" \t\r\n{ } \n", .object([])),
         Valid("true", .bool(true)),
         Valid("false", .bool(false)),
         Valid("null", .null),
@@ -47,15 +47,20 @@ struct JSONParserTests {
         Valid(#""\ud83d\ude00 and \uD834\uDD1E""#, .string("😀 and 𝄞")),
         Valid("\"\u{7F}\"", .string("\u{7F}")),
         Valid("\"😀 raw\"", .string("😀 raw")),
-        Valid(#"{"a": 1, "b": [true, null, "x"], "c": {"d": -1.5e2}}"#, .object([
-            "a": .number("1"), "b": .array([.bool(true), .null, .string("x")]), "c": .object(["d": .number("-1.5e2")]),
+        Valid(#"{"a": 1, "b": [true, null, "x"], "c": {"d": -1.5e2}}"#, object([
+            "a": .number("1"), "b": .array([.bool(true), .null, .string("x")]), "c": object(["d": .number("-1.5e2")]),
         ])),
-        Valid(#"{"": 0, "é": "\u00e9"}"#, .object(["": .number("0"), "é": .string("é")])),
+        // Members keep the document's order.
+        Valid(#"{"é": "\u00e9", "": 0, "b": {}}"#, object(["é": .string("é"), "": .number("0"), "b": .object([])])),
         // A byte order mark before the value is skipped (RFC 8259 §8.1; Foundation did too).
-        Valid(bytes: [0xEF, 0xBB, 0xBF] + Array(#"{"a":1}"#.utf8), .object(["a": .number("1")])),
+        Valid(bytes: [0xEF, 0xBB, 0xBF] + Array(#"{"a":1}"#.utf8), object(["a": .number("1")])),
         Valid(String(repeating: "[", count: JSONParser.depthMax) + String(repeating: "]", count: JSONParser.depthMax),
               (1..<JSONParser.depthMax).reduce(JSONValue.array([])) { inner, _ in .array([inner]) }),
     ]
+
+    static func object(_ members: KeyValuePairs<String, JSONValue>) -> JSONValue {
+        .object(members.map { JSONMember(key: $0.key, value: $0.value) })
+    }
 
     @Test(arguments: valid)
     func validDocumentsParseToTheirValues(_ example: Valid) throws {
@@ -149,6 +154,12 @@ struct JSONParserTests {
         #expect(!error.message.isEmpty)
     }
 
+    @Test func aRepeatedKeyInALargeObjectIsFound() throws {
+        let members = (0..<1000).map { #""k\#($0)": \#($0)"# } + [#""k500": 0"#]
+        let error = try #require(throws: JSONSyntaxError.self) { try JSONParser.parse(Array("{\(members.joined(separator: ","))}".utf8)) }
+        #expect(error.code == .duplicateKey && error.path == "k500")
+    }
+
     @Test func aMillionNestedBracketsFailFastWithoutExhaustingTheStack() throws {
         let bytes = [UInt8](repeating: UInt8(ascii: "["), count: 1_000_000)
         let error = try #require(throws: JSONSyntaxError.self) { try JSONParser.parse(bytes) }
@@ -199,6 +210,28 @@ struct JSONParserTests {
     @Test(arguments: ["0.7555", "1e-4", "2.0000000000000001", "1e-400", "0.1234567890123456789", "1e21", "100000000000000000000", "1e999999999999"])
     func quantitiesNeedingMoreThanThreeDecimalsOrTwentyDigitsAreRefused(_ literal: String) {
         #expect(JSONNumber.plainDecimal(literal) == nil)
+    }
+
+    /// The fast reading of plain literals agrees with the general one on every kind of literal.
+    @Test func quantityFastPathAgreesWithTheDecimalReading() {
+        var random = SeededGenerator(seed: 7)
+        var literals = ["0", "-0", "0.5", "9223372036854775", "9223372036854776", "9223372036854775.807", "1.", "12.3456"]
+        for _ in 0..<5000 {
+            let integer = Int64.random(in: 0...Int64.max / 1000, using: &random) >> Int64.random(in: 0...62, using: &random)
+            let decimals = String(Int.random(in: 0...9999, using: &random)).prefix(Int.random(in: 0...4, using: &random))
+            literals.append((Bool.random(using: &random) ? "-" : "") + "\(integer)" + (decimals.isEmpty ? "" : ".\(decimals)"))
+        }
+        for literal in literals {
+            let general = JSONNumber.plainDecimal(literal).flatMap { Quantity(decimal: $0) }
+            #expect(JSONNumber.quantity(literal) == general, "\(literal)")
+            if let fast = JSONNumber.plainThousandths(literal) { #expect(Quantity(thousandths: fast) == general, "\(literal)") }
+        }
+    }
+
+    @Test func theFirstUnknownFieldInTheDocumentIsNamed() throws {
+        let body = try JSONObject.parse(Array(#"{"id": "S1", "zeta": 1, "alpha": 2}"#.utf8))
+        let error = try #require(throws: APIError.self) { try body.only(["id"]) }
+        #expect(error.field == "zeta" && error.message == "unknown field 'zeta'; the fields here are id")
     }
 
     @Test func gettersKeepTheirMessages() throws {
@@ -272,10 +305,10 @@ struct JSONParserTests {
             return zip(array, items).allSatisfy { agrees($0, $1) }
         case .object(let members):
             // Keys that differ only by U+FEFF are one key to Foundation.
-            if Set(members.keys.map(withoutBOM)).count < members.count { return foundation is [String: Any] }
+            if Set(members.map { withoutBOM($0.key) }).count < members.count { return foundation is [String: Any] }
             guard let object = foundation as? [String: Any], object.count == members.count else { return false }
             let byKey = Dictionary(object.map { (withoutBOM($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
-            return members.allSatisfy { key, member in byKey[withoutBOM(key)].map { agrees($0, member) } ?? false }
+            return members.allSatisfy { member in byKey[withoutBOM(member.key)].map { agrees($0, member.value) } ?? false }
         }
     }
 
@@ -307,11 +340,13 @@ extension JSONValue {
         case 2, 3: return .string(randomText(using: &generator))
         case 4: return .array((0..<Int.random(in: 0..<5, using: &generator)).map { _ in random(depth: depth - 1, using: &generator) })
         default:
+            // Unique keys in byte order, the order our writer puts them in.
             var members: [String: JSONValue] = [:]
             for _ in 0..<Int.random(in: 0..<6, using: &generator) {
                 members[randomText(using: &generator)] = random(depth: depth - 1, using: &generator)
             }
-            return .object(members)
+            return .object(members.map { JSONMember(key: $0.key, value: $0.value) }
+                .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
         }
     }
 

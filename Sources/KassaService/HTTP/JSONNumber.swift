@@ -1,3 +1,5 @@
+import KassaCore
+
 /// Exact readings of a JSON number's literal text (already checked against the grammar by
 /// `JSONParser`), so that money and quantities never pass through a `Double`.
 enum JSONNumber {
@@ -9,6 +11,43 @@ enum JSONNumber {
             return nil
         }
         return Int64(literal)
+    }
+
+    /// The literal as a quantity, exactly: what `Quantity(decimal:)` reads from
+    /// `plainDecimal(literal)`, nil when that is nil.
+    static func quantity(_ literal: String) -> Quantity? {
+        if let thousandths = plainThousandths(literal) { return Quantity(thousandths: thousandths) }
+        return plainDecimal(literal).flatMap { Quantity(decimal: $0) }
+    }
+
+    /// The thousandths of a literal with at most three decimals and no exponent (what tills
+    /// send), read from its bytes; nil for any other literal, and beyond the limit of
+    /// `Quantity(decimal:)` (an integer part above Int64.max / 1000).
+    static func plainThousandths(_ literal: String) -> Int64? {
+        var integer: Int64 = 0
+        var fraction: Int64 = 0
+        var fractionDigits = -1
+        var negative = false
+        for byte in literal.utf8 {
+            switch byte {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): fractionDigits = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = Int64(byte - UInt8(ascii: "0"))
+                if fractionDigits >= 0 {
+                    fractionDigits += 1
+                    guard fractionDigits <= 3 else { return nil }
+                    fraction = fraction * 10 + digit
+                } else {
+                    integer = integer * 10 + digit
+                    guard integer <= Int64.max / 1000 else { return nil }
+                }
+            default: return nil
+            }
+        }
+        for _ in max(fractionDigits, 0)..<3 { fraction *= 10 }
+        let thousandths = integer * 1000 + fraction
+        return negative ? -thousandths : thousandths
     }
 
     /// The literal as a plain decimal with at most `decimalsMax` decimals and no exponent, the

@@ -16,8 +16,10 @@ struct JSONParser {
     private var index = 0
     private var depth = 0
     /// The members of the objects being read, innermost last; an object takes its own off the
-    /// end when it closes, so a dictionary is built once at its final size.
-    private var members: [(key: String, offset: Int, value: JSONValue)] = []
+    /// end when it closes, so its array is allocated once at its final size.
+    private var members: [JSONMember] = []
+    /// Where each key of `members` starts, for the error about a repeated key.
+    private var keyOffsets: [Int] = []
     /// The elements of the arrays being read, innermost last.
     private var elements: [JSONValue] = []
     /// A string with escapes, decoded.
@@ -65,7 +67,7 @@ struct JSONParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object([:])
+            return .object([])
         }
         while true {
             guard index < bytes.count else { throw failure(.unexpectedEnd, "the document ends inside an object") }
@@ -84,7 +86,8 @@ struct JSONParser {
             } catch {
                 throw error.inside(key: key)
             }
-            members.append((key, keyOffset, member))
+            members.append(JSONMember(key: key, value: member))
+            keyOffsets.append(keyOffset)
             skipWhitespace(bytes)
             guard index < bytes.count else { throw failure(.unexpectedEnd, "the document ends inside an object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -96,12 +99,13 @@ struct JSONParser {
             index += 1
             break
         }
-        var object: [String: JSONValue] = Dictionary(minimumCapacity: members.count - base)
-        for member in members[base...] where object.updateValue(member.value, forKey: member.key) != nil {
-            throw JSONSyntaxError(code: .duplicateKey, message: "the key '\(member.key)' appears more than once in one object",
-                                  offset: member.offset, path: member.key)
+        if let repeated = firstRepeatedKey(from: base) {
+            throw JSONSyntaxError(code: .duplicateKey, message: "the key '\(members[repeated].key)' appears more than once in one object",
+                                  offset: keyOffsets[repeated], path: members[repeated].key)
         }
+        let object = Array(members[base...])
         members.removeSubrange(base...)
+        keyOffsets.removeSubrange(base...)
         depth -= 1
         return .object(object)
     }
@@ -139,6 +143,21 @@ struct JSONParser {
         elements.removeSubrange(base...)
         depth -= 1
         return .array(array)
+    }
+
+    /// The position of the first member from `base` on whose key an earlier member has.
+    private func firstRepeatedKey(from base: Int) -> Int? {
+        // Objects in requests hold a few members, where comparing every pair beats hashing;
+        // a hashed set keeps large (hostile) objects linear.
+        if members.count - base <= 16 {
+            for later in base..<members.count {
+                for earlier in base..<later where members[earlier].key == members[later].key { return later }
+            }
+            return nil
+        }
+        var seen = Set<String>(minimumCapacity: members.count - base)
+        for position in base..<members.count where !seen.insert(members[position].key).inserted { return position }
+        return nil
     }
 
     private mutating func enter() throws(JSONSyntaxError) {

@@ -5,8 +5,26 @@ import KassaCore
 /// says exactly which one is wrong (`lines[2].qty`), and fields the contract does not know are
 /// refused rather than silently dropped.
 struct JSONObject {
-    let values: [String: JSONValue]
-    let path: String
+    let members: [JSONMember]
+    /// The path of the value that holds this object (`lines`), or the whole path when `index`
+    /// is nil; the element's path is only written out for an error.
+    private let container: String
+    private let index: Int?
+
+    init(members: [JSONMember], path: String) {
+        self.members = members
+        container = path
+        index = nil
+    }
+
+    private init(members: [JSONMember], container: String, index: Int) {
+        self.members = members
+        self.container = container
+        self.index = index
+    }
+
+    /// Where this object is in the request: `""` for the body, `customer`, `lines[2]`.
+    var path: String { index.map { "\(container)[\($0)]" } ?? container }
 
     /// Parses a request body that must be one JSON object.
     static func parse(_ bytes: [UInt8]) throws(APIError) -> JSONObject {
@@ -23,7 +41,7 @@ struct JSONObject {
             }
         }
         guard case .object(let object) = parsed else { throw APIError.malformed("the request body must be a JSON object") }
-        return JSONObject(values: object, path: "")
+        return JSONObject(members: object, path: "")
     }
 
     /// Parses like `parse(_:)` from `Data`.
@@ -31,19 +49,24 @@ struct JSONObject {
 
     func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    /// Refuses keys outside `known`.
-    func only(_ known: Set<String>) throws(APIError) {
-        for key in values.keys where !known.contains(key) {
+    /// Refuses keys outside `known`, naming the first in the document.
+    func only(_ known: [String]) throws(APIError) {
+        for member in members where !known.contains(member.key) {
+            let key = member.key
             throw APIError.invalid(name(key), "unknown field '\(name(key))'; the fields here are \(known.sorted().joined(separator: ", "))")
         }
     }
+
+    /// The value under `key` as the client sent it, null included.
+    subscript(key: String) -> JSONValue? { members[key] }
 
     /// Whether `key` is present and not null.
     func has(_ key: String) -> Bool { present(key) != nil }
 
     /// The value under `key`; nil when absent or null, which the contract treats alike.
     func present(_ key: String) -> JSONValue? {
-        guard let value = values[key], value != .null else { return nil }
+        guard let value = members[key] else { return nil }
+        if case .null = value { return nil }
         return value
     }
 
@@ -54,7 +77,9 @@ struct JSONObject {
         }
         guard case .string(let text) = raw else { throw APIError.invalid(name(key), "\(name(key)) must be a string") }
         guard text.utf8.count <= max else { throw APIError.invalid(name(key), "\(name(key)) is longer than \(max) bytes") }
-        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+        // Control characters are single bytes in UTF-8, and no longer sequence holds a byte below 0x80.
+        var utf8 = text
+        guard !utf8.withUTF8({ $0.contains { $0 < 0x20 || $0 == 0x7F } }) else {
             throw APIError.invalid(name(key), "\(name(key)) contains control characters")
         }
         return text
@@ -85,7 +110,7 @@ struct JSONObject {
     func quantity(_ key: String) throws(APIError) -> Quantity {
         guard let raw = present(key) else { throw APIError.invalid(name(key), "\(name(key)) is required") }
         guard case .number(let text) = raw else { throw APIError.invalid(name(key), "\(name(key)) must be a number") }
-        guard let decimal = JSONNumber.plainDecimal(text), let quantity = Quantity(decimal: decimal) else {
+        guard let quantity = JSONNumber.quantity(text) else {
             throw APIError.invalid(name(key), "\(name(key)) must have at most 3 decimals and fit a quantity, got \(text)")
         }
         guard quantity.thousandths > 0 else { throw APIError.invalid(name(key), "\(name(key)) must be above zero, got \(text)") }
@@ -98,7 +123,7 @@ struct JSONObject {
             return nil
         }
         guard case .object(let object) = raw else { throw APIError.invalid(name(key), "\(name(key)) must be an object") }
-        return JSONObject(values: object, path: name(key))
+        return JSONObject(members: object, path: name(key))
     }
 
     func array(_ key: String, max: Int, required: Bool = true) throws(APIError) -> [JSONObject] {
@@ -115,7 +140,7 @@ struct JSONObject {
         out.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             guard case .object(let object) = item else { throw APIError.invalid("\(name(key))[\(index)]", "\(name(key))[\(index)] must be an object") }
-            out.append(JSONObject(values: object, path: "\(name(key))[\(index)]"))
+            out.append(JSONObject(members: object, container: name(key), index: index))
         }
         return out
     }

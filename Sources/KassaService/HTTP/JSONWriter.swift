@@ -194,7 +194,7 @@ struct JSONWriter {
         needsComma = true
     }
 
-    /// A parsed value, with the keys of its objects sorted by bytes.
+    /// A parsed value, with the members of its objects sorted by their keys' bytes.
     mutating func value(_ json: JSONValue) {
         switch json {
         case .null: null()
@@ -204,9 +204,9 @@ struct JSONWriter {
         case .array(let items): array(items) { writer, item in writer.value(item) }
         case .object(let members):
             object { writer in
-                for key in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                    writer.key(key)
-                    writer.value(members[key] ?? .null)
+                for member in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                    writer.key(member.key)
+                    writer.value(member.value)
                 }
             }
         }

@@ -277,7 +277,7 @@ public final class KassaServer: Sendable {
             var decoded: [Result<Receipt, APIError>] = []
             for item in items {
                 do throws(APIError) {
-                    decoded.append(.success(try Wire.sale(JSONObject(values: item.values, path: ""), limits: self.wireLimits)))
+                    decoded.append(.success(try Wire.sale(JSONObject(members: item.members, path: ""), limits: self.wireLimits)))
                 } catch {
                     decoded.append(.failure(error))
                 }
@@ -297,7 +297,7 @@ public final class KassaServer: Sendable {
                 w.object { w in
                     w.array("results", decoded.enumerated()) { w, numbered in
                         let (index, entry) = numbered
-                        let id = items[index].values["id"]?.text
+                        let id = items[index]["id"]?.text
                         switch (entry, outcomes[index]) {
                         case (.failure(let error), _):
                             Self.itemError(error, id: id, into: &w)

@@ -8,11 +8,16 @@ enum Wire {
         var linesMax: Int
     }
 
+    /// The fields of a sale, its lines and its payments (built once: sales are the hot path).
+    static let saleKeys = ["id", "store", "terminal", "cashier", "at", "customer", "lines", "payments"]
+    static let saleLineKeys = ["sku", "qty", "price", "category", "name"]
+    static let paymentKeys = ["method", "amount"]
+
     /// A sale's body; `defaultID` stands in for an `id` left out (quotes need none).
     static func sale(_ body: JSONObject, limits: Limits, defaultID: String? = nil) throws(APIError) -> Receipt {
-        try body.only(["id", "store", "terminal", "cashier", "at", "customer", "lines", "payments"])
+        try body.only(saleKeys)
         let id: String
-        if let defaultID, body.values["id"] == nil {
+        if let defaultID, body["id"] == nil {
             id = defaultID
         } else {
             id = try identifier(body, "id")
@@ -22,14 +27,14 @@ enum Wire {
         var receiptLines: [ReceiptLine] = []
         receiptLines.reserveCapacity(lines.count)
         for line in lines {
-            try line.only(["sku", "qty", "price", "category", "name"])
+            try line.only(saleLineKeys)
             guard let price = try line.integer("price") else { throw APIError.invalid(line.name("price"), "price is required") }
             receiptLines.append(ReceiptLine(sku: try line.sku("sku"), qty: try line.quantity("qty"), price: price,
                                             category: try line.string("category", max: 64, required: false)))
         }
         var payments: [Payment] = []
         for payment in try body.array("payments", max: 20, required: false) {
-            try payment.only(["method", "amount"])
+            try payment.only(paymentKeys)
             let methodName = try payment.requiredString("method", max: 32)
             guard let method = PaymentMethod(name: methodName) else {
                 throw APIError.invalid(payment.name("method"), "\(payment.name("method")) must be cash, card, points or the store's own method code (letters, digits, no spaces), got '\(methodName)'")
