@@ -121,7 +121,11 @@ public enum LoadTest {
             let stepWorkload = Workload(profile: workload.profile, seed: workload.seed &+ UInt64(step), runTag: "\(workload.runTag)s\(step)")
             var run = try await Runner(target: target, workload: stepWorkload, settings: stepSettings).run(progress: progress)
             let p99 = run.stats(.sale)?.milliseconds(99) ?? .infinity
-            let errors = run.operations.reduce(0) { $0 + $1.errorCount }
+            // A payment mismatch is a till pricing again after the same member bought at another
+            // lane in between; it recovers at once and says nothing about the server's speed.
+            let errors = run.operations.reduce(0) { total, stats in
+                total + stats.errors.filter { !$0.key.hasSuffix("payment_mismatch") }.values.reduce(0, +)
+            }
             let holds = p99 <= p99Limit && errors == 0 && (run.verification?.passed ?? true)
             run.mode = "step \(step): " + run.mode
             runs.append(run)

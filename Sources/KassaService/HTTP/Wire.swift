@@ -182,14 +182,20 @@ enum Wire {
                     w.field("sku", line.sku.code)
                 }
             }
-            w.object("points") { w in
-                w.field("balance", record.pointsBalanceAfter)
-                w.field("earned_reversed", record.pointsEarnedReversed)
-                w.field("spent_restored", record.pointsSpentRestored)
-            }
+            pointsBack(balance: record.pointsBalanceAfter, earnedReversed: record.pointsEarnedReversed,
+                       spentRestored: record.pointsSpentRestored, into: &w)
             w.field("refund", record.refund)
             w.field("sale", record.sale)
             w.field("seq", record.seq)
+        }
+    }
+
+    /// The points a return or a void gave back or took back, and the balance after.
+    private static func pointsBack(balance: Int64, earnedReversed: Int64, spentRestored: Int64, into w: inout JSONWriter) {
+        w.object("points") { w in
+            w.field("balance", balance)
+            w.field("earned_reversed", earnedReversed)
+            w.field("spent_restored", spentRestored)
         }
     }
 
@@ -197,11 +203,8 @@ enum Wire {
         w.object { w in
             w.field("at", record.at.description)
             w.field("id", record.id)
-            w.object("points") { w in
-                w.field("balance", record.pointsBalanceAfter)
-                w.field("earned_reversed", record.pointsEarnedReversed)
-                w.field("spent_restored", record.pointsSpentRestored)
-            }
+            pointsBack(balance: record.pointsBalanceAfter, earnedReversed: record.pointsEarnedReversed,
+                       spentRestored: record.pointsSpentRestored, into: &w)
             w.field("reason", record.reason)
             w.field("refund", record.refund)
             w.field("sale", record.sale)
