@@ -30,7 +30,8 @@ let package = Package(
         .target(name: "KassaLoyalty", dependencies: ["KassaCore", .product(name: "Yams", package: "Yams")]),
         // CRC-32C in hardware for the journal; internal to KassaJournal, not API.
         .target(name: "CKassaCRC32C"),
-        .target(name: "KassaJournal", dependencies: ["KassaCore", "CKassaCRC32C", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "KassaJournal", dependencies: ["KassaCore", "CKassaCRC32C", .product(name: "GRDB", package: "GRDB.swift"),
+                                                    .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(
             name: "KassaService",
             dependencies: [
@@ -68,7 +69,7 @@ let package = Package(
         // The child process the journal's crash and fault tests start and kill.
         .executableTarget(name: "kassa-journal-probe", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"],
                           path: "Tests/KassaJournalProbe"),
-        .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"]),
+        .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // End to end: starts the real `kassa` binary and talks HTTP to it on loopback.
         .testTarget(name: "KassaServiceTests", dependencies: ["KassaService", "KassaTestSupport"]),
         .testTarget(name: "KassaLoadTestTests", dependencies: ["KassaLoadTest", "KassaTestSupport",

@@ -30,22 +30,25 @@ enum HistoryRows {
 
     private static func insert(_ sale: SaleRecord, seq: UInt64, into db: Database) throws {
         let payments = sale.payments.map { "\($0.method)=\($0.amount)" }.joined(separator: ";")
-        try db.cachedStatement(sql: """
+        var row = RowInsert(try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO sales (seq, id, store, terminal, cashier, at, at_ms, day, customer, subtotal, discount,
                 total, points_earned, points_spent, rules_version, payments, points_expired) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """).execute(arguments: [
-                Int64(seq), sale.id, sale.store, sale.terminal, sale.cashier, sale.at.description, sale.at.epochMilliseconds,
-                Int64(sale.at.localDay), sale.customer?.description, sale.subtotal, sale.discount, sale.total,
-                sale.pointsEarned, sale.pointsSpent, Int64(sale.rulesVersion), payments, sale.pointsExpired,
-            ])
+            """), in: db)
+        row.int(Int64(seq)); row.text(sale.id); row.text(sale.store); row.text(sale.terminal); row.text(sale.cashier)
+        row.text(sale.at.description); row.int(sale.at.epochMilliseconds); row.int(Int64(sale.at.localDay))
+        row.text(sale.customer?.description); row.int(sale.subtotal); row.int(sale.discount); row.int(sale.total)
+        row.int(sale.pointsEarned); row.int(sale.pointsSpent); row.int(Int64(sale.rulesVersion)); row.text(payments)
+        row.int(sale.pointsExpired)
+        try row.run()
         let line = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO sale_lines (sale_seq, line, sku, qty, price, amount, discount, category, rules) VALUES (?,?,?,?,?,?,?,?,?)
             """)
         for (index, sold) in sale.lines.enumerated() {
-            try line.execute(arguments: [
-                Int64(seq), index, sold.line.sku.code, sold.line.qty.thousandths, sold.line.price, sold.priced.amount,
-                sold.priced.discount, sold.priced.category, sold.priced.rules.joined(separator: ","),
-            ])
+            var row = RowInsert(line, in: db)
+            row.int(Int64(seq)); row.int(index); row.text(sold.line.sku.code); row.int(sold.line.qty.thousandths)
+            row.int(sold.line.price); row.int(sold.priced.amount); row.int(sold.priced.discount); row.text(sold.priced.category)
+            row.text(sold.priced.rules.count == 1 ? sold.priced.rules[0] : sold.priced.rules.joined(separator: ","))
+            try row.run()
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import KassaCore
 import KassaJournal
@@ -85,5 +86,47 @@ struct SnapshotTests {
         }
         #expect(counts.4 - refunds == ledger.stats.revenue)
         #expect(try store.positions().historySeq == ledger.lastSeq)
+    }
+
+    @Test func everySaleAndLineColumnHoldsWhatTheJournalSays() throws {
+        let store = try ProjectionStore(path: temporaryDatabase())
+        var ledger = Ledger()
+        var journal: [LedgerEntry] = []
+        var stream = CommandStream(seed: 11, rules: true)
+        for _ in 0..<400 {
+            if case .applied(let entry, _) = ledger.apply(stream.next(), at: Fixture.morning, pricing: RulesAwarePoints()) {
+                journal.append(entry)
+            }
+        }
+        try store.writeHistory(journal)
+        var checked = 0
+        for entry in journal {
+            guard case .saleRegistered(let sale) = entry.event else { continue }
+            let row = try #require(try store.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM sales WHERE seq = ?", arguments: [Int64(entry.seq)])
+            })
+            #expect(row["id"] as String == sale.id)
+            #expect(row["store"] as String == sale.store && row["terminal"] as String == sale.terminal && row["cashier"] as String == sale.cashier)
+            #expect(row["at"] as String == sale.at.description && row["at_ms"] as Int64 == sale.at.epochMilliseconds)
+            #expect(row["day"] as Int64 == Int64(sale.at.localDay))
+            #expect(row["customer"] as String? == sale.customer?.description)
+            #expect(row["subtotal"] as Int64 == sale.subtotal && row["discount"] as Int64 == sale.discount && row["total"] as Int64 == sale.total)
+            #expect(row["points_earned"] as Int64 == sale.pointsEarned && row["points_spent"] as Int64 == sale.pointsSpent)
+            #expect(row["points_expired"] as Int64 == sale.pointsExpired && row["rules_version"] as Int64 == Int64(sale.rulesVersion))
+            #expect(row["payments"] as String == sale.payments.map { "\($0.method)=\($0.amount)" }.joined(separator: ";"))
+            let lines = try store.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM sale_lines WHERE sale_seq = ? ORDER BY line", arguments: [Int64(entry.seq)])
+            }
+            #expect(lines.count == sale.lines.count)
+            for (index, (line, sold)) in zip(lines, sale.lines).enumerated() {
+                #expect(line["line"] as Int == index)
+                #expect(line["sku"] as String == sold.line.sku.code && line["qty"] as Int64 == sold.line.qty.thousandths)
+                #expect(line["price"] as Int64 == sold.line.price && line["amount"] as Int64 == sold.priced.amount)
+                #expect(line["discount"] as Int64 == sold.priced.discount && line["category"] as String == sold.priced.category)
+                #expect(line["rules"] as String == sold.priced.rules.joined(separator: ","))
+            }
+            checked += 1
+        }
+        #expect(checked > 100)
     }
 }
