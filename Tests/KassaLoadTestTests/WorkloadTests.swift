@@ -108,3 +108,43 @@ struct AnswerScanTests {
         #expect(AnswerScan.integer(Array(#"{"total":"#.utf8), "total") == nil)
     }
 }
+
+@Suite("Request bodies")
+struct WireBodyTests {
+    @Test("quantities print as the contract reads them")
+    func quantities() {
+        let cases: [(Int64, String)] = [(1000, "1"), (2000, "2"), (755, "0.755"), (500, "0.5"), (2050, "2.05"), (1001, "1.001"), (150, "0.15")]
+        for (thousandths, text) in cases { #expect(WireBody.qty(thousandths) == text) }
+    }
+
+    @Test("a sale's body is JSON with every field and line of the draft")
+    func saleBody() throws {
+        var schedule = VisitSchedule(workload: Workload(profile: .small, seed: 4, runTag: "b"), rate: nil)
+        var checked = 0
+        while checked < 50 {
+            guard case .checkout(let sale, _) = schedule.next().kind else { continue }
+            let body = WireBody.sale(sale, at: "2026-11-26T10:00:00+03:00", payment: checked % 2 == 0 ? 12_345 : nil)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+            #expect(json["id"] as? String == sale.id && json["terminal"] as? String == sale.terminal)
+            #expect(json["customer"] as? String == sale.customer)
+            let lines = try #require(json["lines"] as? [[String: Any]])
+            #expect(lines.count == sale.lines.count)
+            for (line, draft) in zip(lines, sale.lines) {
+                #expect(line["sku"] as? String == draft.sku && (line["price"] as? NSNumber)?.int64Value == draft.price)
+                #expect(((line["qty"] as? NSNumber)?.doubleValue ?? 0) * 1000 == Double(draft.qty))
+            }
+            #expect((json["payments"] as? [[String: Any]])?.first?["amount"] as? Int == (checked % 2 == 0 ? 12_345 : nil))
+            checked += 1
+        }
+        let back = try #require(try JSONSerialization.jsonObject(with: Data(WireBody.saleReturn(
+            ReturnDraft(id: "r", sale: "s", store: "H01", terminal: "H01-T01", cashier: "C1", lines: [("4600000000001", 755)]), at: "t"))) as? [String: Any])
+        #expect((back["lines"] as? [[String: Any]])?.first?["sku"] as? String == "4600000000001")
+    }
+
+    @Test("one pass finds several paths")
+    func severalPaths() {
+        let answer = Array(#"{"lines":[{"total":1,"points":{"earned":9}}],"points":{"balance":4,"earned":3,"spent":0},"total":1234}"#.utf8)
+        let found = AnswerScan.integers(answer, [["total"], ["points", "earned"], ["points", "spent"], ["points", "missing"]])
+        #expect(found == [1234, 3, 0, nil])
+    }
+}

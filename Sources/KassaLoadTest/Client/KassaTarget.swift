@@ -195,29 +195,28 @@ final class KassaSession: LoadSession, @unchecked Sendable {
                        message: error?["message"] as? String ?? String(decoding: answer.body.prefix(200), as: UTF8.self))
     }
 
-    /// An integer the contract promises in a 2xx answer; its absence is a broken answer.
-    private static func integer(_ answer: HTTPAnswer, _ path: String...) throws -> Int64 {
-        let value: Int64?
-        switch path.count {
-        case 1: value = AnswerScan.integer(answer.body, path[0])
-        default: value = AnswerScan.integer(answer.body, path[0], path[1])
+    /// The integers the contract promises in a 2xx answer, found in one pass; a missing one is a
+    /// broken answer.
+    private static func integers(_ answer: HTTPAnswer, _ paths: [String]...) throws -> [Int64] {
+        let values = AnswerScan.integers(answer.body, paths)
+        return try zip(paths, values).map { path, value in
+            guard let value else {
+                throw Refusal(status: answer.status, code: "unreadable_answer",
+                              message: "no \(path.joined(separator: ".")) in: " + String(decoding: answer.body.prefix(200), as: UTF8.self))
+            }
+            return value
         }
-        guard let value else {
-            throw Refusal(status: answer.status, code: "unreadable_answer",
-                          message: "no \(path.joined(separator: ".")) in: " + String(decoding: answer.body.prefix(200), as: UTF8.self))
-        }
-        return value
     }
 
     func quote(_ sale: SaleDraft, at: String) async throws -> Int64 {
         let answer = try await send(.POST, "/v1/quotes", body: WireBody.sale(sale, at: at, payment: nil))
-        return try Self.integer(answer, "total")
+        return try Self.integers(answer, ["total"])[0]
     }
 
     func sale(_ sale: SaleDraft, at: String, payment: Int64?) async throws -> SaleOutcome {
         let answer = try await send(.POST, "/v1/sales", body: WireBody.sale(sale, at: at, payment: payment))
-        return SaleOutcome(total: try Self.integer(answer, "total"), pointsEarned: try Self.integer(answer, "points", "earned"),
-                           pointsSpent: try Self.integer(answer, "points", "spent"), replayed: answer.status == 200)
+        let values = try Self.integers(answer, ["total"], ["points", "earned"], ["points", "spent"])
+        return SaleOutcome(total: values[0], pointsEarned: values[1], pointsSpent: values[2], replayed: answer.status == 200)
     }
 
     func saleReturn(_ draft: ReturnDraft, at: String) async throws -> RefundOutcome {
@@ -229,8 +228,8 @@ final class KassaSession: LoadSession, @unchecked Sendable {
     }
 
     private func refund(_ answer: HTTPAnswer) throws -> RefundOutcome {
-        RefundOutcome(refund: try Self.integer(answer, "refund"), pointsEarnedReversed: try Self.integer(answer, "points", "earned_reversed"),
-                      pointsSpentRestored: try Self.integer(answer, "points", "spent_restored"), replayed: answer.status == 200)
+        let values = try Self.integers(answer, ["refund"], ["points", "earned_reversed"], ["points", "spent_restored"])
+        return RefundOutcome(refund: values[0], pointsEarnedReversed: values[1], pointsSpentRestored: values[2], replayed: answer.status == 200)
     }
 
     func lookup(card: String) async throws {
@@ -244,41 +243,6 @@ final class KassaSession: LoadSession, @unchecked Sendable {
     func close() async {
         await connection?.close()
         connection = nil
-    }
-}
-
-/// Request bodies in the contract's JSON, written directly: every text in them is generated
-/// (digits, codes, category names) and needs no escaping.
-enum WireBody {
-    static func qty(_ thousandths: Int64) -> String {
-        if thousandths % 1000 == 0 { return String(thousandths / 1000) }
-        let fraction = String(thousandths % 1000)
-        return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
-    }
-
-    static func sale(_ sale: SaleDraft, at: String, payment: Int64?) -> [UInt8] {
-        var text = #"{"id":"\#(sale.id)","store":"\#(sale.store)","terminal":"\#(sale.terminal)","cashier":"\#(sale.cashier)","at":"\#(at)""#
-        if let customer = sale.customer { text += #","customer":"\#(customer)""# }
-        text += #","lines":["#
-        for (index, line) in sale.lines.enumerated() {
-            if index > 0 { text += "," }
-            text += #"{"sku":"\#(line.sku)","qty":\#(qty(line.qty)),"price":\#(line.price),"category":"\#(line.category)"}"#
-        }
-        text += "]"
-        if let payment { text += #","payments":[{"method":"card","amount":\#(payment)}]"# }
-        text += "}"
-        return Array(text.utf8)
-    }
-
-    static func saleReturn(_ draft: ReturnDraft, at: String) -> [UInt8] {
-        var text = #"{"id":"\#(draft.id)","sale":"\#(draft.sale)","store":"\#(draft.store)","terminal":"\#(draft.terminal)","cashier":"\#(draft.cashier)","at":"\#(at)","lines":["#
-        text += draft.lines.map { #"{"sku":"\#($0.sku)","qty":\#(qty($0.qty))}"# }.joined(separator: ",")
-        text += "]}"
-        return Array(text.utf8)
-    }
-
-    static func void(_ draft: VoidDraft, at: String) -> [UInt8] {
-        Array(#"{"id":"\#(draft.id)","sale":"\#(draft.sale)","terminal":"\#(draft.terminal)","cashier":"\#(draft.cashier)","at":"\#(at)","reason":"customer changed their mind"}"#.utf8)
     }
 }
 
