@@ -1,5 +1,6 @@
 import Foundation
 import KassaCore
+import Synchronization
 
 /// `kassa loadtest`: what to run, set from the command line.
 public struct LoadTestOptions: Sendable {
@@ -37,6 +38,34 @@ public struct LoadTestOptions: Sendable {
 /// Runs a load test end to end: sets up each target, drives it, checks its totals, prints the
 /// summary and writes the report. Answers the exit status: 0, or 1 when a verification failed.
 public enum LoadTest {
+    private static let interruption = Mutex<(requested: Bool, runner: Runner?)>((false, nil))
+
+    /// Ctrl-C: the run under way stops taking visits, sends its outbox, verifies and reports;
+    /// no further target or step starts. Answers false when an interrupt was already asked for.
+    public static func interrupt() -> Bool {
+        interruption.withLock { state in
+            defer { state.requested = true }
+            state.runner?.interrupt()
+            return !state.requested
+        }
+    }
+
+    /// Whether the run was cut short by `interrupt()`.
+    public static var wasInterrupted: Bool {
+        interruption.withLock { $0.requested }
+    }
+
+    /// Runs `runner`, stopping it at once if an interrupt comes (or came) meanwhile.
+    static func drive(_ runner: Runner, progress: @escaping @Sendable (ProgressSample) -> Void) async throws -> TargetRun {
+        let already = interruption.withLock { state in
+            state.runner = runner
+            return state.requested
+        }
+        if already { runner.interrupt() }
+        defer { interruption.withLock { $0.runner = nil } }
+        return try await runner.run(progress: progress)
+    }
+
     public static func run(_ options: LoadTestOptions, say: @escaping @Sendable (String) -> Void,
                            status: @escaping @Sendable (String) -> Void) async throws -> Int32 {
         let startedAt = Timestamp.nowText()
@@ -46,6 +75,7 @@ public enum LoadTest {
         var runs: [TargetRun] = []
         var dataDirectory: String?
         for name in ["kassa"] + options.compare {
+            if wasInterrupted { break }
             let target: any LoadTarget
             switch name {
             case "kassa":
@@ -79,7 +109,7 @@ public enum LoadTest {
                     runs += try await searchMaxRate(target: target, workload: workload, settings: settings, p99Limit: limit,
                                                     say: say, progress: progress)
                 } else {
-                    runs.append(try await Runner(target: target, workload: workload, settings: settings).run(progress: progress))
+                    runs.append(try await drive(Runner(target: target, workload: workload, settings: settings), progress: progress))
                 }
                 status("")
             } catch {
@@ -119,7 +149,8 @@ public enum LoadTest {
             stepSettings.rate = rate
             // Each step's receipts get ids of their own.
             let stepWorkload = Workload(profile: workload.profile, seed: workload.seed &+ UInt64(step), runTag: "\(workload.runTag)s\(step)")
-            var run = try await Runner(target: target, workload: stepWorkload, settings: stepSettings).run(progress: progress)
+            if wasInterrupted { break }
+            var run = try await drive(Runner(target: target, workload: stepWorkload, settings: stepSettings), progress: progress)
             let p99 = run.stats(.sale)?.milliseconds(99) ?? .infinity
             // A payment mismatch is a till pricing again after the same member bought at another
             // lane in between; it recovers at once and says nothing about the server's speed.

@@ -114,6 +114,20 @@ struct LoadTestCommand: AsyncParsableCommand {
         options.keepData = keepData
         options.maxRateP99 = maxRateP99
         let live = isatty(2) == 1
+        // Ctrl-C or SIGTERM ends the load early with the run verified and reported, and what the
+        // tool started stopped and removed; a second one quits at once.
+        var signalSources: [any DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                guard LoadTest.interrupt() else { Foundation.exit(130) }
+                say("kassa loadtest: interrupted: finishing the requests under way, then verifying (again to quit at once)")
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+        defer { signalSources.forEach { $0.cancel() } }
         do {
             let code = try await LoadTest.run(options, say: { say($0) }, status: { line in
                 guard live else { return }
@@ -123,6 +137,7 @@ struct LoadTestCommand: AsyncParsableCommand {
                 printError("the totals the server reports differ from what it acknowledged (see above)")
                 throw ExitCode(code)
             }
+            if LoadTest.wasInterrupted { throw ExitCode(130) }
         } catch let error as LoadTestError {
             printError(error.description)
             throw ExitCode(2)

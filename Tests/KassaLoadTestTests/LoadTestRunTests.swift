@@ -13,7 +13,7 @@ struct LoadTestRunTests {
     }
 
     /// Runs `kassa ARGS`, collecting standard output and error; `meanwhile` runs while it does.
-    func kassa(_ arguments: [String], meanwhile: (@Sendable () async -> Void)? = nil) async throws -> Finished {
+    func kassa(_ arguments: [String], interruptAfter: Double? = nil, meanwhile: (@Sendable () async -> Void)? = nil) async throws -> Finished {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: builtExecutable("kassa"))
         process.arguments = arguments
@@ -24,6 +24,10 @@ struct LoadTestRunTests {
         process.standardError = handle
         try process.run()
         let side = meanwhile.map { job in Task { await job() } }
+        if let interruptAfter {
+            try await Task.sleep(nanoseconds: UInt64(interruptAfter * 1e9))
+            kill(process.processIdentifier, SIGINT)
+        }
         while process.isRunning { try await Task.sleep(nanoseconds: 50_000_000) }
         side?.cancel()
         _ = await side?.value
@@ -84,6 +88,15 @@ struct LoadTestRunTests {
         #expect(run.status == 1, "\(run.output)")
         #expect(run.output.contains("receipts: acknowledged"), "\(run.output)")
         #expect(run.output.contains("revenue: acknowledged"), "\(run.output)")
+    }
+
+    @Test("Ctrl-C ends the load early, and the run still verifies, reports and exits 130")
+    func interrupted() async throws {
+        let run = try await kassa(["loadtest", "--profile", "small", "--duration", "120", "--rate", "20"], interruptAfter: 6)
+        #expect(run.status == 130, "\(run.output)")
+        #expect(run.output.contains("interrupted after"), "\(run.output)")
+        #expect(run.output.contains("verification: PASSED"), "\(run.output)")
+        #expect((count("sale", in: run.output) ?? 0) > 0, "\(run.output)")
     }
 
     @Test("bad flags are refused with a message before anything starts")

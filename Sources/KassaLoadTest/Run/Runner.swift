@@ -53,12 +53,20 @@ public final class Runner: Sendable {
     private let outbox = Mutex<[(Visit, String, Int64?)]>([])
     private let skipped = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
+    private let interrupted = Atomic<Bool>(false)
 
     public init(target: any LoadTarget, workload: Workload, settings: RunSettings) {
         self.target = target
         self.workload = workload
         self.settings = settings
         schedule = Mutex(VisitSchedule(workload: workload, rate: settings.rate))
+    }
+
+    /// Ends the load early (Ctrl-C): no new visit starts, those under way finish, and the run
+    /// goes on to its outbox and verification as at the end of its time.
+    public func interrupt() {
+        interrupted.store(true, ordering: .relaxed)
+        stopped.store(true, ordering: .relaxed)
     }
 
     /// Runs the load, then the verification. `progress` is called once a second.
@@ -98,7 +106,13 @@ public final class Runner: Sendable {
                                 self.stopped.store(true, ordering: .relaxed)
                                 break
                             }
-                            if due > taken { try await Task.sleep(nanoseconds: due - taken) }
+                            // Short naps, so that an interrupt is noticed within a tenth of a second.
+                            while !self.stopped.load(ordering: .relaxed) {
+                                let now = DispatchTime.now().uptimeNanoseconds
+                                guard due > now else { break }
+                                try await Task.sleep(nanoseconds: min(due - now, 100_000_000))
+                            }
+                            if self.stopped.load(ordering: .relaxed) { break }
                         }
                         // Time the visit waited because every connection was busy.
                         let delay = self.settings.rate != nil && taken > due ? taken - due : 0
@@ -128,7 +142,8 @@ public final class Runner: Sendable {
         if skippedCount > 0, let index = operations.firstIndex(where: { $0.kind == .saleReturn }) {
             operations[index].errors["skipped: its sale was never acknowledged"] = skippedCount
         }
-        return TargetRun(target: target.name, summary: target.summary, mode: settings.mode, seconds: measured,
+        let mode = interrupted.load(ordering: .relaxed) ? settings.mode + String(format: ", interrupted after %.0f s", measured) : settings.mode
+        return TargetRun(target: target.name, summary: target.summary, mode: mode, seconds: measured,
                          receiptsPerSecond: Double(salesInWindow) / measured, operations: operations,
                          timeline: recorder.timeline, verification: verification)
     }
