@@ -90,6 +90,21 @@ struct LoadTestRunTests {
         #expect(run.output.contains("revenue: acknowledged"), "\(run.output)")
     }
 
+    @Test("an open-loop run serves every checkout due within its time, however many connections wait ahead")
+    func everyDueVisitIsServed() async throws {
+        // 64 connections at 20 receipts/s each hold a visit up to 3 s ahead of the clock.
+        let run = try await kassa(["loadtest", "--profile", "small", "--duration", "6", "--rate", "20", "--connections", "64", "--seed", "9"])
+        #expect(run.status == 0, "\(run.output)")
+        var schedule = VisitSchedule(workload: Workload(profile: .small, seed: 9, runTag: "x"), rate: 20)
+        var due = 0
+        while true {
+            let visit = schedule.next()
+            if visit.due >= 6 { break }
+            if case .checkout = visit.kind { due += 1 }
+        }
+        #expect(count("sale", in: run.output) == due, "\(run.output)")
+    }
+
     @Test("Ctrl-C ends the load early, and the run still verifies, reports and exits 130")
     func interrupted() async throws {
         let run = try await kassa(["loadtest", "--profile", "small", "--duration", "120", "--rate", "20"], interruptAfter: 6)

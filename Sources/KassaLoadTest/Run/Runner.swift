@@ -107,12 +107,14 @@ public final class Runner: Sendable {
                                 break
                             }
                             // Short naps, so that an interrupt is noticed within a tenth of a second.
-                            while !self.stopped.load(ordering: .relaxed) {
+                            // (The end of the schedule does not cut them short: a visit due
+                            // before the end is served even after a later one found the end.)
+                            while !self.interrupted.load(ordering: .relaxed) {
                                 let now = DispatchTime.now().uptimeNanoseconds
                                 guard due > now else { break }
                                 try await Task.sleep(nanoseconds: min(due - now, 100_000_000))
                             }
-                            if self.stopped.load(ordering: .relaxed) { break }
+                            if self.interrupted.load(ordering: .relaxed) { break }
                         }
                         // Time the visit waited because every connection was busy.
                         let delay = self.settings.rate != nil && taken > due ? taken - due : 0
