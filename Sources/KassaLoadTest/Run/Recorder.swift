@@ -20,10 +20,10 @@ final class Recorder: Sendable {
     }
 
     /// A refusal or a failure of `kind`, by what went wrong ("422 payment_mismatch", "transport").
-    func error(_ kind: OperationKind, _ what: String) {
+    func error(_ kind: OperationKind, _ what: String, count: Int = 1) {
         state.withLock { state in
-            state.total[kind, default: OperationStats(kind: kind)].errors[what, default: 0] += 1
-            state.second[kind, default: OperationStats(kind: kind)].errors[what, default: 0] += 1
+            state.total[kind, default: OperationStats(kind: kind)].errors[what, default: 0] += count
+            state.second[kind, default: OperationStats(kind: kind)].errors[what, default: 0] += count
         }
     }
 

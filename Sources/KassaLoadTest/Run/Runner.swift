@@ -54,6 +54,7 @@ public final class Runner: Sendable {
     private let skipped = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
     private let interrupted = Atomic<Bool>(false)
+    private let abandoned = Atomic<Bool>(false)
 
     public init(target: any LoadTarget, workload: Workload, settings: RunSettings) {
         self.target = target
@@ -76,6 +77,7 @@ public final class Runner: Sendable {
         let before = try await target.totals()
         let start = DispatchTime.now().uptimeNanoseconds
         let durationNanos = UInt64(settings.duration * 1e9)
+        let graceNanos = 2 * durationNanos + 10_000_000_000
 
         let ticker = Task {
             var second = 0
@@ -89,7 +91,6 @@ public final class Runner: Sendable {
                 let errors = recorder.operations.reduce(0) { $0 + $1.errorCount }
                 progress(ProgressSample(target: target.name, elapsed: second, duration: Int(settings.duration.rounded(.up)),
                                         sample: sample, errors: errors))
-                if second >= Int(settings.duration.rounded(.up)) { break }
             }
         }
 
@@ -98,7 +99,14 @@ public final class Runner: Sendable {
                 group.addTask {
                     while !self.stopped.load(ordering: .relaxed) {
                         let taken = DispatchTime.now().uptimeNanoseconds
-                        if taken - start >= durationNanos { break }
+                        if self.settings.rate == nil, taken - start >= durationNanos { break }
+                        // Open loop: visits due within the run are served even after its time,
+                        // so a server that fell behind shows it in latency; up to a limit.
+                        if taken - start >= graceNanos {
+                            self.abandoned.store(true, ordering: .relaxed)
+                            self.stopped.store(true, ordering: .relaxed)
+                            break
+                        }
                         let visit = self.schedule.withLock { $0.next() }
                         let due = start + UInt64(visit.due * 1e9)
                         if self.settings.rate != nil {
@@ -125,6 +133,18 @@ public final class Runner: Sendable {
             try await group.waitForAll()
         }
         let measured = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if abandoned.load(ordering: .relaxed) {
+            // What was due within the run but never started: the server was too far behind.
+            let notStarted = schedule.withLock { schedule in
+                var count = 0
+                while true {
+                    let visit = schedule.next()
+                    if visit.due * 1e9 >= Double(durationNanos) { return count }
+                    if case .checkout = visit.kind { count += 1 }
+                }
+            }
+            if notStarted > 0 { recorder.error(.sale, "not started: the server fell behind", count: notStarted) }
+        }
         ticker.cancel()
         _ = await ticker.result
         let salesInWindow = tally.salesInWindow
