@@ -95,17 +95,17 @@ struct AnswerScanTests {
 
     @Test("finds top-level and nested integers, not keys of other depths or inside strings")
     func finds() {
-        #expect(AnswerScan.integer(sale, "total") == 1234)
-        #expect(AnswerScan.integer(sale, "discount") == 12)
-        #expect(AnswerScan.integer(sale, "points", "earned") == 3)
-        #expect(AnswerScan.integer(sale, "points", "spent") == 0)
-        #expect(AnswerScan.integer(sale, "points", "total") == nil)
-        #expect(AnswerScan.integer(sale, "customer", "tier") == nil)
-        #expect(AnswerScan.integer(sale, "refund") == nil)
-        #expect(AnswerScan.integer(Array(#"{"total":-5}"#.utf8), "total") == -5)
-        #expect(AnswerScan.integer(Array(#"{"total":1.5}"#.utf8), "total") == nil)
-        #expect(AnswerScan.integer(Array(#"{"total":99999999999999999999}"#.utf8), "total") == nil)
-        #expect(AnswerScan.integer(Array(#"{"total":"#.utf8), "total") == nil)
+        #expect(AnswerScan.integers(sale, [["total"]])[0] == 1234)
+        #expect(AnswerScan.integers(sale, [["discount"]])[0] == 12)
+        #expect(AnswerScan.integers(sale, [["points", "earned"]])[0] == 3)
+        #expect(AnswerScan.integers(sale, [["points", "spent"]])[0] == 0)
+        #expect(AnswerScan.integers(sale, [["points", "total"]])[0] == nil)
+        #expect(AnswerScan.integers(sale, [["customer", "tier"]])[0] == nil)
+        #expect(AnswerScan.integers(sale, [["refund"]])[0] == nil)
+        #expect(AnswerScan.integers(Array(#"{"total":-5}"#.utf8), [["total"]])[0] == -5)
+        #expect(AnswerScan.integers(Array(#"{"total":1.5}"#.utf8), [["total"]])[0] == nil)
+        #expect(AnswerScan.integers(Array(#"{"total":99999999999999999999}"#.utf8), [["total"]])[0] == nil)
+        #expect(AnswerScan.integers(Array(#"{"total":"#.utf8), [["total"]])[0] == nil)
     }
 }
 
@@ -114,7 +114,11 @@ struct WireBodyTests {
     @Test("quantities print as the contract reads them")
     func quantities() {
         let cases: [(Int64, String)] = [(1000, "1"), (2000, "2"), (755, "0.755"), (500, "0.5"), (2050, "2.05"), (1001, "1.001"), (150, "0.15")]
-        for (thousandths, text) in cases { #expect(WireBody.qty(thousandths) == text) }
+        for (thousandths, text) in cases {
+            var out = WireBody.Bytes(capacity: 16)
+            out.qty(thousandths)
+            #expect(String(decoding: out.bytes, as: UTF8.self) == text)
+        }
     }
 
     @Test("a sale's body is JSON with every field and line of the draft")

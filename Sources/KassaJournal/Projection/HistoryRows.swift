@@ -47,7 +47,7 @@ enum HistoryRows {
             var row = RowInsert(line, in: db)
             row.int(Int64(seq)); row.int(index); row.text(sold.line.sku.code); row.int(sold.line.qty.thousandths)
             row.int(sold.line.price); row.int(sold.priced.amount); row.int(sold.priced.discount); row.text(sold.priced.category)
-            row.text(sold.priced.rules.count == 1 ? sold.priced.rules[0] : sold.priced.rules.joined(separator: ","))
+            row.text(sold.priced.rules.joined(separator: ","))
             try row.run()
         }
     }

@@ -2,13 +2,8 @@
 /// tree: the tool shares the machine with the server it measures, and every microsecond it spends
 /// is one the server does not get.
 enum AnswerScan {
-    /// The integer at `path` (keys of nested objects from the top), or nil when it is absent or
-    /// not an integer.
-    static func integer(_ bytes: [UInt8], _ path: String...) -> Int64? {
-        integers(bytes, [path])[0]
-    }
-
-    /// The integers at each path, found in one pass over the answer. Strings are skipped with
+    /// The integers at each path (keys of nested objects from the top), found in one pass over
+    /// the answer; nil where a path is absent or not an integer. Strings are skipped with
     /// their escapes, so a key inside a string never matches; keys are only matched in objects,
     /// at the depth their path gives.
     static func integers(_ bytes: [UInt8], _ paths: [[String]]) -> [Int64?] {

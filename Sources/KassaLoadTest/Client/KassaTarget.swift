@@ -107,9 +107,8 @@ public final class KassaTarget: LoadTarget {
                         guard answer.status == 200 || answer.status == 201 || answer.status == 409 else {
                             throw LoadTestError("the server refused member \(member.card): \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
                         }
-                        if let count = enrolled.take(below: Int.max), count % 1_000 == 999 || count == members - 1 {
-                            progress(products.count + count + 1, total)
-                        }
+                        let count = enrolled.advance()
+                        if count % 1_000 == 0 || count == members { progress(products.count + count, total) }
                     }
                     await connection.close()
                 }
@@ -136,9 +135,17 @@ public final class KassaTarget: LoadTarget {
     }
 }
 
-/// Hands out 0, 1, 2… to concurrent workers.
+/// Hands out 0, 1, 2… to concurrent workers, or counts what they have done.
 final class NextIndex: Sendable {
     private let next = Mutex(0)
+
+    /// Counts one more; answers the count after it.
+    func advance() -> Int {
+        next.withLock { value in
+            value += 1
+            return value
+        }
+    }
 
     func take(below limit: Int) -> Int? {
         next.withLock { value in

@@ -58,13 +58,6 @@ enum WireBody {
         return out.bytes
     }
 
-    /// A quantity as the contract writes it: whole pieces as an integer, else up to 3 decimals.
-    static func qty(_ thousandths: Int64) -> String {
-        var out = Bytes(capacity: 16)
-        out.qty(thousandths)
-        return String(decoding: out.bytes, as: UTF8.self)
-    }
-
     struct Bytes {
         var bytes: [UInt8] = []
 
@@ -91,6 +84,7 @@ enum WireBody {
             }
         }
 
+        /// A quantity as the contract writes it: whole pieces as an integer, else up to 3 decimals.
         mutating func qty(_ thousandths: Int64) {
             int(thousandths / 1000)
             let fraction = thousandths % 1000

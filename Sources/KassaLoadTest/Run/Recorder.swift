@@ -50,10 +50,6 @@ final class Recorder: Sendable {
     var timeline: [SecondSample] {
         state.withLock { $0.timeline }
     }
-
-    func stats(_ kind: OperationKind) -> OperationStats? {
-        state.withLock { $0.total[kind] }
-    }
 }
 
 extension OperationStats {

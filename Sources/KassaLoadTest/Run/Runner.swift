@@ -215,21 +215,22 @@ public final class Runner: Sendable {
             }
             if let lookup { _ = await timed(.lookup, delay: delay) { try await session.lookup(card: lookup) } }
         case .saleReturn(let draft):
-            guard await waitForSale(draft.sale) else { return }
-            switch await timed(.saleReturn, delay: delay, { try await session.saleReturn(draft, at: at) }) {
-            case .success(let outcome): tally.refund(draft.id, outcome, isVoid: false)
-            case .failure(is Refusal): break
-            case .failure: outbox.withLock { $0.append((visit, at, nil)) }
-            }
+            await refund(.saleReturn, id: draft.id, of: draft.sale, visit: visit, at: at, delay: delay) { try await session.saleReturn(draft, at: at) }
         case .void(let draft):
-            guard await waitForSale(draft.sale) else { return }
-            switch await timed(.void, delay: delay, { try await session.void(draft, at: at) }) {
-            case .success(let outcome): tally.refund(draft.id, outcome, isVoid: true)
-            case .failure(is Refusal): break
-            case .failure: outbox.withLock { $0.append((visit, at, nil)) }
-            }
+            await refund(.void, id: draft.id, of: draft.sale, visit: visit, at: at, delay: delay) { try await session.void(draft, at: at) }
         case .closeShift(let store, let terminal):
             _ = await timed(.closeShift, delay: delay) { try await session.closeShift(store: store, terminal: terminal) }
+        }
+    }
+
+    /// A return or a void of `sale`, once that sale is acknowledged; unanswered, it goes to the outbox.
+    private func refund(_ kind: OperationKind, id: String, of sale: String, visit: Visit, at: String, delay: UInt64,
+                        _ body: () async throws -> RefundOutcome) async {
+        guard await waitForSale(sale) else { return }
+        switch await timed(kind, delay: delay, body) {
+        case .success(let outcome): tally.refund(id, outcome, isVoid: kind == .void)
+        case .failure(is Refusal): break
+        case .failure: outbox.withLock { $0.append((visit, at, nil)) }
         }
     }
 

@@ -11,14 +11,12 @@ final class Tally: Sendable {
 
     private let state = Mutex(State())
 
-    /// Records an acknowledged sale; answers false when it was acknowledged before.
-    @discardableResult
-    func sale(_ id: String, _ outcome: SaleOutcome, inWindow: Bool) -> Bool {
+    /// Records an acknowledged sale, once however many times it was acknowledged.
+    func sale(_ id: String, _ outcome: SaleOutcome, inWindow: Bool) {
         state.withLock { state in
-            guard state.sales[id] == nil else { return false }
+            guard state.sales[id] == nil else { return }
             state.sales[id] = outcome
             if inWindow { state.salesInWindow += 1 }
-            return true
         }
     }
 
