@@ -1,4 +1,8 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
 import KassaTestSupport
 import Testing
 @testable import KassaLoadTest
@@ -12,8 +16,9 @@ struct LoadTestRunTests {
         var output: String
     }
 
-    /// Runs `kassa ARGS`, collecting standard output and error; `meanwhile` runs while it does.
-    func kassa(_ arguments: [String], interruptAfter: Double? = nil, meanwhile: (@Sendable () async -> Void)? = nil) async throws -> Finished {
+    /// Runs `kassa ARGS`, collecting standard output and error; with `interruptAfter`, sends it
+    /// SIGINT after that many seconds.
+    func kassa(_ arguments: [String], interruptAfter: Double? = nil) async throws -> Finished {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: builtExecutable("kassa"))
         process.arguments = arguments
@@ -23,14 +28,11 @@ struct LoadTestRunTests {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        let side = meanwhile.map { job in Task { await job() } }
         if let interruptAfter {
             try await Task.sleep(nanoseconds: UInt64(interruptAfter * 1e9))
             kill(process.processIdentifier, SIGINT)
         }
         while process.isRunning { try await Task.sleep(nanoseconds: 50_000_000) }
-        side?.cancel()
-        _ = await side?.value
         try handle.close()
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(atPath: log)
@@ -66,25 +68,17 @@ struct LoadTestRunTests {
     @Test("totals that differ from what was acknowledged fail the run with exit status 1")
     func mismatch() async throws {
         let server = try await OwnServer.start(executable: builtExecutable("kassa"), keepData: false) { _ in }
-        let target = try KassaTarget(url: "http://127.0.0.1:\(server.port)", token: server.token)
         // Someone else sells on the same server while the load test runs: the server's
-        // receipts and revenue grow by more than the tool was told.
+        // receipts and revenue grow by more than the tool was told. The other seller runs on a
+        // thread of its own with blocking requests, so that it keeps selling however busy the
+        // test process's task pool is with other suites.
+        let outsider = OutsideSeller(url: "http://127.0.0.1:\(server.port)/v1/sales", token: server.token)
+        outsider.start()
         let run = try await kassa(["loadtest", "--url", "http://127.0.0.1:\(server.port)", "--token", server.token,
-                                   "--profile", "small", "--skus", "200", "--members", "100", "--duration", "5", "--rate", "10"]) {
-            let session = try? await target.openSession()
-            var number = 0
-            try? await Task.sleep(nanoseconds: 500_000_000)
-            while !Task.isCancelled, let session {
-                number += 1
-                let sale = SaleDraft(id: "outsider-\(number)", store: "X", terminal: "X-1", cashier: "C0", customer: nil,
-                                     lines: [LineDraft(sku: GeneratedCatalog.ean13(prefix: "460", number: 99_999), qty: 1000, price: 1990, category: "grocery")])
-                _ = try? await session.sale(sale, at: Timestamp.nowText(), payment: nil)
-                try? await Task.sleep(nanoseconds: 200_000_000)
-            }
-            await session?.close()
-        }
-        await target.shutdown()
+                                   "--profile", "small", "--skus", "200", "--members", "100", "--duration", "5", "--rate", "10"])
+        let sold = outsider.stop()
         await server.stop()
+        #expect(sold > 0)
         #expect(run.status == 1, "\(run.output)")
         #expect(run.output.contains("receipts: acknowledged"), "\(run.output)")
         #expect(run.output.contains("revenue: acknowledged"), "\(run.output)")
@@ -148,5 +142,68 @@ struct LoadTestRunTests {
             #expect(run.status != 0)
             #expect(run.output.contains(message), "\(arguments): \(run.output)")
         }
+    }
+}
+
+/// Sells one-line receipts to a server every 100 ms on a thread of its own until stopped.
+final class OutsideSeller: @unchecked Sendable {
+    private let url: URL
+    private let token: String
+    private let state = NSCondition()
+    private var stopping = false
+    private var stopped = false
+    private var acknowledged = 0
+
+    init(url: String, token: String) {
+        self.url = URL(string: url)!
+        self.token = token
+    }
+
+    func start() {
+        Thread { [self] in
+            var number = 0
+            while !isStopping {
+                number += 1
+                let sale = SaleDraft(id: "outsider-\(number)", store: "X", terminal: "X-1", cashier: "C0", customer: nil,
+                                     lines: [LineDraft(sku: GeneratedCatalog.ean13(prefix: "460", number: 99_999), qty: 1000, price: 1990, category: "grocery")])
+                var request = URLRequest(url: url, timeoutInterval: 10)
+                request.httpMethod = "POST"
+                request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                request.httpBody = Data(WireBody.sale(sale, at: Timestamp.nowText(), payment: nil))
+                let done = DispatchSemaphore(value: 0)
+                let answered = Mutex(false)
+                URLSession.shared.dataTask(with: request) { _, response, _ in
+                    answered.withLock { $0 = (response as? HTTPURLResponse)?.statusCode == 201 }
+                    done.signal()
+                }.resume()
+                done.wait()
+                if answered.withLock({ $0 }) {
+                    state.lock()
+                    acknowledged += 1
+                    state.unlock()
+                }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            state.lock()
+            stopped = true
+            state.broadcast()
+            state.unlock()
+        }.start()
+    }
+
+    private var isStopping: Bool {
+        state.lock()
+        defer { state.unlock() }
+        return stopping
+    }
+
+    /// Stops selling; answers how many sales the server acknowledged.
+    func stop() -> Int {
+        state.lock()
+        defer { state.unlock() }
+        stopping = true
+        while !stopped { state.wait() }
+        return acknowledged
     }
 }
