@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "KassaLoyalty", targets: ["KassaLoyalty"]),
         .library(name: "KassaJournal", targets: ["KassaJournal"]),
         .library(name: "KassaService", targets: ["KassaService"]),
+        .library(name: "KassaAnalytics", targets: ["KassaAnalytics"]),
         .library(name: "KassaLoadTest", targets: ["KassaLoadTest"]),
     ],
     dependencies: [
@@ -35,7 +36,7 @@ let package = Package(
         .target(
             name: "KassaService",
             dependencies: [
-                "KassaCore", "KassaLoyalty", "KassaJournal",
+                "KassaCore", "KassaLoyalty", "KassaJournal", "KassaAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -43,6 +44,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .target(name: "KassaAnalytics", dependencies: ["KassaCore", "KassaJournal", .product(name: "GRDB", package: "GRDB.swift")]),
         // libpq from Debian's libpq-dev, for the PostgreSQL baseline of `kassa loadtest`.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(
@@ -59,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "kassa",
             dependencies: [
-                "KassaCore", "KassaLoyalty", "KassaJournal", "KassaService", "KassaLoadTest",
+                "KassaCore", "KassaLoyalty", "KassaJournal", "KassaService", "KassaAnalytics", "KassaLoadTest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,6 +74,7 @@ let package = Package(
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // End to end: starts the real `kassa` binary and talks HTTP to it on loopback.
         .testTarget(name: "KassaServiceTests", dependencies: ["KassaService", "KassaTestSupport"]),
+        .testTarget(name: "KassaAnalyticsTests", dependencies: ["KassaAnalytics", "KassaCore", "KassaTestSupport"]),
         .testTarget(name: "KassaLoadTestTests", dependencies: ["KassaLoadTest", "KassaTestSupport",
                                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import KassaAnalytics
 import KassaCore
 import KassaJournal
 import Yams
@@ -26,6 +27,8 @@ public struct KassaConfiguration: Sendable, Equatable {
     /// The loyalty rules put in force at the first start of a data dir ("" for none): relative
     /// to the configuration file's directory when one was read, else to the working directory.
     public var rulesFile = "config/loyalty.yaml"
+    /// Segments, reports and the analytics feed.
+    public var analytics = AnalyticsOptions()
 
     /// The defaults.
     public init() {}
@@ -104,6 +107,9 @@ public struct KassaConfiguration: Sendable, Equatable {
         "ledger": ["lines_per_receipt_max", "price_max", "receipt_window_days", "receipt_index_max", "activity_retention_days"],
         "projection": ["batch_entries_max", "snapshot_interval_seconds"],
         "loyalty": ["rules_file"],
+        "analytics": ["segments_interval_seconds", "abc_a_share", "abc_b_share", "xyz_x_max", "xyz_y_max", "clv_horizon_months",
+                      "clv_annual_discount_rate", "clickhouse_url", "clickhouse_database", "clickhouse_batch_rows_max",
+                      "clickhouse_interval_ms"],
     ]
 
     /// Sets one key from its text.
@@ -111,6 +117,12 @@ public struct KassaConfiguration: Sendable, Equatable {
         func integer(_ range: ClosedRange<Int>) throws -> Int {
             guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
                 throw ConfigurationError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)' (\(source))")
+            }
+            return value
+        }
+        func fraction(_ range: ClosedRange<Double>) throws -> Double {
+            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+                throw ConfigurationError("\(name) must be a number from \(range.lowerBound) to \(range.upperBound), got '\(text)' (\(source))")
             }
             return value
         }
@@ -142,11 +154,36 @@ public struct KassaConfiguration: Sendable, Equatable {
         case "loyalty.rules_file":
             guard !text.contains("\0") else { throw ConfigurationError("loyalty.rules_file must be a path, got '\(text)' (\(source))") }
             rulesFile = text
+        case "analytics.segments_interval_seconds": analytics.segmentsIntervalSeconds = try integer(10...604_800)
+        case "analytics.abc_a_share": analytics.abcAShare = try fraction(0.01...0.99)
+        case "analytics.abc_b_share": analytics.abcBShare = try fraction(0.01...0.999)
+        case "analytics.xyz_x_max": analytics.xyzXMax = try fraction(0.0...10)
+        case "analytics.xyz_y_max": analytics.xyzYMax = try fraction(0.0...10)
+        case "analytics.clv_horizon_months": analytics.clvHorizonMonths = try integer(1...120)
+        case "analytics.clv_annual_discount_rate": analytics.clvAnnualDiscountRate = try fraction(0.0...1.0)
+        case "analytics.clickhouse_url":
+            guard text.isEmpty || text.hasPrefix("http://") else {
+                throw ConfigurationError("analytics.clickhouse_url must be empty (no sink) or an http:// address, got '\(text)' (\(source))")
+            }
+            analytics.clickHouseURL = text
+        case "analytics.clickhouse_database":
+            guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw ConfigurationError("analytics.clickhouse_database must be letters, digits and _, got '\(text)' (\(source))")
+            }
+            analytics.clickHouseDatabase = text
+        case "analytics.clickhouse_batch_rows_max": analytics.clickHouseBatchRowsMax = try integer(1...1_000_000)
+        case "analytics.clickhouse_interval_ms": analytics.clickHouseIntervalMilliseconds = try integer(10...3_600_000)
         default: throw ConfigurationError("unknown key \(name) (\(source))")
         }
     }
 
     func validate() throws {
+        guard analytics.abcAShare < analytics.abcBShare else {
+            throw ConfigurationError("analytics.abc_a_share (\(analytics.abcAShare)) must be below analytics.abc_b_share (\(analytics.abcBShare))")
+        }
+        guard analytics.xyzXMax < analytics.xyzYMax else {
+            throw ConfigurationError("analytics.xyz_x_max (\(analytics.xyzXMax)) must be below analytics.xyz_y_max (\(analytics.xyzYMax))")
+        }
         let least = 4096 + 2 * (recordBytesMax + 24)
         guard segmentBytes >= least else {
             throw ConfigurationError("journal.segment_bytes (\(segmentBytes)) must hold at least two of the largest records (journal.record_bytes_max \(recordBytesMax)): \(least) or more")

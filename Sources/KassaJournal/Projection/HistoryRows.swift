@@ -13,8 +13,12 @@ enum HistoryRows {
                 """).execute(arguments: [Int64(entry.seq), record.id, record.sale, record.terminal, record.cashier,
                                          record.at.description, record.at.epochMilliseconds, record.refund, record.reason])
         case .customerEnrolled(let customer):
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO directory (card, phone_digits, name, name_folded) VALUES (?,?,?,?)")
-                .execute(arguments: [customer.card.description, Directory.digits(customer.phone), customer.name, Directory.fold(customer.name)])
+            try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO directory (card, phone_digits, name, name_folded, seq, source, enrolled_day, birthdate)
+                VALUES (?,?,?,?,?,?,?,?)
+                """).execute(arguments: [customer.card.description, Directory.digits(customer.phone), customer.name,
+                                         Directory.fold(customer.name), Int64(entry.seq), customer.source,
+                                         Int64(customer.enrolledAt.localDay), customer.birthdate?.description])
         case .audited(let record):
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO audit (seq, at, actor, role, action, subject) VALUES (?,?,?,?,?,?)")
                 .execute(arguments: [Int64(entry.seq), entry.at.description, record.actor, record.role, record.action, record.subject])

@@ -161,6 +161,18 @@ enum ProjectionSchema {
                 ALTER TABLE sales ADD COLUMN points_expired INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v5-analytics") { db in
+            // What analytics needs of each customer, projected with the history so that a new
+            // enrolment reaches the funnel and the cohorts without waiting for a snapshot;
+            // `seq` lets a reader take only enrolments it has not seen.
+            try db.execute(sql: """
+                ALTER TABLE directory ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE directory ADD COLUMN source TEXT NOT NULL DEFAULT '';
+                ALTER TABLE directory ADD COLUMN enrolled_day INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE directory ADD COLUMN birthdate TEXT;
+                CREATE INDEX directory_seq ON directory(seq);
+                """)
+        }
         return migrator
     }
 }
