@@ -19,6 +19,7 @@ public final class KassaServer: Sendable {
     let limiter: RateLimiter
     private let storageBox = Mutex<Storage?>(nil)
     private let failureBox = Mutex<String?>(nil)
+    let analyticsBox = Mutex<AnalyticsRuntime?>(nil)
 
     public init(configuration: KassaConfiguration, dataDirectory: String, logger: Logger) throws {
         self.configuration = configuration
@@ -41,6 +42,7 @@ public final class KassaServer: Sendable {
             metrics.recoverySeconds.record(Double(storage.recovery.duration.nanoseconds) / 1e9)
             storageBox.withLock { $0 = storage }
             logger.info("ready: \(storage.recovery)")
+            try startAnalytics(storage)
         } catch {
             failureBox.withLock { $0 = "\(error)" }
             throw error
@@ -49,6 +51,7 @@ public final class KassaServer: Sendable {
 
     /// Stops writing: answers what is queued, syncs, snapshots.
     public func stop() {
+        analytics?.stop()
         storage?.stop()
     }
 
@@ -121,7 +124,8 @@ public final class KassaServer: Sendable {
             }
             if context.principal?.role == .till { return json(.ok) { Wire.customerSummary(account, offers: offers, into: &$0) } }
             try await self.audit(context, "read_customer", card.description, storage: storage)
-            return json(.ok) { Wire.customerCard(account, today: today, offers: offers, into: &$0) }
+            let segment = self.cardSegment(card)
+            return json(.ok) { Wire.customerCard(account, today: today, offers: offers, segment: segment, into: &$0) }
         }
         route(router, .get, "/v1/customers/{card}/history", roles: [.staff]) { request, context, storage in
             let text = context.parameters.get("card") ?? ""
@@ -233,11 +237,7 @@ public final class KassaServer: Sendable {
             }
         }
         loyaltyRoutes(router)
-        for path in ["/v1/segments", "/v1/segments/{name}", "/v1/reports/{report}"] as [RouterPath] {
-            route(router, .get, path, roles: [.staff], needsStorage: false) { _, _, _ in
-                throw APIError(.notImplemented, "not_implemented", "segments, reports and purchase history come with the analytics work")
-            }
-        }
+        analyticsRoutes(router)
         route(router, .get, "/v1/customers", roles: [.staff]) { request, context, storage in
             let phone = request.uri.queryParameters.get("phone")
             let text = request.uri.queryParameters.get("q")

@@ -1,3 +1,4 @@
+import KassaAnalytics
 import KassaCore
 import KassaJournal
 import KassaLoyalty
@@ -249,7 +250,8 @@ enum Wire {
         }
     }
 
-    static func customerCard(_ account: CustomerAccount, today: Int32, offers: CustomerOffers?, into w: inout JSONWriter) {
+    static func customerCard(_ account: CustomerAccount, today: Int32, offers: CustomerOffers?, segment: CardSegment? = nil,
+                             into w: inout JSONWriter) {
         let p = account.profile
         w.object { w in
             if let birthdate = p.birthdate { w.field("birthdate", birthdate.description) }
@@ -275,6 +277,14 @@ enum Wire {
             w.field("phone", p.phone)
             w.field("points", offers?.standing.points ?? account.points)
             if let expired = offers?.standing.pointsExpired, expired > 0 { w.field("points_expired", expired) }
+            if let segment {
+                // As of the newest segmentation (see /v1/segments), not of this very moment.
+                w.object("segment") { w in
+                    w.field("as_of", segment.asOf)
+                    w.field("name", segment.row.segment)
+                    w.field("rfm", segment.row.rfm)
+                }
+            }
             w.field("source", p.source)
             w.field("spend_365d", account.recentDays.filter { $0.day > today - 365 }.reduce(Int64(0)) { $0 + $1.spend })
             if let tier = offers?.tier { w.field("tier", tier) }
