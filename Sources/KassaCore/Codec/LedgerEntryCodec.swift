@@ -10,6 +10,7 @@ public enum LedgerEntryCodec {
     private enum Tag: UInt8 {
         case customerEnrolled = 1, saleRegistered, returnRegistered, saleVoided, productsUpserted, shiftOpened, shiftClosed, audited
         case rulesReplaced
+        case saleImported
     }
 
     /// Appends the payload of `entry` to `writer`.
@@ -30,6 +31,7 @@ public enum LedgerEntryCodec {
         case .rulesReplaced(let r):
             writer.write(Tag.rulesReplaced.rawValue); writer.write(entry.at)
             writer.writeVarint(UInt64(r.version)); writer.write(r.document); writer.write(r.by)
+        case .saleImported(let r): writer.write(Tag.saleImported.rawValue); writer.write(entry.at); writer.write(r)
         }
     }
 
@@ -64,6 +66,7 @@ public enum LedgerEntryCodec {
             let number = try reader.readVarint()
             guard let version = UInt32(exactly: number), version > 0 else { throw DecodeError("rules version out of range", offset: reader.offset) }
             event = .rulesReplaced(RulesRecord(version: version, document: try reader.readString(), by: try reader.readString(), at: at))
+        case .saleImported: event = .saleImported(try reader.readImportedSaleRecord())
         }
         guard reader.isAtEnd else { throw DecodeError("trailing bytes after the event", offset: reader.offset) }
         return LedgerEntry(seq: seq, at: at, event: event)

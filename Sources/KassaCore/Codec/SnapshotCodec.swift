@@ -29,7 +29,8 @@ extension BinaryWriter {
 
     /// Ledger totals.
     public mutating func write(_ s: LedgerStats) {
-        for value in [s.receipts, s.lines, s.returns, s.voids, s.revenue, s.discounts, s.pointsEarned, s.pointsSpent, s.customers, s.pointsExpired] {
+        for value in [s.receipts, s.lines, s.returns, s.voids, s.revenue, s.discounts, s.pointsEarned, s.pointsSpent, s.customers, s.pointsExpired,
+                      s.importedReceipts, s.importedLines, s.importedRevenue, s.importedCustomers] {
             writeVarint(value)
         }
     }
@@ -85,6 +86,11 @@ extension BinaryReader {
         s.pointsEarned = try readSignedVarint(); s.pointsSpent = try readSignedVarint(); s.customers = try readSignedVarint()
         // Added with loyalty rules; snapshots written before it end here.
         if !isAtEnd { s.pointsExpired = try readSignedVarint() }
+        // Added with `kassa import sales`; snapshots written before it end here.
+        if !isAtEnd {
+            s.importedReceipts = try readSignedVarint(); s.importedLines = try readSignedVarint()
+            s.importedRevenue = try readSignedVarint(); s.importedCustomers = try readSignedVarint()
+        }
         return s
     }
 }

@@ -22,6 +22,8 @@ public struct Ledger: Sendable, Equatable {
     public internal(set) var stats = LedgerStats()
     /// The loyalty rules in force (nil until the first document is put in force).
     public internal(set) var rules: RulesRecord?
+    /// The receipts of each import applied so far.
+    public internal(set) var imports = SalesImports()
     /// Customers and products changed since the last `takeChanges()`: what the next
     /// incremental snapshot must write.
     public internal(set) var changes = LedgerChanges()
@@ -86,13 +88,14 @@ public struct Ledger: Sendable, Equatable {
 
     /// Puts loaded state in place (snapshot recovery); only for an empty ledger.
     public mutating func load(customers: CustomerTable, catalog: Catalog, shifts: [String: ShiftState], stats: LedgerStats,
-                              rules: RulesRecord? = nil) {
+                              rules: RulesRecord? = nil, imports: SalesImports = SalesImports()) {
         precondition(lastSeq == 0 && self.customers.count == 0, "a snapshot loads into an empty ledger only")
         self.rules = rules
         self.customers = customers
         self.catalog = catalog
         self.shifts = shifts
         self.stats = stats
+        self.imports = imports
     }
 
     enum Decision {
@@ -112,6 +115,7 @@ public struct Ledger: Sendable, Equatable {
         case .closeShift(let terminal): return try decideCloseShift(terminal)
         case .audit(let record): return .record(.audited(record))
         case .replaceRules(let change): return try decideRules(change, at: now, pricing: pricing)
+        case .importSale(let sale): return try decideImport(sale)
         }
     }
 
@@ -131,6 +135,7 @@ public struct Ledger: Sendable, Equatable {
         case .shiftClosed(let terminal): answer = indexOnly ? .products(count: 0) : recordCloseShift(terminal, at: entry.at)
         case .audited: answer = .audited(seq: entry.seq)
         case .rulesReplaced(let record): answer = indexOnly ? .products(count: 0) : recordRules(record)
+        case .saleImported(let record): answer = recordImport(record, indexOnly: indexOnly)
         }
         receipts.evict(today: entry.at.localDay, windowDays: limits.receiptWindowDays, countMax: limits.receiptIndexMax)
         return answer

@@ -19,6 +19,8 @@ public enum LedgerCommand: Hashable, Sendable {
     case audit(AuditRecord)
     /// Put a loyalty rules document in force.
     case replaceRules(RulesChange)
+    /// Record one receipt of another system's history (`kassa import sales`).
+    case importSale(ImportedSale)
 }
 
 /// A change the Ledger made, as written to the journal. Replaying entries in order rebuilds
@@ -42,6 +44,8 @@ public enum LedgerEvent: Hashable, Sendable {
     case audited(AuditRecord)
     /// A rules document went into force.
     case rulesReplaced(RulesRecord)
+    /// A receipt of another system's history was imported.
+    case saleImported(ImportedSaleRecord)
 }
 
 /// One journal entry: the event, its sequence number and the server time it was applied at.
@@ -79,6 +83,8 @@ public enum LedgerAnswer: Hashable, Sendable {
     case audited(seq: UInt64)
     /// The rules in force (the new version, or the current one when the same document came again).
     case rules(RulesRecord)
+    /// The imported receipt at `ordinal`; `enrolled` when its card was enrolled by it.
+    case saleImported(ordinal: UInt32, enrolled: Bool)
 }
 
 /// The result of applying a command.

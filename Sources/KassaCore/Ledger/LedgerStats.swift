@@ -20,6 +20,14 @@ public struct LedgerStats: Hashable, Sendable {
     public var customers: Int64 = 0
     /// Points written off because the balance had expired.
     public var pointsExpired: Int64 = 0
+    /// Of `receipts`, those imported from another system's history (`kassa import sales`).
+    public var importedReceipts: Int64 = 0
+    /// Of `lines`, those on imported receipts.
+    public var importedLines: Int64 = 0
+    /// Of `revenue`, the totals of imported receipts.
+    public var importedRevenue: Int64 = 0
+    /// Of `customers`, those enrolled by an import (source `import`).
+    public var importedCustomers: Int64 = 0
 
     /// All zero.
     public init() {}

@@ -13,12 +13,10 @@ enum HistoryRows {
                 """).execute(arguments: [Int64(entry.seq), record.id, record.sale, record.terminal, record.cashier,
                                          record.at.description, record.at.epochMilliseconds, record.refund, record.reason])
         case .customerEnrolled(let customer):
-            try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO directory (card, phone_digits, name, name_folded, seq, source, enrolled_day, birthdate)
-                VALUES (?,?,?,?,?,?,?,?)
-                """).execute(arguments: [customer.card.description, Directory.digits(customer.phone), customer.name,
-                                         Directory.fold(customer.name), Int64(entry.seq), customer.source,
-                                         Int64(customer.enrolledAt.localDay), customer.birthdate?.description])
+            try insert(customer, seq: entry.seq, into: db)
+        case .saleImported(let record):
+            if let customer = record.enrolled { try insert(customer, seq: entry.seq, into: db) }
+            try insert(record, seq: entry.seq, into: db)
         case .audited(let record):
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO audit (seq, at, actor, role, action, subject) VALUES (?,?,?,?,?,?)")
                 .execute(arguments: [Int64(entry.seq), entry.at.description, record.actor, record.role, record.action, record.subject])
@@ -29,6 +27,40 @@ enum HistoryRows {
                 .execute(arguments: [Int64(entry.seq), entry.at.description, record.by, "admin", "rules.replace", "rules:v\(record.version)"])
         case .productsUpserted, .shiftOpened, .shiftClosed:
             break
+        }
+    }
+
+    /// A directory row: what staff search and analytics (source, enrolment day) read.
+    private static func insert(_ customer: Customer, seq: UInt64, into db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO directory (card, phone_digits, name, name_folded, seq, source, enrolled_day, birthdate)
+            VALUES (?,?,?,?,?,?,?,?)
+            """).execute(arguments: [customer.card.description, Directory.digits(customer.phone), customer.name,
+                                     Directory.fold(customer.name), Int64(seq), customer.source,
+                                     Int64(customer.enrolledAt.localDay), customer.birthdate?.description])
+    }
+
+    /// An imported receipt: a `sales` row like a till's sale (no discount, no points, rules
+    /// version 0, payments `import`, cashier empty) and its lines when the file gave them.
+    private static func insert(_ record: ImportedSaleRecord, seq: UInt64, into db: Database) throws {
+        let sale = record.sale
+        var row = RowInsert(try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO sales (seq, id, store, terminal, cashier, at, at_ms, day, customer, subtotal, discount,
+                total, points_earned, points_spent, rules_version, payments, points_expired) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """), in: db)
+        row.int(Int64(seq)); row.text(sale.id); row.text(sale.store); row.text(sale.terminal); row.text("")
+        row.text(sale.at.description); row.int(sale.at.epochMilliseconds); row.int(Int64(sale.at.localDay))
+        row.text(sale.customer?.description); row.int(sale.total); row.int(0); row.int(sale.total)
+        row.int(0); row.int(0); row.int(0); row.text("import"); row.int(0)
+        try row.run()
+        let line = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO sale_lines (sale_seq, line, sku, qty, price, amount, discount, category, rules) VALUES (?,?,?,?,?,?,?,?,?)
+            """)
+        for (index, (item, category)) in zip(sale.lines, record.categories).enumerated() {
+            var row = RowInsert(line, in: db)
+            row.int(Int64(seq)); row.int(index); row.text(item.sku.code); row.int(item.qty.thousandths)
+            row.int(item.price); row.int(item.amount ?? 0); row.int(0); row.text(category); row.text("")
+            try row.run()
         }
     }
 

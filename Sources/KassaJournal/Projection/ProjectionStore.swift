@@ -84,6 +84,9 @@ public final class ProjectionStore: @unchecked Sendable {
             try setMeta(db, "snapshot_seq", ledger.lastSeq)
             try setMeta(db, "index_from_seq", ledger.receipts.oldestSeqHeld ?? ledger.lastSeq + 1)
             try db.execute(sql: "INSERT OR REPLACE INTO snapshot_blobs (name, bytes) VALUES ('stats', ?)", arguments: [Data(writer.bytes)])
+            writer.reset()
+            writer.write(ledger.imports)
+            try db.execute(sql: "INSERT OR REPLACE INTO snapshot_blobs (name, bytes) VALUES ('imports', ?)", arguments: [Data(writer.bytes)])
             if let rules = ledger.rules {
                 writer.reset()
                 writer.writeVarint(UInt64(rules.version)); writer.write(rules.document); writer.write(rules.by); writer.write(rules.at)
@@ -151,7 +154,11 @@ public final class ProjectionStore: @unchecked Sendable {
                     return RulesRecord(version: version, document: try r.readString(), by: try r.readString(), at: try r.readTimestamp())
                 }
             }
-            ledger.load(customers: customers, catalog: catalog, shifts: shifts, stats: stats, rules: rules)
+            var imports = SalesImports()
+            if let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM snapshot_blobs WHERE name = 'imports'") {
+                imports = try decodeBlob(bytes, what: "applied imports") { (r: inout BinaryReader) throws(DecodeError) in try r.readSalesImports() }
+            }
+            ledger.load(customers: customers, catalog: catalog, shifts: shifts, stats: stats, rules: rules, imports: imports)
             return LoadedSnapshot(ledger: ledger, seq: seq, indexFromSeq: try meta(db, "index_from_seq"), customers: count)
         }
     }
