@@ -49,6 +49,8 @@ public enum SalesImport {
         public var importID: String
         /// The receipts, in time order, numbered from 0 in that order.
         public var sales: [ImportedSale]
+        /// The line of the file each receipt starts on, by ordinal (for messages).
+        public var sourceLines: [Int]
         /// Data rows read.
         public var rows: Int
         /// Receipt lines.

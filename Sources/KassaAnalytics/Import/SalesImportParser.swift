@@ -12,6 +12,7 @@ struct SalesImportParser {
     private var columnCount = 0
     private var rows = 0
     private var sales: [ImportedSale] = []
+    private var saleLines: [Int] = []
     private var current: Pending?
     /// Receipt ids already closed, with the line each started on.
     private var seenIDs: [String: Int] = [:]
@@ -63,10 +64,11 @@ struct SalesImportParser {
         }
         // In time order, so that a card new to Kassa is enrolled at its first purchase and each
         // customer's days come in order; the file's order breaks ties.
-        var ordered = sales.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        let order = sales.indices.sorted { (sales[$0].at, $0) < (sales[$1].at, $1) }
+        var ordered = order.map { sales[$0] }
         for index in ordered.indices { ordered[index].ordinal = UInt32(index) }
         let cards = Set(ordered.compactMap(\.customer)).count
-        return .success(SalesImport.File(importID: importID, sales: ordered, rows: rows,
+        return .success(SalesImport.File(importID: importID, sales: ordered, sourceLines: order.map { saleLines[$0] }, rows: rows,
                                          lines: ordered.reduce(0) { $0 + $1.lines.count }, cards: cards))
     }
 
@@ -190,5 +192,6 @@ struct SalesImportParser {
         current = nil
         seenIDs[pending.sale.id] = pending.line
         sales.append(pending.sale)
+        saleLines.append(pending.line)
     }
 }

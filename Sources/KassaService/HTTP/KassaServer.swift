@@ -202,6 +202,13 @@ public final class KassaServer: Sendable {
                 w.object { w in
                     w.field("customers", stats.0.customers)
                     w.field("discounts", stats.0.discounts)
+                    // Of the totals, what came from `kassa import sales` (history, not till sales).
+                    w.object("imported") { w in
+                        w.field("customers", stats.0.importedCustomers)
+                        w.field("lines", stats.0.importedLines)
+                        w.field("receipts", stats.0.importedReceipts)
+                        w.field("revenue", stats.0.importedRevenue)
+                    }
                     w.field("journal_seq", stats.1)
                     w.field("lines", stats.0.lines)
                     w.field("points_earned", stats.0.pointsEarned)
@@ -237,6 +244,7 @@ public final class KassaServer: Sendable {
             }
         }
         loyaltyRoutes(router)
+        importRoutes(router)
         analyticsRoutes(router)
         route(router, .get, "/v1/customers", roles: [.staff]) { request, context, storage in
             let phone = request.uri.queryParameters.get("phone")
