@@ -25,6 +25,12 @@ public struct CSVReader: Sendable {
         public var line: Int
         /// The fields, unquoted.
         public var fields: [String]
+
+        /// A record.
+        public init(line: Int, fields: [String]) {
+            self.line = line
+            self.fields = fields
+        }
     }
 
     /// Why a record could not be read; `line` is where the problem is.
