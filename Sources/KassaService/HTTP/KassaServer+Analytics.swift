@@ -120,6 +120,7 @@ extension KassaServer {
         let from = try day("from", to - 364)
         guard from <= to else { throw APIError.invalid("from", "from must not be after to") }
         guard to - from <= 366 * 10 else { throw APIError.invalid("from", "a report covers at most ten years") }
+        guard abs(Int(asOf) - Int(to)) <= 366 * 10 else { throw APIError.invalid("as_of", "as_of must be within ten years of to") }
         let storeCode: String? = request.uri.queryParameters.get("store").map { String($0) }
         var storeIndex: Int32?
         if let storeCode {
