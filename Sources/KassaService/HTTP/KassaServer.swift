@@ -246,6 +246,7 @@ public final class KassaServer: Sendable {
         loyaltyRoutes(router)
         importRoutes(router)
         analyticsRoutes(router)
+        exportRoutes(router)
         route(router, .get, "/v1/customers", roles: [.staff]) { request, context, storage in
             let phone = request.uri.queryParameters.get("phone")
             let text = request.uri.queryParameters.get("q")
