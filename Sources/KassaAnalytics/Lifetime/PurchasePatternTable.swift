@@ -45,52 +45,86 @@ struct PurchasePatternTable {
         fold(frequency: frequency, recencyIndex: recencyValues.index, ageIndex: ageValues.index, weights: weights)
     }
 
-    /// Sums the weight of each distinct pattern, then lays the patterns out by frequency.
+    /// Sums the weight of each distinct pattern, frequency group by frequency group.
+    ///
+    /// The customers are first put in order of frequency (a counting sort: few distinct
+    /// frequencies, many customers); within a group, a pattern is an (age, recency) cell, found
+    /// through a dense grid when ages × recencies is small (whole days) or a dictionary when not.
     private mutating func fold(frequency: [Int], recencyIndex rIndex: [UInt32], ageIndex aIndex: [UInt32], weights: [Double]?) {
-        struct Pattern: Hashable {
-            var frequency: Int
-            var recency: UInt32
-            var age: UInt32
+        let (distinct, groupOf) = Self.frequencyGroups(frequency)
+        frequencies = distinct
+        var next = [Int](repeating: 0, count: distinct.count + 1)
+        for group in groupOf { next[Int(group) + 1] += 1 }
+        for group in distinct.indices { next[group + 1] += next[group] }
+        var order = [Int32](repeating: 0, count: frequency.count)
+        for (customer, group) in groupOf.enumerated() {
+            order[next[Int(group)]] = Int32(customer)
+            next[Int(group)] += 1
         }
-        var slot: [Pattern: Int] = [:]
-        slot.reserveCapacity(min(frequency.count, 1 << 20))
-        var patterns: [Pattern] = []
-        var patternWeight: [Double] = []
-        for i in frequency.indices {
-            let w = weights?[i] ?? 1
-            guard w > 0 else { continue }
-            let pattern = Pattern(frequency: frequency[i], recency: rIndex[i], age: aIndex[i])
-            if let existing = slot[pattern] {
-                patternWeight[existing] += w
-            } else {
-                slot[pattern] = patterns.count
-                patterns.append(pattern)
-                patternWeight.append(w)
+        let recencyCount = recencies.count
+        let cells = ages.count * recencyCount
+        var grid = cells <= Self.gridCellsMax ? [Int32](repeating: -1, count: cells) : []
+        var groupEnd = 0
+        for group in distinct.indices {
+            let members = order[groupEnd..<next[group]]
+            groupEnd = next[group]
+            let firstRow = weight.count
+            groupStart.append(firstRow)
+            var dictionary: [UInt64: Int] = [:]
+            for customer in members.lazy.map({ Int($0) }) {
+                let w = weights?[customer] ?? 1
+                guard w > 0 else { continue }
+                let existing: Int?
+                if grid.isEmpty {
+                    let key = UInt64(aIndex[customer]) << 32 | UInt64(rIndex[customer])
+                    existing = dictionary[key]
+                    if existing == nil { dictionary[key] = weight.count }
+                } else {
+                    let cell = Int(aIndex[customer]) * recencyCount + Int(rIndex[customer])
+                    existing = grid[cell] < 0 ? nil : Int(grid[cell])
+                    if existing == nil { grid[cell] = Int32(weight.count) }
+                }
+                if let existing {
+                    weight[existing] += w
+                } else {
+                    recencyIndex.append(rIndex[customer])
+                    ageIndex.append(aIndex[customer])
+                    weight.append(w)
+                }
             }
+            var sum = 0.0
+            for row in firstRow..<weight.count {
+                sum += weight[row]
+                // Clear only the cells this group used, so the grid is ready for the next one.
+                if !grid.isEmpty { grid[Int(ageIndex[row]) * recencyCount + Int(recencyIndex[row])] = -1 }
+            }
+            groupWeight.append(sum)
+            totalWeight += sum
         }
-        // Group by frequency, ascending, so each group's lgamma sums extend the previous one's;
-        // a counting sort, since there are few distinct frequencies and many patterns.
-        frequencies = Set(patterns.map(\.frequency)).sorted()
-        var groupOf: [Int: Int] = [:]
-        for (group, x) in frequencies.enumerated() { groupOf[x] = group }
-        var next = [Int](repeating: 0, count: frequencies.count + 1)
-        for pattern in patterns { next[(groupOf[pattern.frequency] ?? 0) + 1] += 1 }
-        for group in frequencies.indices { next[group + 1] += next[group] }
-        groupStart = next
-        groupWeight = [Double](repeating: 0, count: frequencies.count)
-        recencyIndex = [UInt32](repeating: 0, count: patterns.count)
-        ageIndex = [UInt32](repeating: 0, count: patterns.count)
-        weight = [Double](repeating: 0, count: patterns.count)
-        for (position, pattern) in patterns.enumerated() {
-            let group = groupOf[pattern.frequency] ?? 0
-            let row = next[group]
-            next[group] += 1
-            recencyIndex[row] = pattern.recency
-            ageIndex[row] = pattern.age
-            weight[row] = patternWeight[position]
-            groupWeight[group] += patternWeight[position]
-            totalWeight += patternWeight[position]
+        groupStart.append(weight.count)
+    }
+
+    /// Most (age, recency) cells folded through a dense grid (4 bytes each): 730 × 731 days of
+    /// ages and recencies need half a million.
+    static let gridCellsMax = 1 << 23
+
+    /// The distinct frequencies, ascending, and each customer's position among them.
+    private static func frequencyGroups(_ frequency: [Int]) -> (distinct: [Int], group: [Int32]) {
+        let top = frequency.max() ?? 0
+        if top <= DistinctValues.denseValueMax {
+            var slot = [Int32](repeating: -1, count: top + 1)
+            for x in frequency { slot[x] = 0 }
+            var distinct: [Int] = []
+            for x in 0...top where slot[x] == 0 {
+                slot[x] = Int32(distinct.count)
+                distinct.append(x)
+            }
+            return (distinct, frequency.map { slot[$0] })
         }
+        let distinct = Set(frequency).sorted()
+        var position: [Int: Int32] = [:]
+        for (index, x) in distinct.enumerated() { position[x] = Int32(index) }
+        return (distinct, frequency.map { position[$0] ?? 0 })
     }
 
     /// The rules lifetimes' `_check_inputs` applies, plus finiteness, with the customer named.
