@@ -119,4 +119,27 @@ struct ReportABCXYZTests {
         #expect(summary.int("items", 3) == 0)
         #expect(summary.isNull("share", 3))
     }
+
+    @Test func theThreadsOfALargeReportAddUpToOneThreadsSums() {
+        // 300 SKUs × 1,000 days: 300,000 product-days, enough for two threads.
+        var facts = AnalyticsFacts(stores: ["S1"], skus: (0..<300).map { "SKU\($0)" })
+        for day in 0..<Int32(1_000) {
+            for sku in 0..<Int32(300) {
+                let quantity = Int64((sku * 7 + day) % 11), revenue = Int64((sku * 13 + day) % 17)
+                facts.productDays.append(ProductDayFacts(sku: sku, store: 0, day: Self.first + day, qtyThousandths: quantity, revenue: revenue))
+            }
+        }
+        #expect(ReportParallel.parts(facts.productDays.count).count == 2)
+        let period = Int(Self.first)...Int(Self.first) + 999
+        let threads = ItemDemand.products(facts, period: period, store: nil)
+        let one = ProductWeeks(facts.productDays[...], skuCount: 300, period: period, weeks: DemandWeeks(period: period), store: nil)
+        #expect(threads.revenue == one.revenue)
+        #expect(threads.present == one.present)
+        var sum = [Int64](repeating: 0, count: 300)
+        for week in 0..<threads.weeks.count {
+            for sku in 0..<300 { sum[sku] += one.weekly[week * 300 + sku] }
+        }
+        #expect(threads.sum == sum)
+    }
 }
+

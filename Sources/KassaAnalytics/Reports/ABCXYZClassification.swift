@@ -62,9 +62,8 @@ struct ABCXYZClassification: Sendable {
     }
 
     /// The present items by revenue descending, then code. Revenue and index are packed into
-    /// one integer whenever they fit (they always do outside a test of extremes), since sorting
-    /// plain integers is several times faster than sorting pairs; runs of equal revenue, rare
-    /// outside zero, are then put in code order.
+    /// one integer whenever they fit (always, outside a test of extremes) and radix-sorted;
+    /// runs of equal revenue are then put in code order (byte order of the UTF-8 text).
     static func rank(_ demand: ItemDemand, code: (Int) -> String) -> [Int32] {
         var items: [Int32] = []
         items.reserveCapacity(demand.present.count)
@@ -75,12 +74,13 @@ struct ABCXYZClassification: Sendable {
             lowest = min(lowest, demand.revenue[item])
         }
         guard !items.isEmpty else { return [] }
-        let indexBits = UInt64(demand.present.count).bitWidth - UInt64(demand.present.count).leadingZeroBitCount
+        let indexBits = UInt64.bitWidth - UInt64(demand.present.count).leadingZeroBitCount
         let (span, overflow) = highest.subtractingReportingOverflow(lowest)
-        if !overflow && span >= 0 && (span == 0 || UInt64(span).leadingZeroBitCount >= indexBits) {
-            var keys = items.map { item in (UInt64(highest - demand.revenue[Int(item)]) << indexBits) | UInt64(item) }
-            keys.sort()
-            let mask = (UInt64(1) << indexBits) - 1
+        let spanBits = overflow ? UInt64.bitWidth : UInt64.bitWidth - UInt64(span).leadingZeroBitCount
+        if spanBits + indexBits <= UInt64.bitWidth {
+            var keys = items.map { item in (UInt64(highest - demand.revenue[Int(item)]) << UInt64(indexBits)) | UInt64(item) }
+            keys.radixSort(significantBits: spanBits + indexBits)
+            let mask = (UInt64(1) << UInt64(indexBits)) - 1
             items = keys.map { Int32(truncatingIfNeeded: $0 & mask) }
         } else {
             items.sort { demand.revenue[Int($0)] != demand.revenue[Int($1)] ? demand.revenue[Int($0)] > demand.revenue[Int($1)] : $0 < $1 }
@@ -90,9 +90,27 @@ struct ABCXYZClassification: Sendable {
             let revenue = demand.revenue[Int(items[start])]
             var end = start + 1
             while end < items.count && demand.revenue[Int(items[end])] == revenue { end += 1 }
-            if end - start > 1 { items[start..<end].sort { code(Int($0)) < code(Int($1)) } }
+            if end - start > 1 { orderByCode(&items, start..<end, code: code) }
             start = end
         }
         return items
+    }
+
+    /// Puts `items[run]` in code order: by insertion for the short runs ties usually make, by
+    /// a comparison sort for long ones (many items without revenue).
+    private static func orderByCode(_ items: inout [Int32], _ run: Range<Int>, code: (Int) -> String) {
+        guard run.count <= 16 else {
+            items[run].sort { code(Int($0)).utf8.lexicographicallyPrecedes(code(Int($1)).utf8) }
+            return
+        }
+        for index in run.dropFirst() {
+            let item = items[index], key = code(Int(item))
+            var slot = index
+            while slot > run.lowerBound && key.utf8.lexicographicallyPrecedes(code(Int(items[slot - 1])).utf8) {
+                items[slot] = items[slot - 1]
+                slot -= 1
+            }
+            items[slot] = item
+        }
     }
 }
