@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // End to end: starts the real `kassa` binary and talks HTTP to it on loopback.
         .testTarget(name: "KassaServiceTests", dependencies: ["KassaService", "KassaAnalytics", "KassaTestSupport"]),
-        .testTarget(name: "KassaAnalyticsTests", dependencies: ["KassaAnalytics", "KassaCore", "KassaTestSupport"]),
+        .testTarget(name: "KassaAnalyticsTests", dependencies: ["KassaAnalytics", "KassaCore", "KassaJournal", "KassaTestSupport"]),
         .testTarget(name: "KassaLoadTestTests", dependencies: ["KassaLoadTest", "KassaTestSupport",
                                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
     ]
