@@ -14,8 +14,8 @@ public enum ABCXYZSubject: String, Sendable, CaseIterable {
 ///   under the A share (80 %) of the total, B while under the A and B shares together (95 %), C
 ///   after. So the item that crosses 80 % is still A, and the one that starts exactly at 80 % is B.
 ///   Items of equal revenue share the class of the first of them (a tie never splits across
-///   classes) and are listed by code. Shares are of the sum of positive revenues; an item whose
-///   returns outweigh its sales, or with no revenue, is C.
+///   classes) and are listed by code (byte order of the text). Shares are of the sum of positive
+///   revenues; an item whose returns outweigh its sales, or with no revenue, is C.
 /// - **XYZ** by the coefficient of variation (population standard deviation / mean) of weekly
 ///   demand: quantity for products, spend for customers. Weeks are whole 7-day blocks from
 ///   `from`; a week without sales counts as 0; the days after the last whole week are left out

@@ -10,9 +10,9 @@ import KassaCore
 ///   today's birthdays, 7 the coming week and today).
 /// - `age`: the age the customer turns that day.
 ///
-/// Rows by `days_until`, then card. The period and the store of the query do not apply: a
-/// customer has no home store in the facts. Birthdates after `asOf` (a typing error at
-/// enrolment) give no row.
+/// Rows by `days_until`, then card (byte order of the text). The period and the store of the
+/// query do not apply: a customer has no home store in the facts. A birthdate on or after `asOf`
+/// (a typing error at enrolment) gives no row.
 public enum BirthdayReport {
     /// The columns, in order.
     public static let columns = ["card", "name", "birthdate", "birthday", "days_until", "age"]
@@ -35,7 +35,10 @@ public enum BirthdayReport {
             guard day - query.asOf <= days, age > 0 else { continue }
             found.append((day - query.asOf, index, age))
         }
-        found.sort { $0.daysUntil != $1.daysUntil ? $0.daysUntil < $1.daysUntil : facts.customers[$0.customer].card < facts.customers[$1.customer].card }
+        found.sort { a, b in
+            a.daysUntil != b.daysUntil ? a.daysUntil < b.daysUntil
+                : facts.customers[a.customer].card.utf8.lexicographicallyPrecedes(facts.customers[b.customer].card.utf8)
+        }
         for (daysUntil, index, age) in found {
             let customer = facts.customers[index]
             table.append([

@@ -2,7 +2,9 @@ import KassaCore
 
 /// How the KPI report groups days: one row per store and day, or per store and ISO week.
 public enum KPIGranularity: String, Sendable, CaseIterable {
+    /// One row per store and local day.
     case day
+    /// One row per store and ISO week (Monday to Sunday, `2026-W47`).
     case week
 }
 
