@@ -38,7 +38,8 @@ import Testing
         // the logarithm still comes out through (1−z)^(c−a−b) ₂F₁(c−a, c−b; c; z).
         let z = 3650.0 / (12 + 510 + 3650)
         #expect(hypergeometric2F1(400.5, 402.5, 402.3, z) == .infinity)
-        let transformed = log(hypergeometric2F1(402.3 - 400.5, 402.3 - 402.5, 402.3, z)) + (402.3 - 400.5 - 402.5) * log1p(-z)
+        let tail: Double = log(hypergeometric2F1(402.3 - 400.5, 402.3 - 402.5, 402.3, z))
+        let transformed: Double = tail + (402.3 - 400.5 - 402.5) * log1p(-z)
         #expect(logHypergeometric2F1(400.5, 402.5, 402.3, z) == transformed)
         #expect(hypergeometric2F1(1, 1, 0, 0.5).isNaN)
     }
@@ -136,27 +137,30 @@ import Testing
         let estimates = try model.estimate(frequency: Self.frequency, recency: Self.recency, T: Self.age, monetary: Self.monetary,
                                            horizonDays: 360, months: 12, annualDiscountRate: 0)
         for i in Self.frequency.indices {
-            #expect(Self.close(estimates.customerLifetimeValue[i], estimates.expectedPurchases[i] * estimates.expectedAverageSpend[i], relative: 1e-12))
+            let product: Double = estimates.expectedPurchases[i] * estimates.expectedAverageSpend[i]
+            #expect(Self.close(estimates.customerLifetimeValue[i], product, relative: 1e-12))
         }
         // lifetimes with discount_rate=0 (its value, not a product, so both sides are checked).
         #expect(Self.close(estimates.customerLifetimeValue[3], 121.26676627862581))
-        #expect(Self.close(GammaGamma.monthlyDiscountRate(annual: 0.1), pow(1.1, 1.0 / 12) - 1, relative: 1e-15))
+        let monthly: Double = pow(1.1, 1.0 / 12) - 1
+        #expect(Self.close(GammaGamma.monthlyDiscountRate(annual: 0.1), monthly, relative: 1e-15))
     }
 
     @Test func batchEstimatesEqualOneByOne() throws {
         let count = 5000
-        let frequency = (0..<count).map { $0 % 7 }
-        let age = (0..<count).map { Double(30 + $0 % 300) }
-        let recency = (0..<count).map { frequency[$0] == 0 ? 0 : Double($0 % 29) }
-        let monetary = frequency.map { $0 == 0 ? 0 : Double(1000 + 37 * $0) }
+        let frequency: [Int] = (0..<count).map { $0 % 7 }
+        let age: [Double] = (0..<count).map { Double(30 + $0 % 300) }
+        let recency: [Double] = (0..<count).map { frequency[$0] == 0 ? 0 : Double($0 % 29) }
+        let monetary: [Double] = frequency.map { $0 == 0 ? 0 : Double(1000 + 37 * $0) }
         let model = LifetimeValueModel(transactions: Self.bgnbd, spend: Self.gammaGamma)
         let estimates = try model.estimate(frequency: frequency, recency: recency, T: age, monetary: monetary,
                                            horizonDays: 90, months: 6, annualDiscountRate: 0.08)
         for i in stride(from: 0, to: count, by: 97) {
-            #expect(estimates.expectedPurchases[i] == Self.bgnbd.expectedPurchases(t: 90, frequency: frequency[i], recency: recency[i], T: age[i]))
-            #expect(estimates.customerLifetimeValue[i] == Self.gammaGamma.customerLifetimeValue(
-                transactions: Self.bgnbd, frequency: frequency[i], recency: recency[i], T: age[i], monetary: monetary[i],
-                months: 6, annualDiscountRate: 0.08))
+            let purchases: Double = Self.bgnbd.expectedPurchases(t: 90, frequency: frequency[i], recency: recency[i], T: age[i])
+            let value: Double = Self.gammaGamma.customerLifetimeValue(transactions: Self.bgnbd, frequency: frequency[i], recency: recency[i],
+                                                                      T: age[i], monetary: monetary[i], months: 6, annualDiscountRate: 0.08)
+            #expect(estimates.expectedPurchases[i] == purchases)
+            #expect(estimates.customerLifetimeValue[i] == value)
         }
     }
 

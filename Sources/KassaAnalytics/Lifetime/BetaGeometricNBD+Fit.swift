@@ -29,7 +29,7 @@ extension BetaGeometricNBD {
         let outcome = minimizer.minimize(from: startingLogParameters) { point, gradient in
             likelihood.evaluate(point, gradient: &gradient)
         }
-        try outcome.check(model: "BG/NBD", hint: "with so few repeat buyers, or all of them alike, the parameters are not identified; fit once more customers have bought again")
+        try outcome.check(model: "BG/NBD", tolerance: options.gradientTolerance, hint: "with so few repeat buyers, or all of them alike, the parameters are not identified; fit once more customers have bought again")
         let parameters = outcome.point.map { exp($0) }
         // The fit ran in time scaled to the oldest customer; α carries the time unit back.
         let model = BetaGeometricNBD(r: parameters[0], alpha: parameters[1] / table.timeScale, a: parameters[2], b: parameters[3])

@@ -25,7 +25,7 @@ extension GammaGamma {
         let outcome = minimizer.minimize(from: startingLogParameters) { point, gradient in
             likelihood.evaluate(point, gradient: &gradient)
         }
-        try outcome.check(model: "Gamma-Gamma", hint: "with few repeat buyers, or spend that varies too little or too much, the parameters are not identified; fit once more customers have bought again")
+        try outcome.check(model: "Gamma-Gamma", tolerance: options.gradientTolerance, hint: "with few repeat buyers, or spend that varies too little or too much, the parameters are not identified; fit once more customers have bought again")
         let parameters = outcome.point.map { exp($0) }
         return LifetimeFit(model: GammaGamma(p: parameters[0], q: parameters[1], v: parameters[2]),
                            negativeLogLikelihood: outcome.value, iterations: outcome.iterations,

@@ -16,7 +16,11 @@ struct QuasiNewtonMinimizer {
         var gradient: [Double]
         var iterations: Int
         var evaluations: Int
+        /// The gradient is within the tolerance.
         var converged: Bool
+        /// No step along the search direction lowered the value any further, even with the
+        /// curvature estimate started over: the value's rounding error has been reached.
+        var stalled: Bool
     }
 
     /// An objective: the value at `point`, with its gradient written into `gradient`.
@@ -32,6 +36,7 @@ struct QuasiNewtonMinimizer {
         var inverseHessian = Self.identity(n)
         var iterations = 0
         var freshHessian = true
+        var stalled = false
         while iterations < iterationsMax, f.isFinite, Self.maxMagnitude(g) > gradientTolerance {
             var direction = Self.multiply(inverseHessian, g).map { -$0 }
             if Self.dot(direction, g) >= 0 {
@@ -44,7 +49,10 @@ struct QuasiNewtonMinimizer {
             let firstStep = iterations == 0 ? min(1, 1 / Self.norm(g)) : 1
             var search = StrongWolfeLineSearch(origin: x, direction: direction, value: f, gradient: g)
             guard let step = search.run(initialStep: firstStep, objective: &counted) else {
-                if freshHessian { break }
+                if freshHessian {
+                    stalled = true
+                    break
+                }
                 // A stale curvature estimate can point nowhere useful: start it over once.
                 inverseHessian = Self.identity(n)
                 freshHessian = true
@@ -61,7 +69,7 @@ struct QuasiNewtonMinimizer {
         }
         let converged = f.isFinite && Self.maxMagnitude(g) <= gradientTolerance
         return Outcome(point: x, value: f, gradient: g, iterations: iterations,
-                       evaluations: counted.evaluations, converged: converged)
+                       evaluations: counted.evaluations, converged: converged, stalled: stalled)
     }
 
     /// The BFGS update of the inverse Hessian, H ← (I − ρsyᵀ) H (I − ρysᵀ) + ρssᵀ, skipped when
