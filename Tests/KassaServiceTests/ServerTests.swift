@@ -201,7 +201,11 @@ struct ServerTests {
             ("POST", "/v1/quotes", "till", [:] as [String: Any], 422),
             ("POST", "/v1/quotes", "staff", [:] as [String: Any], 403),
             ("PUT", "/v1/rules", "staff", nil, 403),
-            ("GET", "/v1/segments", "staff", nil, 501),
+            ("GET", "/v1/segments", "staff", nil, 200),
+            ("GET", "/v1/segments", "till", nil, 403),
+            ("GET", "/v1/reports/kpi", "staff", nil, 200),
+            ("GET", "/v1/reports/kpi", "till", nil, 403),
+            ("GET", "/v1/exports/sales", "till", nil, 403),
             ("GET", "/v1/rules", "till", nil, 403),
         ]
         for (method, path, role, body, status) in cases {

@@ -15,7 +15,10 @@ extension CustomerSegment {
     public static var csvHeader: String { columns.joined(separator: ",") + "\n" }
 
     /// One CSV line.
-    public var csvLine: String { ReportTable(columns: Self.columns, rows: [values]).csv().split(separator: "\n", maxSplits: 1)[1] + "\n" }
+    public var csvLine: String {
+        let text = ReportTable(columns: Self.columns, rows: [values]).csv()
+        return String(text[text.index(after: text.firstIndex(of: "\n") ?? text.startIndex)...])
+    }
 
     /// One JSON Lines line.
     public var jsonLine: String { ReportTable(columns: Self.columns, rows: [values]).jsonLines() }
