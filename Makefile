@@ -21,9 +21,11 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# schemathesis (PyPI) checks the running service against docs/openapi.yaml in `make test`.
+# schemathesis (PyPI) checks the running service against docs/openapi.yaml in `make test`;
+# lifetimes (PyPI) is the independent reference the lifetime-value test compares Kassa with.
 pydeps:
 	@python3 -m pip show schemathesis >/dev/null 2>&1 || python3 -m pip install -q 'schemathesis>=4,<5'
+	@scripts/analytics/setup-lifetimes.sh
 
 build: deps
 	$(SWIFT) build
