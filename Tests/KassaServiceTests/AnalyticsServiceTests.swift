@@ -71,6 +71,59 @@ struct AnalyticsServiceTests {
         #expect(try await server.call("GET", "/v1/segments/lost?format=xml", role: "staff").field == "format")
     }
 
+    @Test func reportsAnswerInJSONAndCSVWithTheirFilters() async throws {
+        let server = try ServerProcess()
+        defer { _ = server.stop() }
+        try await seed(server)
+        let period = "from=2026-11-01&to=2026-11-30&as_of=2026-11-30"
+        // The history reaches SQLite a moment after the sale is acknowledged.
+        var rows: [[String: Any]] = []
+        for _ in 0..<50 {
+            let kpi = try await server.call("GET", "/v1/reports/kpi?\(period)&store=S1", role: "staff")
+            #expect(kpi.status == 200 && kpi.body["store"] as? String == "S1" && kpi.body["from"] as? String == "2026-11-01")
+            rows = kpi.body["rows"] as? [[String: Any]] ?? []
+            if rows.first(where: { $0["period"] as? String == "total" })?["receipts"] as? Int == 5 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        // Six sales of 100.00, one of them voided.
+        let total = try #require(rows.first { $0["period"] as? String == "total" })
+        #expect(total["receipts"] as? Int == 5 && total["revenue"] as? Int == 50_000 && total["average_check"] as? Int == 10_000)
+        #expect(rows.first { $0["period"] as? String == "2026-11-03" }?["receipts"] as? Int == 2)
+        #expect(rows.first { $0["period"] as? String == "2026-11-04" }?["receipts"] as? Int == 0)
+        let other = try await server.call("GET", "/v1/reports/kpi?\(period)&store=S9", role: "staff")
+        #expect(other.status == 200 && (other.body["rows"] as? [[String: Any]])?.isEmpty == true)
+
+        let csv = try await server.call("GET", "/v1/reports/kpi?\(period)&store=S1&format=csv", role: "staff")
+        let text = String(decoding: csv.raw, as: UTF8.self)
+        #expect(text.hasPrefix("store,period,receipts,") && text.contains("\nS1,total,5,"))
+
+        // Three enrolled in November: two bought (the third's only sale was voided), one of them
+        // on three days.
+        let funnel = try await server.call("GET", "/v1/reports/funnel?\(period)", role: "staff")
+        let everyone = try #require((funnel.body["rows"] as? [[String: Any]])?.first { $0["source"] as? String == "all" })
+        #expect(everyone["enrolled"] as? Int == 3 && everyone["first_purchase"] as? Int == 2 && everyone["repeat"] as? Int == 1)
+        let sources = try await server.call("GET", "/v1/reports/sources?\(period)", role: "staff")
+        let flyer = try #require((sources.body["rows"] as? [[String: Any]])?.first { $0["source"] as? String == "flyer" })
+        #expect(flyer["revenue"] as? Int == 30_000 && flyer["receipts"] as? Int == 3)
+        let cohorts = try await server.call("GET", "/v1/reports/cohorts?\(period)", role: "staff")
+        #expect((cohorts.body["rows"] as? [[String: Any]])?.first?["size"] as? Int == 3)
+        let abc = try await server.call("GET", "/v1/reports/abc-xyz?\(period)", role: "staff")
+        let item = try #require((abc.body["rows"] as? [[String: Any]])?.first)
+        #expect(item["sku"] as? String == "4607001234562" && item["abc"] as? String == "A" && item["revenue"] as? Int == 50_000)
+        let byCustomer = try await server.call("GET", "/v1/reports/abc-xyz?\(period)&of=customers", role: "staff")
+        #expect((byCustomer.body["rows"] as? [[String: Any]])?.first?["card"] as? String == "7700000000017")
+        #expect(try await server.call("GET", "/v1/reports/birthdays?days=30", role: "staff").status == 200)
+        #expect(try await server.call("GET", "/v1/reports/clv", role: "staff").status == 200)
+
+        // Bad filters are named.
+        #expect(try await server.call("GET", "/v1/reports/kpi?from=2026-13-01", role: "staff").field == "from")
+        #expect(try await server.call("GET", "/v1/reports/kpi?from=2026-11-30&to=2026-11-01", role: "staff").field == "from")
+        #expect(try await server.call("GET", "/v1/reports/kpi?granularity=hour", role: "staff").field == "granularity")
+        #expect(try await server.call("GET", "/v1/reports/abc-xyz?of=stores", role: "staff").field == "of")
+        #expect(try await server.call("GET", "/v1/reports/birthdays?days=0", role: "staff").field == "days")
+        #expect(try await server.call("GET", "/v1/reports/profit", role: "staff").code == "unknown_report")
+    }
+
     @Test func exportsFromTheServerAndFromTheStoppedDataDirAgree() async throws {
         let server = try ServerProcess()
         try await seed(server)
