@@ -64,18 +64,34 @@ pings() {
     ) 2>/dev/null
 }
 
-# The pid of DIR's server if one runs; removes a stale pid file.
+# Whether process $1 is the server of directory $2 (its exact --config-file argument).
+serves() {
+    local pid=$1 dir=$2
+    [ -r "/proc/$pid/cmdline" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$server_binary" ] &&
+        tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "--config-file=$dir/config.xml"
+}
+
+# The pid of DIR's server if one runs. A pid file whose process is gone or is another program
+# is stale and removed; a server running without a pid file (the file was deleted) is found by
+# its command line, so that a second server never fights the first for the directory.
 running_pid() {
-    local dir=$1 pid
-    [ -f "$dir/server.pid" ] || return 1
-    pid=$(cat "$dir/server.pid" 2>/dev/null || true)
-    # A pid that is gone, or was reused by another program, leaves a stale file behind.
-    if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] &&
-        tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "--config-file=$dir/config.xml"; then
-        echo "$pid"
-        return 0
+    local dir=$1 pid entry
+    if [ -f "$dir/server.pid" ]; then
+        pid=$(cat "$dir/server.pid" 2>/dev/null || true)
+        if [ -n "$pid" ] && serves "$pid" "$dir"; then
+            echo "$pid"
+            return 0
+        fi
+        rm -f "$dir/server.pid"
     fi
-    rm -f "$dir/server.pid"
+    for entry in /proc/[0-9]*; do
+        pid=${entry#/proc/}
+        if serves "$pid" "$dir"; then
+            echo "$pid" > "$dir/server.pid"
+            echo "$pid"
+            return 0
+        fi
+    done
     return 1
 }
 
@@ -193,8 +209,9 @@ start() {
     while ! pings "$http_port"; do
         if ! kill -0 "$pid" 2>/dev/null; then
             rm -f "$dir/server.pid"
-            echo "clickhouse.sh: the server exited at start; its logs:" >&2
-            tail -n 20 "$dir/log/stdout.log" "$dir/log/clickhouse-server.err.log" >&2 2>/dev/null || true
+            echo "clickhouse.sh: the server exited at start:" >&2
+            grep -ah "<Error> Application" "$dir/log/clickhouse-server.err.log" 2>/dev/null | tail -n 3 >&2 ||
+                tail -n 20 "$dir/log/stdout.log" >&2 2>/dev/null || true
             exit 1
         fi
         if [ "$waited" -ge $((start_wait_seconds * 10)) ]; then

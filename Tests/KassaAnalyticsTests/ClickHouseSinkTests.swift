@@ -13,7 +13,7 @@ struct ClickHouseSinkTests {
     @Test(.timeLimit(.minutes(5)))
     func historyAndSnapshotsArriveOnceAcrossStopsAndAClickHouseRestart() throws {
         let server = try PrivateClickHouse()
-        defer { server.stop() }
+        defer { server.finish() }
         let url = try server.start()
         let history = try History()
         let journal = history.journal(commands: 3000, seed: 17)
@@ -43,6 +43,12 @@ struct ClickHouseSinkTests {
         try eventually { second.counters.rowsSent[.saleLines, default: 0] >= 200 }
         server.stop()
         try eventually { second.counters.consecutiveFailures > 0 }
+        let all = try history.totals()
+        let sentBeforeOutage = [first, second].reduce(Int64(0)) { sum, sink in
+            ClickHouseTable.allCases.reduce(sum) { $0 + sink.counters.rowsSent[$1, default: 0] }
+        }
+        #expect(sentBeforeOutage < all.receipts + all.lines + all.returns + all.returnLines + all.voids,
+                "ClickHouse went away in the middle of the history")
         #expect(warnings.all.contains { $0.contains("Connection refused") || $0.contains("connection") })
         let dropped = Self.snapshot(number: 1, customers: 120)
         let kept = Self.snapshot(number: 2, customers: 333)
@@ -85,7 +91,7 @@ struct ClickHouseSinkTests {
     @Test(.timeLimit(.minutes(3)))
     func aClickHouseThatIsDownIsReportedOnceAndCaughtUpWithWhenItComesUp() throws {
         let server = try PrivateClickHouse()
-        defer { server.stop() }
+        defer { server.finish() }
         // A port that was free a moment ago, with nothing listening on it now.
         let url = try server.start()
         server.stop()
@@ -247,6 +253,12 @@ private final class PrivateClickHouse: Sendable {
     /// Stops the server, if it runs.
     func stop() {
         _ = try? run(["stop", directory])
+    }
+
+    /// Stops the server and removes its data.
+    func finish() {
+        stop()
+        try? FileManager.default.removeItem(atPath: directory)
     }
 
     var client: ClickHouseClient {

@@ -22,6 +22,7 @@ public struct ClickHouseError: Error, CustomStringConvertible, Sendable, Equatab
         /// ClickHouse answered with an error (its text is the message).
         public static let server = Code(base: .server)
 
+        /// The kind in words.
         public var description: String {
             switch base {
             case .invalidURL: "invalid URL"
@@ -52,6 +53,7 @@ public struct ClickHouseError: Error, CustomStringConvertible, Sendable, Equatab
     /// connection after the request was sent): the caller must find out before repeating it.
     public var mayHaveApplied: Bool { code == .timeout || code == .io || code == .protocolViolation }
 
+    /// The kind and the message.
     public var description: String { "\(code): \(message)" }
 }
 
@@ -73,7 +75,7 @@ public struct ClickHouseClient: Sendable {
     /// The largest answer accepted: the sink only reads errors and single values.
     static let answerBytesMax = 4 << 20
 
-    /// A client for `url` (`http://[user[:password]@]host[:port][/]`).
+    /// A client for `url` (`http://[user[:password]@]host[:port][/]`); throws `.invalidURL` for anything else.
     public init(url: String, timeoutMilliseconds: Int = 30_000) throws(ClickHouseError) {
         guard let parts = URLComponents(string: url), parts.scheme?.lowercased() == "http",
               let host = parts.host, !host.isEmpty
@@ -463,9 +465,14 @@ struct JSONEachRowWriter {
         bytes.append(contentsOf: String(value).utf8)
     }
 
-    /// A finite double in its shortest exact form; ClickHouse reads `nan` and `inf` as well.
+    /// A finite double in its shortest exact form; NaN and infinities as the strings `"nan"`,
+    /// `"inf"` and `"-inf"`, the only spelling ClickHouse's JSONEachRow reads them in.
     mutating func double(_ value: Double) {
-        bytes.append(contentsOf: value.description.utf8)
+        if value.isFinite {
+            bytes.append(contentsOf: value.description.utf8)
+        } else {
+            string(value.isNaN ? "nan" : value < 0 ? "-inf" : "inf")
+        }
     }
 
     mutating func null() {

@@ -1,10 +1,16 @@
 /// A table of the analytics feed in ClickHouse.
 public enum ClickHouseTable: String, CaseIterable, Sendable, Hashable {
+    /// Receipts, one row per sale (`sales` in SQLite).
     case sales
+    /// Receipt lines, with the sale's store and day.
     case saleLines = "sale_lines"
+    /// Returns, one row per return receipt.
     case returns
+    /// Returned lines.
     case returnLines = "return_lines"
+    /// Voided sales.
     case voids
+    /// Segment snapshots, one row per customer per snapshot.
     case segments
 
     /// The tables copied from the purchase history, in the order the sink sends them.

@@ -43,6 +43,8 @@ public final class ClickHouseSink: Sendable {
 
     private let projectionPath: String
     private let url: String
+    /// The URL as warnings show it: without a password.
+    private let shownURL: String
     private let database: String
     private let batchRowsMax: Int
     private let intervalMilliseconds: Int
@@ -73,6 +75,7 @@ public final class ClickHouseSink: Sendable {
                 retryDelayMillisecondsMax: Int = 30_000, requestTimeoutMilliseconds: Int = 30_000) {
         self.projectionPath = projectionPath
         url = options.clickHouseURL
+        shownURL = Self.withoutPassword(options.clickHouseURL)
         database = options.clickHouseDatabase
         batchRowsMax = min(max(1, options.clickHouseBatchRowsMax), Self.insertBlockRowsMax)
         intervalMilliseconds = max(1, options.clickHouseIntervalMilliseconds)
@@ -192,7 +195,7 @@ public final class ClickHouseSink: Sendable {
     }
 
     private func failed(_ error: any Error) {
-        let message = "ClickHouse sink (\(url.isEmpty ? "no URL" : url), database \(database)): \(error); retrying"
+        let message = "ClickHouse sink (\(shownURL.isEmpty ? "no URL" : shownURL), database \(database)): \(error); retrying"
         let repeated = state.withLock { state in
             state.counters.failures += 1
             state.counters.consecutiveFailures += 1
@@ -208,7 +211,13 @@ public final class ClickHouseSink: Sendable {
             state.counters.consecutiveFailures = 0
             state.lastWarning = ""
         }
-        warn("ClickHouse sink (\(url), database \(database)): sending again after \(failures) failed attempts")
+        warn("ClickHouse sink (\(shownURL), database \(database)): sending again after \(failures) failed attempts")
+    }
+
+    private static func withoutPassword(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
+        parts.password = "***"
+        return parts.string ?? "(a URL with a password)"
     }
 
     // MARK: - For the feed
