@@ -57,6 +57,8 @@ public final class ClickHouseSink: Sendable {
     private struct SharedState {
         var phase = Phase.idle
         var pending: SegmentSnapshot?
+        /// A snapshot was published since the thread last went to sleep.
+        var published = false
         var counters = Counters()
         var lastWarning = ""
     }
@@ -98,7 +100,10 @@ public final class ClickHouseSink: Sendable {
     /// is finished first, so that ClickHouse holds whole snapshots).
     public func publish(_ snapshot: SegmentSnapshot) {
         wake.lock()
-        state.withLock { $0.pending = snapshot }
+        state.withLock { state in
+            state.pending = snapshot
+            state.published = true
+        }
         wake.broadcast()
         wake.unlock()
     }
@@ -174,7 +179,8 @@ public final class ClickHouseSink: Sendable {
                 failed(error)
                 delayMilliseconds = retryDelayMilliseconds(afterFailures: failures)
             }
-            sleep(milliseconds: delayMilliseconds)
+            // A new snapshot cuts the poll interval short, never the backoff after a failure.
+            sleep(milliseconds: delayMilliseconds, untilPublished: failures == 0)
         }
     }
 
@@ -184,14 +190,15 @@ public final class ClickHouseSink: Sendable {
         return min(intervalMilliseconds << shift, retryDelayMillisecondsMax)
     }
 
-    /// Waits `milliseconds`, or less if stopped or handed a snapshot.
-    private func sleep(milliseconds: Int) {
+    /// Waits `milliseconds`, or less if stopped or (when `untilPublished`) handed a snapshot.
+    private func sleep(milliseconds: Int, untilPublished: Bool) {
         let until = Date(timeIntervalSinceNow: Double(milliseconds) / 1000)
         wake.lock()
         defer { wake.unlock() }
-        while !isStopping && state.withLock({ $0.pending == nil }) {
-            if !wake.wait(until: until) { return }
+        while !isStopping && !state.withLock({ $0.published && untilPublished }) {
+            if !wake.wait(until: until) { break }
         }
+        state.withLock { $0.published = false }
     }
 
     private func failed(_ error: any Error) {
@@ -311,6 +318,7 @@ private struct ClickHouseFeed {
                 sink.confirmed(table, rows: batch.count, position: position)
             }
         }
+        guard !sink.isStopping else { return }
         if snapshot == nil, let next = sink.takePending() {
             snapshot = SnapshotProgress(snapshot: next, rows: Self.byteOrdered(next.customers), next: nil)
         }
