@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Expected purchases and discounted lifetime value for every customer of a segmentation, with
 /// the BG/NBD and Gamma-Gamma parameters fitted for it (see `BetaGeometricNBD`, `GammaGamma`).
 public struct LifetimeValues: Sendable {
@@ -32,11 +34,11 @@ public struct LifetimeValues: Sendable {
             do {
                 let spend = try GammaGamma.fit(frequency: frequency, monetary: monetary)
                 self.spend = spend
-                let estimates = try LifetimeValueModel(transactions: transactions.model, spend: spend.model)
-                    .estimate(frequency: frequency, recency: recency, T: age, monetary: monetary, horizonDays: 90,
-                              months: options.clvHorizonMonths, annualDiscountRate: options.clvAnnualDiscountRate)
-                expectedPurchases90d = estimates.expectedPurchases
-                clv = estimates.customerLifetimeValue
+                let values = Self.estimate(transactions: transactions.model, spend: spend.model, frequency: frequency,
+                                           recency: summaries.map(\.recencyDays), age: summaries.map(\.tDays), monetary: monetary,
+                                           options: options)
+                expectedPurchases90d = values.purchases
+                clv = values.clv
             } catch {
                 note = "spend per purchase not fitted: \(error.message)"
                 for i in 0..<count {
@@ -46,6 +48,65 @@ public struct LifetimeValues: Sendable {
         } catch {
             note = "purchases over time not fitted: \(error.message)"
         }
+    }
+
+    /// Expected purchases and values for every customer. Customers with the same purchase
+    /// pattern (repeat days, recency, age) have the same expected purchases at every horizon, so
+    /// those are computed once per distinct pattern (a tenth as many as customers, or fewer)
+    /// across two threads; only the expected spend per purchase is per customer. The arithmetic
+    /// is `GammaGamma.customerLifetimeValue`'s, reordered: spend × Σ discounted monthly increments.
+    static func estimate(transactions: BetaGeometricNBD, spend: GammaGamma, frequency: [Int], recency: [Int], age: [Int],
+                         monetary: [Double], options: AnalyticsOptions) -> (purchases: [Double], clv: [Double]) {
+        let count = frequency.count
+        var patternOf = [Int32](repeating: 0, count: count)
+        var index: [Int64: Int32] = [:]
+        var patterns: [(x: Int, recency: Double, age: Double)] = []
+        for i in 0..<count {
+            let key = Int64(frequency[i]) << 42 | Int64(recency[i]) << 21 | Int64(age[i])
+            if let known = index[key] {
+                patternOf[i] = known
+            } else {
+                let next = Int32(patterns.count)
+                index[key] = next
+                patterns.append((frequency[i], Double(recency[i]), Double(age[i])))
+                patternOf[i] = next
+            }
+        }
+        let distinct = patterns
+        let growth = 1 + GammaGamma.monthlyDiscountRate(annual: options.clvAnnualDiscountRate)
+        let months = options.clvHorizonMonths
+        var purchases90 = [Double](repeating: 0, count: patterns.count)
+        var discounted = [Double](repeating: 0, count: patterns.count)
+        purchases90.withUnsafeMutableBufferPointer { purchases in
+            discounted.withUnsafeMutableBufferPointer { sums in
+                let purchases = DisjointWrites(buffer: purchases), sums = DisjointWrites(buffer: sums)
+                let parts = distinct.count < 10_000 ? 1 : 2
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    // Each part writes only its own range of patterns.
+                    for p in (distinct.count * part / parts)..<(distinct.count * (part + 1) / parts) {
+                        let (x, tx, t) = distinct[p]
+                        purchases.write(transactions.expectedPurchases(t: 90, frequency: x, recency: tx, T: t), at: p)
+                        var sum = 0.0, previous = 0.0, discount = 1.0
+                        for month in stride(from: 1, through: months, by: 1) {
+                            let expected = transactions.expectedPurchases(t: GammaGamma.daysPerMonth * Double(month), frequency: x,
+                                                                          recency: tx, T: t)
+                            discount *= growth
+                            sum += (expected - previous) / discount
+                            previous = expected
+                        }
+                        sums.write(sum, at: p)
+                    }
+                }
+            }
+        }
+        var purchases = [Double](repeating: 0, count: count)
+        var clv = [Double](repeating: 0, count: count)
+        for i in 0..<count {
+            let p = Int(patternOf[i])
+            purchases[i] = purchases90[p]
+            clv[i] = spend.expectedAverageSpend(frequency: frequency[i], monetary: monetary[i]) * discounted[p]
+        }
+        return (purchases, clv)
     }
 
     /// The fitted parameters as (model, parameter, value): BG/NBD `r`, `alpha`, `a`, `b` and
