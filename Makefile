@@ -37,6 +37,7 @@ run: release
 	$$($(SWIFT) build -c release --show-bin-path)/kassa serve --config $(CONFIG) --data $(DATA)
 
 test: deps pydeps
+	scripts/clickhouse.sh install
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/schemathesis.sh $$($(SWIFT) build --show-bin-path)/kassa
