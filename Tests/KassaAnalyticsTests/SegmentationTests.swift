@@ -58,6 +58,26 @@ struct SegmentationTests {
         #expect(latest.members(of: "no_purchases", after: "7700000000300", limit: 10).isEmpty)
     }
 
+    @Test func aRepeatBuyerRefundedDownToNothingDoesNotStopTheSpendFit() throws {
+        var customers: [CustomerFacts] = []
+        for n in 0..<60 {
+            // Buyers on 1 to 4 days with varied spend; one of them refunded everything after the first day.
+            let count = 1 + n % 4
+            let days = (0..<count).map { PurchaseDay(day: Int32(1000 + 20 * $0 + n % 7), store: 0, receipts: 1, spend: Int64(1000 + 37 * n + 113 * $0)) }
+            customers.append(CustomerFacts(card: String(770_000_000_100 + n), enrolledDay: 990, days: days))
+        }
+        customers[3].days = customers[3].days.enumerated().map { index, day in
+            var day = day
+            if index > 0 { day.spend = 0 }
+            return day
+        }
+        let (snapshot, values) = Segmentation.compute(AnalyticsFacts(customers: customers), asOf: LocalDate(daysSinceEpoch: 1100),
+                                                      options: AnalyticsOptions(), number: 1, computedAt: Timestamp(epochMilliseconds: 0))
+        #expect(values.spend != nil, "\(values.note ?? "")")
+        let refunded = try #require(snapshot.customers.first { $0.card == customers[3].card })
+        #expect(refunded.monetary == 0 && refunded.frequency == 3 && refunded.clv > 0)
+    }
+
     @Test func noBuyersYetMeansNoModelAndSaysSo() {
         let facts = AnalyticsFacts(customers: [CustomerFacts(card: "7700000000017", enrolledDay: 100)])
         let (snapshot, values) = Segmentation.compute(facts, asOf: LocalDate(daysSinceEpoch: 200), options: AnalyticsOptions(),

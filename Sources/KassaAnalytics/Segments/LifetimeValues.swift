@@ -27,12 +27,17 @@ public struct LifetimeValues: Sendable {
         let frequency = summaries.map(\.frequency)
         let recency = summaries.map { Double($0.recencyDays) }
         let age = summaries.map { Double($0.tDays) }
-        let monetary = summaries.map(\.monetary)
+        let monetary = summaries.map { max(0, $0.monetary) }
         do {
             let transactions = try BetaGeometricNBD.fit(frequency: frequency, recency: recency, T: age)
             self.transactions = transactions
             do {
-                let spend = try GammaGamma.fit(frequency: frequency, monetary: monetary)
+                // Repeat buyers whose repeat days were refunded down to nothing carry no spend
+                // per purchase to learn from (the model needs positive spend): they are left out
+                // of the fit, as with lifetimes' usual `monetary_value > 0` filter, and valued
+                // with the fitted model like everyone else.
+                let spendFrequency = zip(frequency, monetary).map { $1 > 0 ? $0 : 0 }
+                let spend = try GammaGamma.fit(frequency: spendFrequency, monetary: monetary)
                 self.spend = spend
                 let values = Self.estimate(transactions: transactions.model, spend: spend.model, frequency: frequency,
                                            recency: summaries.map(\.recencyDays), age: summaries.map(\.tDays), monetary: monetary,

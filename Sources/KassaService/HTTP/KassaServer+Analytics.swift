@@ -9,10 +9,17 @@ extension KassaServer {
     /// The analytics parts, once recovery is done.
     var analytics: AnalyticsRuntime? { analyticsBox.withLock { $0 } }
 
-    func startAnalytics(_ storage: Storage) throws {
-        let runtime = try AnalyticsRuntime(storage: storage, options: configuration.analytics, logger: logger)
-        analyticsBox.withLock { $0 = runtime }
-        runtime.start()
+    /// Starts analytics over the recovered storage. A failure here never stops the tills: it
+    /// is logged, and the analytics routes answer 503 saying why.
+    func startAnalytics(_ storage: Storage) {
+        do {
+            let runtime = try AnalyticsRuntime(storage: storage, options: configuration.analytics, logger: logger)
+            analyticsBox.withLock { $0 = runtime }
+            runtime.start()
+        } catch {
+            logger.error("analytics could not start; sales go on, segments and reports answer 503: \(error)")
+            analyticsFailure.withLock { $0 = "\(error)" }
+        }
     }
 
     /// `/v1/segments` and `/v1/reports/…`: staff reads over the analytics copy of the history,
@@ -37,7 +44,7 @@ extension KassaServer {
             }
         }
         route(router, .post, "/v1/segments/refresh", roles: [.staff]) { _, _, _ in
-            guard let analytics = self.analytics else { throw APIError.recovering }
+            guard let analytics = self.analytics else { throw self.analyticsUnavailable }
             let latest = try self.analyticsCall { try analytics.segments.recompute() }
             return json(.ok) { w in
                 w.object { w in
@@ -71,7 +78,7 @@ extension KassaServer {
         }
         route(router, .get, "/v1/reports/{report}", roles: [.staff]) { request, context, storage in
             let name = context.parameters.get("report") ?? ""
-            guard let analytics = self.analytics else { throw APIError.recovering }
+            guard let analytics = self.analytics else { throw self.analyticsUnavailable }
             let query = try self.reportQuery(request, store: analytics.store)
             let table = try self.analyticsCall { try self.report(name, query: query, request: request, storage: storage, analytics: analytics) }
             if try Self.wantsCSV(request) { return Self.csv(table.csv()) }
@@ -88,9 +95,15 @@ extension KassaServer {
         }
     }
 
+    /// Why analytics cannot answer: still recovering, or it failed to start.
+    var analyticsUnavailable: APIError {
+        guard let failure = analyticsFailure.withLock({ $0 }) else { return .recovering }
+        return APIError(.serviceUnavailable, "analytics_unavailable", "analytics did not start: \(failure)", retryAfter: 60)
+    }
+
     /// The newest segments, computing the first ones now when the schedule has not yet.
     func latestSegments() throws -> LatestSegments {
-        guard let analytics else { throw APIError.recovering }
+        guard let analytics else { throw analyticsUnavailable }
         if let latest = analytics.segments.latest { return latest }
         return try analyticsCall { try analytics.segments.recompute() }
     }

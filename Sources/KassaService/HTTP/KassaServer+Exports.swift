@@ -9,7 +9,7 @@ extension KassaServer {
     func exportRoutes(_ router: Router<KassaContext>) {
         route(router, .get, "/v1/exports/segments", roles: [.staff]) { request, _, _ in
             let format = try Self.exportFormat(request)
-            guard let analytics = self.analytics else { throw APIError.recovering }
+            guard let analytics = self.analytics else { throw self.analyticsUnavailable }
             var latest = try self.latestSegments()
             if let text = request.uri.queryParameters.get("as_of") {
                 guard let asOf = LocalDate(iso: text) else { throw APIError.invalid("as_of", "as_of must be a date YYYY-MM-DD") }

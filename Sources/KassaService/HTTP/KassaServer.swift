@@ -20,6 +20,7 @@ public final class KassaServer: Sendable {
     private let storageBox = Mutex<Storage?>(nil)
     private let failureBox = Mutex<String?>(nil)
     let analyticsBox = Mutex<AnalyticsRuntime?>(nil)
+    let analyticsFailure = Mutex<String?>(nil)
 
     public init(configuration: KassaConfiguration, dataDirectory: String, logger: Logger) throws {
         self.configuration = configuration
@@ -42,7 +43,7 @@ public final class KassaServer: Sendable {
             metrics.recoverySeconds.record(Double(storage.recovery.duration.nanoseconds) / 1e9)
             storageBox.withLock { $0 = storage }
             logger.info("ready: \(storage.recovery)")
-            try startAnalytics(storage)
+            startAnalytics(storage)
         } catch {
             failureBox.withLock { $0 = "\(error)" }
             throw error
