@@ -78,3 +78,18 @@ package.targets += [
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     )
 ]
+
+// Analytics: full segmentation of 10M customers with 200M history lines; each report over a
+// year of one hypermarket.
+package.targets += [
+    .executableTarget(
+        name: "AnalyticsBenchmarks",
+        dependencies: [
+            .product(name: "Benchmark", package: "benchmark"),
+            .product(name: "KassaCore", package: "kassa"),
+            .product(name: "KassaAnalytics", package: "kassa"),
+        ],
+        path: "Benchmarks/AnalyticsBenchmarks",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+]

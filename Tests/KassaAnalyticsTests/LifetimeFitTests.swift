@@ -45,27 +45,6 @@ import Testing
         #expect(Self.relativeError(weighted.model.r, once.model.r) < 1e-6)
         #expect(Self.relativeError(weighted.model.b, once.model.b) < 1e-6)
     }
-
-    /// The benchmark: 10,000,000 customers drawn from a BG/NBD process, in whole days.
-    /// Run with KASSA_LIFETIME_BENCHMARK=1 (it takes tens of seconds and several GB).
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["KASSA_LIFETIME_BENCHMARK"] != nil))
-    func tenMillionCustomersFit() throws {
-        let clock = ContinuousClock()
-        var generator = SyntheticCustomers(seed: 2024)
-        let drawStart = clock.now
-        let customers = generator.bgnbd(Self.truth, count: 10_000_000, ageDaysMax: 730)
-        let drawn = clock.now - drawStart
-        let fitStart = clock.now
-        let fit = try BetaGeometricNBD.fit(frequency: customers.frequency, recency: customers.recency, T: customers.age)
-        let fitted = clock.now - fitStart
-        let model = fit.model
-        print("lifetime benchmark: drew 10M customers in \(drawn); fit in \(fitted) (\(fit.distinctRows) distinct rows, \(fit.iterations) iterations, \(fit.evaluations) evaluations): r \(model.r) alpha \(model.alpha) a \(model.a) b \(model.b)")
-        // Whole days round each purchase time, so the recovery is checked to a few percent.
-        #expect(Self.relativeError(model.r, Self.truth.r) < 0.03, "\(model)")
-        #expect(Self.relativeError(model.alpha, Self.truth.alpha) < 0.03, "\(model)")
-        #expect(Self.relativeError(model.a, Self.truth.a) < 0.03, "\(model)")
-        #expect(Self.relativeError(model.b, Self.truth.b) < 0.03, "\(model)")
-    }
 }
 
 /// Customers drawn from the models' own generative processes, reproducibly from a seed.

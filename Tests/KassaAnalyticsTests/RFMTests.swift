@@ -23,6 +23,21 @@ struct RFMTests {
         #expect(RFM.scores([], higherIsBetter: true) == [])
     }
 
+    @Test func countedAndSortedScoringAgreeWithTheDefinition() {
+        var state: UInt64 = 99
+        func next() -> UInt64 { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return state >> 33 }
+        // Narrow values (days, receipts) take the counting path, wide ones (spend) the sorting one.
+        for range in [UInt64(30), UInt64(50_000_000)] {
+            let values = (0..<2000).map { _ in Int64(next() % range) }
+            for higherIsBetter in [true, false] {
+                let expected = values.map { value in
+                    1 + 5 * values.filter { higherIsBetter ? $0 < value : $0 > value }.count / values.count
+                }
+                #expect(RFM.scores(values, higherIsBetter: higherIsBetter) == expected, "range \(range)")
+            }
+        }
+    }
+
     @Test func theGridNamesEveryCell() {
         let expected: [Int: [String]] = [
             5: ["new", "potential_loyalists", "potential_loyalists", "champions", "champions"],

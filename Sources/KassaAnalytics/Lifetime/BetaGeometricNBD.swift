@@ -32,14 +32,27 @@ public struct BetaGeometricNBD: Hashable, Sendable {
     /// purchase days, the last `recency` days after the first, and first bought `T` days ago:
     /// lifetimes' `conditional_expected_number_of_purchases_up_to_time` (equation 10).
     public func expectedPurchases(t: Double, frequency: Int, recency: Double, T: Double) -> Double {
+        expectedPurchasesIfAlive(t: t, frequency: frequency, T: T) / (1 + aliveOdds(frequency: frequency, recency: recency, T: T))
+    }
+
+    /// The numerator of `expectedPurchases`: it does not depend on recency, so customers who
+    /// share a frequency and an age share it (and its hypergeometric series) at every horizon.
+    public func expectedPurchasesIfAlive(t: Double, frequency: Int, T: Double) -> Double {
         let x = Double(frequency)
         let c = a + b + x - 1
         let z = t / (alpha + T + t)
         let logHypergeometric = logHypergeometric2F1(r + x, b + x, c, z)
         let first = c / (a - 1)
         let second = 1 - exp(logHypergeometric + (r + x) * log((alpha + T) / (alpha + t + T)))
-        let aliveOdds = frequency > 0 ? a / (b + x - 1) * pow((alpha + T) / (alpha + recency), r + x) : 0
-        return first * second / (1 + aliveOdds)
+        return first * second
+    }
+
+    /// The odds that a customer with these figures has dropped out; `expectedPurchases` divides
+    /// by one plus them. 0 without repeat purchases.
+    public func aliveOdds(frequency: Int, recency: Double, T: Double) -> Double {
+        guard frequency > 0 else { return 0 }
+        let x = Double(frequency)
+        return a / (b + x - 1) * pow((alpha + T) / (alpha + recency), r + x)
     }
 
     /// Probability that the customer is still alive: lifetimes' `conditional_probability_alive`.

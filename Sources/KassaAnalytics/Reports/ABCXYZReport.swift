@@ -112,3 +112,22 @@ public enum ABCXYZReport {
         }
     }
 }
+
+/// Every classified item's ABC and XYZ class without the report's rows: what a segmentation
+/// keeps (and what costs most to render for millions of customers is left out).
+public struct ABCXYZClasses: Sendable {
+    /// Items (indices into `AnalyticsFacts.skus` or `.customers`) in rank order.
+    public let items: [Int32]
+    /// Per ranked item: ABC (0 A, 1 B, 2 C) and XYZ (0 X, 1 Y, 2 Z).
+    public let abc: [UInt8]
+    public let xyz: [UInt8]
+}
+
+extension ABCXYZReport {
+    /// The classes of `compute`'s rows, in the same order, without building the rows.
+    public static func classes(_ facts: AnalyticsFacts, _ query: ReportQuery, subject: ABCXYZSubject,
+                               options: AnalyticsOptions = AnalyticsOptions()) -> ABCXYZClasses {
+        guard let classes = classify(facts, query, subject: subject, options: options) else { return ABCXYZClasses(items: [], abc: [], xyz: []) }
+        return ABCXYZClasses(items: classes.order, abc: classes.abc, xyz: classes.xyz)
+    }
+}

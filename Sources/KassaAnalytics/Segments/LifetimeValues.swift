@@ -55,46 +55,47 @@ public struct LifetimeValues: Sendable {
         }
     }
 
-    /// Expected purchases and values for every customer. Customers with the same purchase
-    /// pattern (repeat days, recency, age) have the same expected purchases at every horizon, so
-    /// those are computed once per distinct pattern (a tenth as many as customers, or fewer)
-    /// across two threads; only the expected spend per purchase is per customer. The arithmetic
-    /// is `GammaGamma.customerLifetimeValue`'s, reordered: spend × Σ discounted monthly increments.
+    /// Expected purchases and values for every customer. BG/NBD's expectation is a part that
+    /// depends only on the repeat days and the age (with the hypergeometric series in it),
+    /// divided by one plus the odds of having dropped out (which needs recency, but no series).
+    /// The first part is computed once per distinct (frequency, age), a few thousand pairs
+    /// however many customers, at 90 days and at each month of the horizon; each customer then
+    /// costs one power. The arithmetic is `GammaGamma.customerLifetimeValue`'s, reordered:
+    /// spend × Σ discounted monthly increments ÷ (1 + odds).
     static func estimate(transactions: BetaGeometricNBD, spend: GammaGamma, frequency: [Int], recency: [Int], age: [Int],
                          monetary: [Double], options: AnalyticsOptions) -> (purchases: [Double], clv: [Double]) {
         let count = frequency.count
-        var patternOf = [Int32](repeating: 0, count: count)
+        var pairOf = [Int32](repeating: 0, count: count)
         var index: [Int64: Int32] = [:]
-        var patterns: [(x: Int, recency: Double, age: Double)] = []
+        var pairs: [(x: Int, age: Double)] = []
         for i in 0..<count {
-            let key = Int64(frequency[i]) << 42 | Int64(recency[i]) << 21 | Int64(age[i])
+            let key = Int64(frequency[i]) << 32 | Int64(age[i])
             if let known = index[key] {
-                patternOf[i] = known
+                pairOf[i] = known
             } else {
-                let next = Int32(patterns.count)
+                let next = Int32(pairs.count)
                 index[key] = next
-                patterns.append((frequency[i], Double(recency[i]), Double(age[i])))
-                patternOf[i] = next
+                pairs.append((frequency[i], Double(age[i])))
+                pairOf[i] = next
             }
         }
-        let distinct = patterns
+        let distinct = pairs
         let growth = 1 + GammaGamma.monthlyDiscountRate(annual: options.clvAnnualDiscountRate)
         let months = options.clvHorizonMonths
-        var purchases90 = [Double](repeating: 0, count: patterns.count)
-        var discounted = [Double](repeating: 0, count: patterns.count)
+        var purchases90 = [Double](repeating: 0, count: distinct.count)
+        var discounted = [Double](repeating: 0, count: distinct.count)
         purchases90.withUnsafeMutableBufferPointer { purchases in
             discounted.withUnsafeMutableBufferPointer { sums in
                 let purchases = DisjointWrites(buffer: purchases), sums = DisjointWrites(buffer: sums)
-                let parts = distinct.count < 10_000 ? 1 : 2
+                let parts = distinct.count < 1_000 ? 1 : 2
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    // Each part writes only its own range of patterns.
+                    // Each part writes only its own range of pairs.
                     for p in (distinct.count * part / parts)..<(distinct.count * (part + 1) / parts) {
-                        let (x, tx, t) = distinct[p]
-                        purchases.write(transactions.expectedPurchases(t: 90, frequency: x, recency: tx, T: t), at: p)
+                        let (x, t) = distinct[p]
+                        purchases.write(transactions.expectedPurchasesIfAlive(t: 90, frequency: x, T: t), at: p)
                         var sum = 0.0, previous = 0.0, discount = 1.0
                         for month in stride(from: 1, through: months, by: 1) {
-                            let expected = transactions.expectedPurchases(t: GammaGamma.daysPerMonth * Double(month), frequency: x,
-                                                                          recency: tx, T: t)
+                            let expected = transactions.expectedPurchasesIfAlive(t: GammaGamma.daysPerMonth * Double(month), frequency: x, T: t)
                             discount *= growth
                             sum += (expected - previous) / discount
                             previous = expected
@@ -107,9 +108,10 @@ public struct LifetimeValues: Sendable {
         var purchases = [Double](repeating: 0, count: count)
         var clv = [Double](repeating: 0, count: count)
         for i in 0..<count {
-            let p = Int(patternOf[i])
-            purchases[i] = purchases90[p]
-            clv[i] = spend.expectedAverageSpend(frequency: frequency[i], monetary: monetary[i]) * discounted[p]
+            let p = Int(pairOf[i])
+            let alive = 1 + transactions.aliveOdds(frequency: frequency[i], recency: Double(recency[i]), T: Double(age[i]))
+            purchases[i] = purchases90[p] / alive
+            clv[i] = spend.expectedAverageSpend(frequency: frequency[i], monetary: monetary[i]) * discounted[p] / alive
         }
         return (purchases, clv)
     }

@@ -44,12 +44,28 @@ public enum RFM {
     }
 
     /// Quintile scores of `values` (see the type's notes); `higherIsBetter` false for recency.
+    /// Values within a small range (days, receipts) are counted rather than sorted.
     public static func scores(_ values: [Int64], higherIsBetter: Bool) -> [Int] {
         let n = values.count
-        guard n > 0 else { return [] }
+        guard n > 0, let low = values.min(), let high = values.max() else { return [] }
+        if high - low < Int64(4 * n + 1024) { return countedScores(values, low: low, high: high, higherIsBetter: higherIsBetter) }
         let sorted = values.sorted()
         return values.map { value in
             let worse = higherIsBetter ? lowerBound(sorted, value) : n - upperBound(sorted, value)
+            return 1 + (5 * worse) / n
+        }
+    }
+
+    /// The same scores from a histogram: how many values lie strictly below (or above) each.
+    private static func countedScores(_ values: [Int64], low: Int64, high: Int64, higherIsBetter: Bool) -> [Int] {
+        let n = values.count
+        var below = [Int](repeating: 0, count: Int(high - low) + 2)
+        for value in values { below[Int(value - low) + 1] += 1 }
+        for i in 1..<below.count { below[i] += below[i - 1] }
+        // below[v - low] is now the count of values < v; n - below[v - low + 1] those > v.
+        return values.map { value in
+            let slot = Int(value - low)
+            let worse = higherIsBetter ? below[slot] : n - below[slot + 1]
             return 1 + (5 * worse) / n
         }
     }

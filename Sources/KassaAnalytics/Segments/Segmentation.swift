@@ -7,8 +7,10 @@ public enum Segmentation {
     public static func compute(_ facts: AnalyticsFacts, asOf: LocalDate, options: AnalyticsOptions, number: UInt64,
                                computedAt: Timestamp) -> (SegmentSnapshot, LifetimeValues) {
         let asOfDay = asOf.daysSinceEpoch
-        let keys = facts.customers.map { CardOrder($0.card) }
-        let order = facts.customers.indices.sorted { keys[$0] < keys[$1] }
+        var keyed = facts.customers.indices.map { (key: CardOrder(facts.customers[$0].card), index: Int32($0)) }
+        keyed.sort { $0.key < $1.key }
+        let order = keyed.map { Int($0.index) }
+        keyed = []
         var summaries: [PurchaseSummary] = []
         var buyers: [Int] = []  // positions in `order` of customers with a purchase
         summaries.reserveCapacity(order.count)
