@@ -36,6 +36,35 @@ import Testing
         #expect(Self.relativeError(meanSpend, trueMeanSpend) < 0.02)
     }
 
+    @Test func gammaGammaFitDoesNotDependOnTheCurrencyUnit() throws {
+        // The same spend in units and in ten-thousandths: p and q agree, v scales with the unit.
+        var generator = SyntheticCustomers(seed: 17)
+        let customers = generator.spend(Self.spendTruth, count: 20_000)
+        let units = try GammaGamma.fit(frequency: customers.frequency, monetary: customers.monetary).model
+        let fine = try GammaGamma.fit(frequency: customers.frequency, monetary: customers.monetary.map { $0 * 10_000 }).model
+        #expect(Self.relativeError(fine.p, units.p) < 1e-4, "\(units) vs \(fine)")
+        #expect(Self.relativeError(fine.q, units.q) < 1e-4, "\(units) vs \(fine)")
+        #expect(Self.relativeError(fine.v / 10_000, units.v) < 1e-4, "\(units) vs \(fine)")
+    }
+
+    @Test func gammaGammaLikelihoodSplitOverThreadsEqualsOneThread() throws {
+        var generator = SyntheticCustomers(seed: 23)
+        let customers = generator.spend(Self.spendTruth, count: 5_000)
+        let rows = try SpendRows(frequency: customers.frequency, monetary: customers.monetary, weights: nil)
+        var split = LifetimeFitOptions()
+        split.threads = 2
+        split.rowsPerThreadMin = 1
+        var single = split
+        single.threads = 1
+        let point = [log(5.0), log(3.0), log(40.0)]
+        var splitGradient: [Double] = [], singleGradient: [Double] = []
+        let splitValue = GammaGammaLikelihood(rows: rows, options: split).evaluate(point, gradient: &splitGradient)
+        let singleValue = GammaGammaLikelihood(rows: rows, options: single).evaluate(point, gradient: &singleGradient)
+        #expect(GammaGammaLikelihood(rows: rows, options: split).threads == 2)
+        #expect(Self.relativeError(splitValue, singleValue) < 1e-12)
+        for k in 0..<3 { #expect(abs(splitGradient[k] - singleGradient[k]) < 1e-12, "parameter \(k)") }
+    }
+
     @Test func weightsCountAsRepeatedCustomers() throws {
         var generator = SyntheticCustomers(seed: 3)
         let customers = generator.bgnbd(Self.truth, count: 20_000, ageDaysMax: 365)

@@ -19,6 +19,8 @@ enum AnalyticsMetric {
     static let rfmAndValue = BenchmarkMetric.custom("RFM + lifetime values (ms)", polarity: .prefersSmaller, useScalingFactor: false)
     static let abcProducts = BenchmarkMetric.custom("ABC/XYZ products (ms)", polarity: .prefersSmaller, useScalingFactor: false)
     static let abcCustomers = BenchmarkMetric.custom("ABC/XYZ customers (ms)", polarity: .prefersSmaller, useScalingFactor: false)
+    static let purchaseFitEvaluations = BenchmarkMetric.custom("BG/NBD fit evaluations", polarity: .prefersSmaller, useScalingFactor: false)
+    static let spendFitEvaluations = BenchmarkMetric.custom("Gamma-Gamma fit evaluations", polarity: .prefersSmaller, useScalingFactor: false)
 }
 
 func milliseconds(_ duration: Duration) -> Int {
@@ -34,7 +36,8 @@ func wholePeriod(_ shape: HistoryShape) -> ReportQuery {
 let benchmarks: @Sendable () -> Void = {
     Benchmark("segmentation: 10M customers, 200M lines (RFM, ABC/XYZ, CLV)",
               configuration: .init(metrics: [.wallClock, .peakMemoryResident, AnalyticsMetric.rfmAndValue,
-                                             AnalyticsMetric.abcProducts, AnalyticsMetric.abcCustomers],
+                                             AnalyticsMetric.abcProducts, AnalyticsMetric.abcCustomers,
+                                             AnalyticsMetric.purchaseFitEvaluations, AnalyticsMetric.spendFitEvaluations],
                                    warmupIterations: 0, maxDuration: .seconds(300), maxIterations: 2)) { (benchmark, facts: AnalyticsFacts) in
         let clock = ContinuousClock()
         let query = wholePeriod(.chain)
@@ -51,6 +54,8 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(AnalyticsMetric.rfmAndValue, milliseconds(segmented - started))
         benchmark.measurement(AnalyticsMetric.abcProducts, milliseconds(classified - segmented))
         benchmark.measurement(AnalyticsMetric.abcCustomers, milliseconds(finished - classified))
+        benchmark.measurement(AnalyticsMetric.purchaseFitEvaluations, values.transactions?.evaluations ?? 0)
+        benchmark.measurement(AnalyticsMetric.spendFitEvaluations, values.spend?.evaluations ?? 0)
         if values.transactions == nil || values.spend == nil { benchmark.error("lifetime models not fitted: \(values.note ?? "")") }
         blackHole(snapshot.customers.count + products.items.count + customers.items.count)
     } setup: {

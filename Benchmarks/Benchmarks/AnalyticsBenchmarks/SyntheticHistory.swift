@@ -49,12 +49,17 @@ enum SyntheticHistory {
             let enrolled = firstDay - 180 + Int32(random.below(shape.days + 180))
             var days: [PurchaseDay] = []
             if random.unit() >= shape.dormantShare {
+                // Customers differ in what they spend, as the Gamma-Gamma model has it: each
+                // receipt is exponential around the customer's own mean, and the inverse of that
+                // mean is Gamma(4)-distributed across customers, averaging `meanCheck`.
+                let shape4 = -(0..<4).reduce(0.0) { sum, _ in sum + log(max(1e-12, random.unit())) }
+                let ownMeanCheck = meanCheck * 3 / shape4
                 let from = max(enrolled, firstDay)
                 var count = 1
                 while random.unit() < continueShare { count += 1 }
                 for _ in 0..<count {
                     let day = from + Int32(random.below(Int(lastDay - from) + 1))
-                    let spend = Int64(-meanCheck * log(max(1e-12, random.unit())))
+                    let spend = Int64(-ownMeanCheck * log(max(1e-12, random.unit())))
                     days.add(day: day, store: Int32(random.below(shape.stores)), spend: spend)
                 }
             }

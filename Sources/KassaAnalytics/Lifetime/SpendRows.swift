@@ -4,21 +4,24 @@ import Glibc
 import Darwin
 #endif
 
-/// The repeat buyers a Gamma-Gamma fit uses, grouped by frequency, with ln m and x·m computed
-/// once rather than at every evaluation.
+/// The repeat buyers a Gamma-Gamma fit uses, grouped by frequency, with x·m and the groups'
+/// sums of ln m computed once rather than at every evaluation.
 struct SpendRows {
     /// Distinct frequencies (all > 0), ascending; rows of `frequencies[g]` are
     /// `groupStart[g]..<groupStart[g + 1]`.
     var frequencies: [Int] = []
     var groupStart: [Int] = [0]
-    /// Summed weight of each frequency group.
+    /// Summed weight of each frequency group, and its summed weight × ln m.
     var groupWeight: [Double] = []
-    /// Per row: weight, ln m and x·m.
+    var groupLogMonetary: [Double] = []
+    /// Per row: weight and x·m.
     var weight: [Double] = []
-    var logMonetary: [Double] = []
     var spend: [Double] = []
     /// Summed weight of the repeat buyers.
     var totalWeight = 0.0
+    /// The repeat buyers' weighted mean spend per purchase: the fit starts from v at this
+    /// scale (see `GammaGamma.fit`).
+    var meanMonetary = 0.0
 
     /// Keeps the customers with frequency > 0 and a positive weight; throws when none is left
     /// or a repeat buyer's mean spend is not positive.
@@ -40,18 +43,21 @@ struct SpendRows {
             throw LifetimeFitError(.noRepeatBuyers, "no customer has a repeat purchase, and the Gamma-Gamma spend model is fitted on repeat purchases only; wait until customers have come back")
         }
         for x in byFrequency.keys.sorted() {
-            var groupTotal = 0.0
+            var groupTotal = 0.0, groupLog = 0.0
             for i in byFrequency[x] ?? [] {
                 let w = weights?[i] ?? 1
                 weight.append(w)
-                logMonetary.append(log(monetary[i]))
                 spend.append(Double(x) * monetary[i])
                 groupTotal += w
+                groupLog += w * log(monetary[i])
+                meanMonetary += w * monetary[i]
             }
             frequencies.append(x)
             groupStart.append(weight.count)
             groupWeight.append(groupTotal)
+            groupLogMonetary.append(groupLog)
             totalWeight += groupTotal
         }
+        meanMonetary /= totalWeight
     }
 }
