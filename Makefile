@@ -6,8 +6,8 @@ CONFIG ?= config/kassa.yaml
 DATA ?= ./data
 # System packages: SQLite for the projection, libpq and the PostgreSQL server for the load
 # test's baseline, the device libraries for the lane, socat for pseudo-terminal tests, and gcc
-# for the fault-injection shim the journal tests build.
-APT_PACKAGES := libsqlite3-dev libpq-dev postgresql libserialport-dev libusb-1.0-0-dev pkg-config socat gcc
+# for the fault-injection shim the journal tests build, and umockdev for the USB tests without hardware.
+APT_PACKAGES := libsqlite3-dev libpq-dev postgresql libserialport-dev libusb-1.0-0-dev pkg-config socat gcc umockdev
 
 .PHONY: deps pydeps build release run test bench clean
 

@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "KassaService", targets: ["KassaService"]),
         .library(name: "KassaAnalytics", targets: ["KassaAnalytics"]),
         .library(name: "KassaLoadTest", targets: ["KassaLoadTest"]),
+        .library(name: "KassaDevices", targets: ["KassaDevices"]),
+        .library(name: "KassaTill", targets: ["KassaTill"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,10 +60,27 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The till's devices: the C libraries behind system-library targets, and the device model
+        // with its transports, scanner decoding and ESC/POS (see Drivers/README.md).
+        .systemLibrary(name: "CSerialPort", path: "Drivers/CSerialPort", pkgConfig: "libserialport",
+                       providers: [.apt(["libserialport-dev"])]),
+        .systemLibrary(name: "CLibUSB", path: "Drivers/CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        .target(name: "KassaDevices", dependencies: ["CSerialPort", "CLibUSB", "KassaCore"], path: "Drivers/KassaDevices"),
+        // The lane: cashier input and device events → basket → quote and sale → receipt; the outbox.
+        .target(
+            name: "KassaTill",
+            dependencies: [
+                "KassaDevices", "KassaCore", "KassaLoyalty", "KassaJournal",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "kassa",
             dependencies: [
                 "KassaCore", "KassaLoyalty", "KassaJournal", "KassaService", "KassaAnalytics", "KassaLoadTest",
+                "KassaDevices", "KassaTill",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,5 +96,8 @@ let package = Package(
         .testTarget(name: "KassaAnalyticsTests", dependencies: ["KassaAnalytics", "KassaCore", "KassaJournal", "KassaTestSupport"]),
         .testTarget(name: "KassaLoadTestTests", dependencies: ["KassaLoadTest", "KassaTestSupport",
                                                               .product(name: "Histogram", package: "hdrhistogram-swift")]),
+        .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore", "KassaTestSupport"]),
+        // End to end: a real `kassa serve`, `kassa till` and the emupos device simulator.
+        .testTarget(name: "KassaTillTests", dependencies: ["KassaTill", "KassaDevices", "KassaCore", "KassaTestSupport"]),
     ]
 )
