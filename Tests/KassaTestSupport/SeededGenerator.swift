@@ -2,10 +2,10 @@
 /// (SplitMix64), for fuzz and property tests whose failures must be reproducible: a failing
 /// input is named by its seed and index.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    public var state: UInt64
 
     /// A generator starting from `seed`.
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
 
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
