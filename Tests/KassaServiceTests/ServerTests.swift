@@ -206,7 +206,9 @@ struct ServerTests {
             ("GET", "/v1/reports/kpi", "staff", nil, 200),
             ("GET", "/v1/reports/kpi", "till", nil, 403),
             ("GET", "/v1/exports/sales", "till", nil, 403),
-            ("GET", "/v1/rules", "till", nil, 403),
+            ("GET", "/v1/rules", "till", nil, 200),
+            ("GET", "/v1/products", "till", nil, 200),
+            ("GET", "/v1/products", "staff", nil, 200),
         ]
         for (method, path, role, body, status) in cases {
             let reply = try await server.call(method, path, role: role, json: body)

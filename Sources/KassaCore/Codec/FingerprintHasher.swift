@@ -62,5 +62,17 @@ struct FingerprintHasher {
             string(payment.method.description)
             varint(payment.amount)
         }
+        // Only a lane-priced receipt hashes more, so every other receipt keeps the fingerprint
+        // it was remembered with.
+        if let lane = r.lanePricing {
+            byte(0x4C)
+            varint(UInt64(lane.rulesVersion))
+            varint(UInt64(lane.lines.count))
+            for line in lane.lines {
+                varint(line.discount)
+                varint(UInt64(line.rules.count))
+                for rule in line.rules { string(rule) }
+            }
+        }
     }
 }

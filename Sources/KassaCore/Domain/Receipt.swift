@@ -36,10 +36,13 @@ public struct Receipt: Hashable, Sendable {
     public var lines: [ReceiptLine]
     /// How it was paid; empty when the till does not report payments.
     public var payments: [Payment]
+    /// The discounts the lane gave while the server was away, or nil for a receipt the server
+    /// prices (see `LanePricing`).
+    public var lanePricing: LanePricing?
 
     /// A receipt.
     public init(id: String, store: String, terminal: String, cashier: String, at: Timestamp,
-                customer: CardNumber?, lines: [ReceiptLine], payments: [Payment]) {
+                customer: CardNumber?, lines: [ReceiptLine], payments: [Payment], lanePricing: LanePricing? = nil) {
         self.id = id
         self.store = store
         self.terminal = terminal
@@ -48,5 +51,38 @@ public struct Receipt: Hashable, Sendable {
         self.customer = customer
         self.lines = lines
         self.payments = payments
+        self.lanePricing = lanePricing
+    }
+}
+
+/// The discounts a lane gave a receipt it sold while the server was unreachable, priced with
+/// its cached catalog and rules. The customer has paid that price, so the server records it as
+/// given instead of pricing the receipt again (a tier or a birthday the lane could not know of
+/// would otherwise change the total after the money was taken). Points are earned as the
+/// server's rules give them for the basket; a lane takes no points payment while offline.
+public struct LanePricing: Hashable, Sendable {
+    /// One entry per receipt line, in order.
+    public struct Line: Hashable, Sendable {
+        /// The line's discount in minor units (0 ≤ discount ≤ the line's amount).
+        public var discount: Int64
+        /// The ids of the rules that gave it.
+        public var rules: [String]
+
+        /// A line's discount.
+        public init(discount: Int64, rules: [String]) {
+            self.discount = discount
+            self.rules = rules
+        }
+    }
+
+    /// The version of the rules the lane priced with.
+    public var rulesVersion: UInt32
+    /// The discount of every line.
+    public var lines: [Line]
+
+    /// The lane's pricing of a receipt.
+    public init(rulesVersion: UInt32, lines: [Line]) {
+        self.rulesVersion = rulesVersion
+        self.lines = lines
     }
 }

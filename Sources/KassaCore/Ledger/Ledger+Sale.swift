@@ -23,8 +23,16 @@ extension Ledger {
             }
             account = found
         }
-        let priced = try pricing.price(receipt, customer: account, catalog: catalog, rules: rules, today: receipt.at.localDay)
+        var priced = try pricing.price(receipt, customer: account, catalog: catalog, rules: rules, today: receipt.at.localDay)
         try check(priced, for: receipt)
+        if let lane = receipt.lanePricing {
+            // What the customer paid at a lane that sold without the server (validated above).
+            for index in priced.lines.indices {
+                priced.lines[index].discount = lane.lines[index].discount
+                priced.lines[index].rules = lane.lines[index].rules
+            }
+            priced.rulesVersion = lane.rulesVersion
+        }
         let total = priced.total
         guard total <= Ledger.receiptTotalMax else {
             throw LedgerError(.amountOverflow, "the receipt total \(Money.decimalText(total)) is beyond the largest accepted", field: "lines")

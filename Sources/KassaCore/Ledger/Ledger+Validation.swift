@@ -36,6 +36,28 @@ extension Ledger {
                 throw LedgerError(.invalidField, "a payment amount must be 0…\(Ledger.receiptTotalMax) minor units", field: "payments[\(index)].amount")
             }
         }
+        if let lane = receipt.lanePricing { try validate(lane, of: receipt) }
+    }
+
+    /// A lane's pricing gives every line a discount within its amount, from named rules, and
+    /// takes no points (the lane cannot know the balance while the server is away).
+    static func validate(_ lane: LanePricing, of receipt: Receipt) throws(LedgerError) {
+        guard lane.lines.count == receipt.lines.count else {
+            throw LedgerError(.invalidField, "offline pricing has \(lane.lines.count) lines for \(receipt.lines.count) receipt lines; give one per line, in order", field: "offline_pricing.lines")
+        }
+        for (index, line) in lane.lines.enumerated() {
+            let amount = receipt.lines[index].qty.amount(price: receipt.lines[index].price) ?? 0
+            guard line.discount >= 0, line.discount <= amount else {
+                throw LedgerError(.invalidField, "a discount must be 0…\(amount) (the line's amount)", field: "offline_pricing.lines[\(index)].discount")
+            }
+            guard line.rules.count <= 16 else {
+                throw LedgerError(.invalidField, "at most 16 rules a line", field: "offline_pricing.lines[\(index)].rules")
+            }
+            for rule in line.rules { try requireIdentifier(rule, field: "offline_pricing.lines[\(index)].rules") }
+        }
+        guard !receipt.payments.contains(where: { $0.method == .points }) else {
+            throw LedgerError(.invalidField, "a receipt priced offline cannot be paid with points: the balance is only known to the server", field: "payments")
+        }
     }
 
     func requireQuantity(_ qty: Quantity, field: @autoclosure () -> String) throws(LedgerError) {

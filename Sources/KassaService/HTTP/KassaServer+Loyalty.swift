@@ -25,7 +25,8 @@ extension KassaServer {
                 throw APIError(error)
             }
         }
-        route(router, .get, "/v1/rules", roles: [.staff]) { _, _, storage in
+        // Lanes read the rules too: they price with them while the server is away.
+        route(router, .get, "/v1/rules", roles: [.staff, .till]) { _, _, storage in
             let record = storage.committer.read { $0.rules }
             let ruleSet = record.map { self.pricing.program(for: $0).ruleSet }
             return json(.ok, tree: Wire.rules(record, ruleSet: ruleSet))

@@ -147,6 +147,29 @@ public final class KassaServer: Sendable {
                 }
             }
         }
+        // The catalog in pages, for lanes to cache (they sell from it while the server is away).
+        // `after` is the position the previous page ended at; products keep their position when
+        // updated and new ones are added at the end, so paging never skips or repeats one.
+        route(router, .get, "/v1/products", roles: [.till, .staff]) { request, _, storage in
+            let limit = try Self.limit(request, default: 1_000, max: 10_000)
+            var after = 0
+            if let text = request.uri.queryParameters.get("after") {
+                guard let parsed = Int(text), parsed >= 0 else { throw APIError.invalid("after", "after must be the next_after of the previous page (0 or more)") }
+                after = parsed
+            }
+            let (page, total) = storage.committer.read { ledger in
+                let all = ledger.catalog.all
+                let start = min(after, all.count)
+                return (Array(all[start..<min(all.count, start + limit)]), all.count)
+            }
+            return json(.ok) { w in
+                w.object { w in
+                    w.field("count", total)
+                    if after + page.count < total { w.field("next_after", after + page.count) }
+                    w.array("products", page) { w, product in Wire.product(product, into: &w) }
+                }
+            }
+        }
         route(router, .put, "/v1/products", roles: [.admin]) { request, _, storage in
             let products = try Wire.products(try await self.body(request))
             return try await self.commit(.upsertProducts(products), storage: storage, created: .ok) { answer, w throws(APIError) in

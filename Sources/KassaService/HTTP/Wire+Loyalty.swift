@@ -5,7 +5,10 @@ import KassaLoyalty
 extension Wire {
     /// A basket to quote: a sale's body whose `id` and `payments` may be left out.
     static func basket(_ body: JSONObject, limits: Limits) throws(APIError) -> Receipt {
-        try sale(body, limits: limits, defaultID: "quote")
+        guard !body.has("offline_pricing") else {
+            throw APIError.invalid("offline_pricing", "a quote is the server's pricing; offline_pricing belongs to sales a lane made without the server")
+        }
+        return try sale(body, limits: limits, defaultID: "quote")
     }
 
     /// A rule that applies, for the customer card and quotes.

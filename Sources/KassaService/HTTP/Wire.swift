@@ -10,7 +10,7 @@ enum Wire {
     }
 
     /// The fields of a sale, its lines and its payments (built once: sales are the hot path).
-    static let saleKeys = ["id", "store", "terminal", "cashier", "at", "customer", "lines", "payments"]
+    static let saleKeys = ["id", "store", "terminal", "cashier", "at", "customer", "lines", "payments", "offline_pricing"]
     static let saleLineKeys = ["sku", "qty", "price", "category", "name"]
     static let paymentKeys = ["method", "amount"]
 
@@ -45,7 +45,37 @@ enum Wire {
         }
         return Receipt(id: id, store: try identifier(body, "store"), terminal: try identifier(body, "terminal"),
                        cashier: try identifier(body, "cashier"), at: try body.timestamp("at"),
-                       customer: try body.card("customer", required: false), lines: receiptLines, payments: payments)
+                       customer: try body.card("customer", required: false), lines: receiptLines, payments: payments,
+                       lanePricing: try lanePricing(body, limits: limits))
+    }
+
+    /// `offline_pricing`: the discounts a lane gave while the server was away,
+    /// `{"rules_version": 3, "lines": [{"discount": 120, "rules": ["promo-milk"]}, …]}`.
+    static func lanePricing(_ body: JSONObject, limits: Limits) throws(APIError) -> LanePricing? {
+        guard let pricing = try body.object("offline_pricing", required: false) else { return nil }
+        try pricing.only(["rules_version", "lines"])
+        guard let version = try pricing.integer("rules_version"), version >= 0, version <= Int64(UInt32.max) else {
+            throw APIError.invalid(pricing.name("rules_version"), "rules_version must be the rules version the lane priced with (0 for none)")
+        }
+        var lines: [LanePricing.Line] = []
+        for line in try pricing.array("lines", max: limits.linesMax) {
+            try line.only(["discount", "rules"])
+            guard let discount = try line.integer("discount") else { throw APIError.invalid(line.name("discount"), "discount is required") }
+            var rules: [String] = []
+            if let raw = line.present("rules") {
+                guard case .array(let items) = raw, items.count <= 16 else {
+                    throw APIError.invalid(line.name("rules"), "\(line.name("rules")) must be an array of at most 16 rule ids")
+                }
+                for item in items {
+                    guard case .string(let rule) = item, Identifier.isValid(rule) else {
+                        throw APIError.invalid(line.name("rules"), "\(line.name("rules")) must hold rule ids")
+                    }
+                    rules.append(rule)
+                }
+            }
+            lines.append(LanePricing.Line(discount: discount, rules: rules))
+        }
+        return LanePricing(rulesVersion: UInt32(version), lines: lines)
     }
 
     static func saleReturn(_ body: JSONObject, limits: Limits) throws(APIError) -> SaleReturn {
@@ -104,6 +134,18 @@ enum Wire {
         }
         guard !products.isEmpty else { throw APIError.invalid("products", "send at least one product") }
         return products
+    }
+
+    /// A catalog item as `PUT /v1/products` takes it.
+    static func product(_ product: Product, into w: inout JSONWriter) {
+        w.object { w in
+            w.field("category", product.category)
+            w.field("name", product.name)
+            w.field("never_discounted", product.flags.contains(.neverDiscounted))
+            w.field("price", product.price)
+            w.field("sku", product.sku.code)
+            w.field("weighed", product.flags.contains(.weighed))
+        }
     }
 
     static func bool(_ body: JSONObject, _ key: String) throws(APIError) -> Bool {
