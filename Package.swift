@@ -71,9 +71,6 @@ let package = Package(
             name: "KassaTill",
             dependencies: [
                 "KassaDevices", "KassaCore", "KassaLoyalty", "KassaJournal",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(

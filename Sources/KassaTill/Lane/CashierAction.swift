@@ -24,7 +24,7 @@ public enum CashierAction: Hashable, Sendable {
     case quit
 
     /// How a payment is made at the lane.
-    public enum PaymentMethod: String, Hashable, Sendable, CaseIterable {
+    public enum PaymentMethod: String, Hashable, Sendable, CaseIterable, Codable {
         case cash, card, points
     }
 

@@ -1,0 +1,189 @@
+import Foundation
+import KassaCore
+import KassaLoyalty
+
+/// The lane: the cashier's actions (typed, or scanned by a keyboard-wedge or serial scanner)
+/// build a basket, which is priced, paid, registered and printed. Every sale goes through the
+/// durable outbox before its receipt is printed, and leaves it only when the server has it, so
+/// the lane keeps selling while the server is away and nothing is lost or counted twice.
+public final class Lane: @unchecked Sendable {
+    /// Who and where the lane is.
+    public struct Settings: Sendable {
+        public var store: String
+        public var terminal: String
+        public var cashier: String
+        /// The outbox and the catalog cache live here.
+        public var dataDirectory: String
+
+        public init(store: String, terminal: String, cashier: String, dataDirectory: String) {
+            self.store = store
+            self.terminal = terminal
+            self.cashier = cashier
+            self.dataDirectory = dataDirectory
+        }
+    }
+
+    let settings: Settings
+    let client: LaneServerClient
+    let printer: LanePrinter?
+    let emit: (LaneEvent) -> Void
+    let pricing = LoyaltyPricing()
+    /// Guards the outbox, the catalog and `online` between the cashier's thread and the sender.
+    let state = NSLock()
+    /// Held while a sale is on its way to the server, so sales leave in order, one at a time.
+    let sending = NSLock()
+    let outbox: LaneOutbox
+    var catalog: LaneCatalog
+    var online = true
+
+    var basket = Basket()
+    var price: LanePrice?
+    var payments: [LanePayment] = []
+    var lastIdMilliseconds: Int64 = 0
+
+    /// Opens the lane's outbox and catalog cache in `settings.dataDirectory`.
+    public init(settings: Settings, client: LaneServerClient, printer: LanePrinter?, emit: @escaping (LaneEvent) -> Void) throws {
+        self.settings = settings
+        self.client = client
+        self.printer = printer
+        self.emit = emit
+        try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
+        outbox = try LaneOutbox(directory: settings.dataDirectory + "/outbox")
+        catalog = try LaneCatalog.load(directory: settings.dataDirectory)
+    }
+
+    /// Fetches the catalog and rules (keeping the cache when the server is away), prints the
+    /// receipts a crash left unprinted, and sends what the outbox holds.
+    public func start() {
+        refreshCatalog()
+        printUnprinted()
+        sendOutbox()
+    }
+
+    /// Fetches the catalog and the rules; on failure the lane goes on with its cache.
+    public func refreshCatalog() {
+        let fetched = LaneCatalog.fetch(from: client)
+        state.lock()
+        defer { state.unlock() }
+        if let items = fetched.items {
+            catalog = LaneCatalog(items: items, rules: fetched.rules ?? catalog.rules)
+            try? catalog.save(directory: settings.dataDirectory)
+            setOnline(true)
+            emit(LaneEvent("catalog", "catalog: \(items.count) products, rules version \(catalog.rules?.version ?? 0)",
+                           ["products": items.count, "rules_version": Int(catalog.rules?.version ?? 0)]))
+        } else {
+            setOnline(false)
+            emit(LaneEvent("catalog", "catalog: server unreachable, selling from the cached \(catalog.items.count) products",
+                           ["products": catalog.items.count, "cached": true]))
+        }
+    }
+
+    /// Handles one line of cashier input; false once the lane should stop (`quit`).
+    public func handle(_ line: String) -> Bool {
+        let action: CashierAction?
+        do {
+            action = try CashierAction.parse(line)
+        } catch {
+            emit(LaneEvent("error", "error: \(error.message)", ["message": error.message]))
+            return true
+        }
+        guard let action else { return true }
+        do {
+            return try perform(action)
+        } catch let error as CashierInputError {
+            emit(LaneEvent("error", "error: \(error.message)", ["message": error.message]))
+        } catch {
+            emit(LaneEvent("error", "error: \(error)", ["message": "\(error)"]))
+        }
+        return true
+    }
+
+    /// Whether the basket is empty and nothing is being paid.
+    public var isSettled: Bool { basket.isEmpty && payments.isEmpty }
+
+    private func perform(_ action: CashierAction) throws -> Bool {
+        switch action {
+        case .scan(let code): try scan(code)
+        case .quantity(let qty):
+            try requireNoPayment()
+            basket.nextQuantity = qty
+            emit(LaneEvent("qty", "qty \(SaleRequest.decimal(qty.thousandths)) for the next item", ["qty": SaleRequest.decimal(qty.thousandths)]))
+        case .card(let card):
+            try requireNoPayment()
+            basket.card = card
+            price = nil
+            emit(LaneEvent("card", "card \(card)", ["card": card.description]))
+        case .voidLast:
+            try requireNoPayment()
+            let line = try basket.removeLast()
+            price = nil
+            emit(LaneEvent("void", "void \(line.name) \(LaneEvent.money(line.amount))", ["sku": line.sku, "amount": line.amount]))
+        case .total:
+            guard !basket.isEmpty else { throw CashierInputError("the basket is empty: scan something first") }
+            let priced = try priceBasket()
+            emitTotal(priced)
+        case .pay(let method, let amount):
+            try pay(method, amount: amount)
+        case .cancel:
+            guard !basket.isEmpty || !payments.isEmpty else { throw CashierInputError("nothing to cancel") }
+            let paid = payments.reduce(0) { $0 + $1.amount }
+            basket = Basket()
+            price = nil
+            payments = []
+            emit(LaneEvent("cancel", paid > 0 ? "cancelled; hand back \(LaneEvent.money(paid)) taken" : "cancelled", ["returned": paid]))
+        case .closeShift:
+            try requireNoPayment()
+            guard basket.isEmpty else { throw CashierInputError("pay or cancel the basket before closing the shift") }
+            closeShift()
+        case .quit:
+            guard isSettled else { throw CashierInputError("the basket is open: pay or cancel it before quitting") }
+            return false
+        }
+        return true
+    }
+
+    private func requireNoPayment() throws(CashierInputError) {
+        guard payments.isEmpty else { throw CashierInputError("a payment is under way: finish it or cancel the basket") }
+    }
+
+    private func scan(_ code: String) throws {
+        try requireNoPayment()
+        let item = state.withLock { catalog.item(code) }
+        guard let item else { throw CashierInputError("barcode \(code) is not in the catalog") }
+        let qty = basket.nextQuantity ?? Quantity(pieces: 1)
+        guard item.weighed || qty.isWhole else {
+            throw CashierInputError("\(item.name) is sold by the piece: qty must be whole")
+        }
+        let line = BasketLine(sku: item.sku, name: item.name, qty: qty, price: item.price, category: item.category, weighed: item.weighed)
+        try basket.add(line)
+        price = nil
+        emit(LaneEvent("item", "item \(item.name) \(SaleRequest.decimal(qty.thousandths)) × \(LaneEvent.money(item.price)) = \(LaneEvent.money(line.amount))",
+                       ["sku": item.sku, "name": item.name, "qty": SaleRequest.decimal(qty.thousandths), "price": item.price,
+                        "amount": line.amount, "subtotal": basket.subtotal]))
+    }
+
+    func emitTotal(_ priced: LanePrice) {
+        var fields: [String: Any] = ["subtotal": priced.subtotal, "discount": priced.discount, "total": priced.total, "offline": priced.offline]
+        if let earned = priced.pointsEarned { fields["points_earned"] = earned }
+        emit(LaneEvent("total", "total \(LaneEvent.money(priced.total)) (subtotal \(LaneEvent.money(priced.subtotal)), discount \(LaneEvent.money(priced.discount)))\(priced.offline ? ", priced offline" : "")", fields))
+    }
+
+    func setOnline(_ reachable: Bool) {
+        guard reachable != online else { return }
+        online = reachable
+        emit(reachable ? LaneEvent("online", "server reachable again") : LaneEvent("offline", "server unreachable: selling offline"))
+    }
+
+    private func closeShift() {
+        switch client.call("POST", "/v1/shifts/\(settings.terminal)/close") {
+        case .answered(_, let body):
+            emit(LaneEvent("shift", "shift closed: \(body["receipts"] as? Int ?? 0) receipts, \(LaneEvent.money((body["revenue"] as? NSNumber)?.int64Value ?? 0))",
+                           ["report": body]))
+        case .refused(_, let code, let message, _):
+            emit(LaneEvent("error", "error: shift not closed: \(message)", ["code": code, "message": message]))
+        case .unreachable(let why):
+            state.withLock { setOnline(false) }
+            emit(LaneEvent("error", "error: the shift can only be closed with the server: \(why)", ["message": why]))
+        }
+    }
+}
