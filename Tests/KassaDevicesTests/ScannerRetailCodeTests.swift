@@ -1,4 +1,5 @@
 import KassaCore
+import KassaTestSupport
 import Testing
 @testable import KassaDevices
 
@@ -53,6 +54,14 @@ import Testing
         // The catalog form is a SKU KassaCore itself accepts.
         for code in ["96385074", "4600439931256", "0036000291452", "10012345678902"] {
             #expect(throws: Never.self) { try SKU(validating: code) }
+        }
+    }
+
+    @Test func theScannersCheckDigitAgreesWithTheCatalogs() {
+        var random = SeededGenerator(seed: 13)
+        for _ in 0..<1000 {
+            let payload = (0..<Int(random.next() % 18)).map { _ in Int(random.next() % 10) }
+            #expect(RetailCode.checkDigit(payload.map { UInt8($0) + 0x30 }) == SKU.checkDigit(payload: payload))
         }
     }
 

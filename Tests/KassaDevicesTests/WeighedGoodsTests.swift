@@ -31,7 +31,7 @@ import Testing
         let code = try #require(try layout.decode("2012346146852"))
         #expect(code.itemCode == "1234")
         #expect(code.measure == .price(minorUnits: 14685))
-        #expect(code.lookupCode.code == "2012340000000".prefix(12) + String(RetailCode.checkDigit(payload: Array("201234000000".utf8))))
+        #expect(code.lookupCode.code == "2012340000000".prefix(12) + String(RetailCode.checkDigit(Array("201234000000".utf8))))
     }
 
     @Test func aFourDigitPriceCheckDigitIsCheckedToo() throws {

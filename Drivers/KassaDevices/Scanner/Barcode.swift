@@ -127,7 +127,7 @@ public struct Barcode: Hashable, Sendable {
             do {
                 return (.upcE, try RetailCode.catalogSKU(digits: expanded, name: "UPC-E"))
             } catch {
-                let expected = RetailCode.checkDigit(payload: expanded.dropLast())
+                let expected = RetailCode.checkDigit(Array(expanded.dropLast()))
                 throw ScanError(.badCheckDigit, "UPC-E \(text) (UPC-A \(String(decoding: expanded, as: UTF8.self))) "
                                 + "has check digit \(bytes[7] &- 0x30), expected \(expected)")
             }

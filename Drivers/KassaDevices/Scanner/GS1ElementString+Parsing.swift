@@ -73,7 +73,8 @@ extension GS1ElementString {
                 : "\(identifier.lengthMin) to \(identifier.lengthMax)"
             throw ScanError(.badElement, "AI (\(identifier)) has \(value.count) characters, expected \(limits)", position: position)
         }
-        for (offset, byte) in value.enumerated() {
+        for offset in 0..<value.count {
+            let byte = value[offset]
             let allowed = switch identifier.characters {
             case .digits: RetailCode.isDigit(byte)
             case .cset82: GS1ApplicationIdentifier.isCSet82(byte)
@@ -85,7 +86,7 @@ extension GS1ElementString {
             }
         }
         if identifier.hasCheckDigit {
-            let expected = RetailCode.checkDigit(payload: value.dropLast())
+            let expected = RetailCode.checkDigit(UnsafeBufferPointer(rebasing: value.dropLast()))
             guard let last = value.last, Int(last &- 0x30) == expected else {
                 throw ScanError(.badCheckDigit, "AI (\(identifier)) \(describe(value)) has a wrong check digit, expected \(expected)",
                                 position: position)

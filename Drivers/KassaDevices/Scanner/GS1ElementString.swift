@@ -33,12 +33,9 @@ public struct GS1ElementString: Hashable, Sendable, CustomStringConvertible {
         guard bytes.count <= Self.lengthMax else {
             throw ScanError(.limitExceeded, "GS1 element string of \(bytes.count) bytes is longer than \(Self.lengthMax)")
         }
-        let result: Result<[GS1Element], ScanError> = bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(ScanError) in
-                buffer.first == UInt8(ascii: "(") ? try Self.parsePrinted(buffer) : try Self.parseScanned(buffer)
-            }
+        elements = try bytes.withUnsafeBufferPointer { (buffer) throws(ScanError) in
+            buffer.first == UInt8(ascii: "(") ? try Self.parsePrinted(buffer) : try Self.parseScanned(buffer)
         }
-        elements = try result.get()
     }
 
     /// Parses `text` like `init(parsing:)` does its UTF-8 bytes.

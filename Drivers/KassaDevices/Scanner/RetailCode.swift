@@ -15,16 +15,21 @@ public enum RetailCode {
 
     /// The catalog SKU of the digits `digits` (8, 12, 13 or 14 ASCII digits with their check
     /// digit), or an error naming `name` (the symbology or AI) when the check digit is wrong.
+    /// KassaCore's `SKU(validating:)` checks the digit, so the scanner and the catalog agree on it.
     static func catalogSKU(digits: some Collection<UInt8>, name: String, position: Int? = nil) throws(ScanError) -> SKU {
         let bytes = Array(digits)
+        let text = String(decoding: bytes, as: UTF8.self)
         guard gtinLengths.contains(bytes.count), bytes.allSatisfy(isDigit) else {
-            let text = String(decoding: bytes, as: UTF8.self)
             throw ScanError(.badRetailCode, "\(name) \(text) is not 8, 12, 13 or 14 digits", position: position)
         }
-        let expected = checkDigit(payload: bytes.dropLast())
-        guard Int(bytes[bytes.count - 1] &- 0x30) == expected else {
-            let text = String(decoding: bytes, as: UTF8.self)
-            throw ScanError(.badCheckDigit, "\(name) \(text) has check digit \(bytes[bytes.count - 1] &- 0x30), expected \(expected)",
+        do {
+            _ = try SKU(validating: text)
+        } catch {
+            let expected = switch error {
+            case .badCheckDigit(_, let expected): " expected \(expected)"
+            case .badLength, .badCharacter: ""
+            }
+            throw ScanError(.badCheckDigit, "\(name) \(text) has check digit \(bytes[bytes.count - 1] &- 0x30),\(expected)",
                             position: position)
         }
         return catalogForm(bytes)
@@ -49,9 +54,24 @@ public enum RetailCode {
         return SKU(trusted: String(decoding: digits, as: UTF8.self), kind: kind)
     }
 
-    /// The GS1 mod-10 check digit of ASCII digits `payload` (KassaCore's rule, over bytes).
-    static func checkDigit(payload: some BidirectionalCollection<UInt8>) -> Int {
-        SKU.checkDigit(payload: payload.lazy.map { Int($0 &- 0x30) })
+    /// The GS1 mod-10 check digit of ASCII digits `payload`: KassaCore's `SKU.checkDigit` rule
+    /// (weights 3 and 1 from the rightmost digit) over bytes, without generics, because the GS1
+    /// parser runs it on every GTIN, SSCC and GLN it reads; a test holds the two to agreement.
+    static func checkDigit(_ payload: UnsafeBufferPointer<UInt8>) -> Int {
+        var sum = 0
+        var weight = 3
+        var index = payload.count - 1
+        while index >= 0 {
+            sum += Int(payload[index] &- 0x30) * weight
+            weight = 4 - weight
+            index -= 1
+        }
+        return (10 - sum % 10) % 10
+    }
+
+    /// `checkDigit(_:)` over an array.
+    static func checkDigit(_ payload: [UInt8]) -> Int {
+        payload.withUnsafeBufferPointer { checkDigit($0) }
     }
 
     /// The 12 UPC-A digits a UPC-E code (8 digits: number system 0 or 1, six digits, check

@@ -49,7 +49,7 @@ extension WeighedGoodsLayout {
         var lookup = digits
         for offset in value { lookup[offset] = 0x30 }
         if let position = valueCheckDigit { lookup[position] = 0x30 }
-        lookup[12] = 0x30 + UInt8(RetailCode.checkDigit(payload: lookup[0..<12]))
+        lookup[12] = 0x30 + UInt8(RetailCode.checkDigit(Array(lookup[0..<12])))
         let measure: WeighedGoodsCode.Measure = switch valueKind {
         case .weight: .weight(Quantity(thousandths: number))
         case .price: .price(minorUnits: number)
