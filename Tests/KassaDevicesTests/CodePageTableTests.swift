@@ -26,6 +26,13 @@ import Testing
         #expect(CodePage.wpc1251.encode("€₽") == [0x88, 0x3F])
     }
 
+    @Test func quotesAndDashesMissingFromATableBecomeTheirAsciiLookalikes() {
+        #expect(CodePage.cp866.encode("«Сыр» — „да“ ‘x’\u{202F}") == [
+            0x22, 0x91, 0xEB, 0xE0, 0x22, 0x20, 0x2D, 0x20, 0x22, 0xA4, 0xA0, 0x22, 0x20, 0x27, 0x78, 0x27, 0x20,
+        ])
+        #expect(CodePage.wpc1251.encode("«—»") == [0xAB, 0x97, 0xBB])
+    }
+
     @Test func decomposedYoAndShortIAreComposedToOneByte() {
         #expect(CodePage.cp866.encode("е\u{0308}и\u{0306}") == [0xF1, 0xA9])
         #expect(CodePage.wpc1251.encode("Е\u{0308}И\u{0306}") == [0xA8, 0xC9])

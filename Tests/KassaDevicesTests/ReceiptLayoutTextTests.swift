@@ -20,7 +20,7 @@ import Testing
         footer: ["Спасибо за покупку!"])
 
     static let expected80mm = """
-        Магазин ?Ромашка?
+        Магазин "Ромашка"
         г. Москва, ул. Ленина, 1
         ------------------------------------------------
         Касса: T1                       13.09.2026 12:04
@@ -55,13 +55,13 @@ import Testing
 
     @Test func theSameReceiptReadsTheSameInWindows1251ButForTheQuotes() throws {
         let printed = try EscPosDecodedText(ReceiptLayout(profile: .epson80mmWindows1251).receipt(Self.document))
-        #expect(printed.text == Self.expected80mm.replacingOccurrences(of: "?Ромашка?", with: "«Ромашка»"))
+        #expect(printed.text == Self.expected80mm.replacingOccurrences(of: "\"Ромашка\"", with: "«Ромашка»"))
     }
 
     @Test func theHeaderIsCentredAndBoldAndTheTotalIsDoubleSize() throws {
         let printed = try EscPosDecodedText(ReceiptLayout(profile: .epsonTMT20III).receipt(Self.document))
-        #expect(printed.boldLines == ["Магазин ?Ромашка?", "ИТОГО             361.70"])
-        #expect(printed.centeredLines.prefix(2) == ["Магазин ?Ромашка?", "г. Москва, ул. Ленина, 1"])
+        #expect(printed.boldLines == ["Магазин \"Ромашка\"", "ИТОГО             361.70"])
+        #expect(printed.centeredLines.prefix(2) == ["Магазин \"Ромашка\"", "г. Москва, ул. Ленина, 1"])
         #expect(printed.doubleSizeLines == ["ИТОГО             361.70"])
     }
 

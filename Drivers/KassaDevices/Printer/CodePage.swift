@@ -2,7 +2,8 @@
 ///
 /// Text goes to the printer one byte per `Character`, so a string of n characters takes n
 /// columns on paper, which the receipt layout relies on. ASCII letters, digits and punctuation
-/// pass through; control characters (which the printer would take for commands) and
+/// pass through; quotes, dashes and special spaces the table lacks become their ASCII
+/// lookalikes; control characters (which the printer would take for commands) and other
 /// characters the table lacks become `?`.
 public enum CodePage: String, Hashable, Sendable, CaseIterable {
     /// IBM PC 866 ("Cyrillic #2" in Epson's tables): Cyrillic, box drawing and shading.
@@ -46,7 +47,19 @@ public enum CodePage: String, Hashable, Sendable, CaseIterable {
             scalar = first
         }
         if scalar.value >= 0x20 && scalar.value < 0x7F { return UInt8(scalar.value) }
-        return reverseTable[scalar.value] ?? Self.replacement
+        return reverseTable[scalar.value] ?? Self.asciiLookalike(scalar) ?? Self.replacement
+    }
+
+    /// Typographic punctuation that store and product names use, for a table without it (PC866
+    /// has no guillemets or dashes): the ASCII character that reads the same.
+    private static func asciiLookalike(_ scalar: Unicode.Scalar) -> UInt8? {
+        switch scalar.value {
+        case 0x00AB, 0x00BB, 0x201C, 0x201D, 0x201E: 0x22  // « » “ ” „
+        case 0x2018, 0x2019, 0x201A: 0x27  // ‘ ’ ‚
+        case 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2212: 0x2D  // hyphens, dashes, minus
+        case 0x00A0, 0x202F, 0x2007, 0x2009: 0x20  // no-break and thin spaces
+        default: nil
+        }
     }
 
     /// The character a byte stands for in this table, or nil for control bytes and bytes the
