@@ -56,7 +56,9 @@ public enum CashierAction: Hashable, Sendable {
         case "quit": return try bare(words, .quit)
         case "pay": return try payment(words)
         default:
-            guard words.count == 1, first.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            // GS (0x1D) separates the variable fields of GS1 codes (marking codes); scanners
+            // that type on the keyboard send it as it is.
+            guard words.count == 1, first.utf8.allSatisfy({ ($0 > 0x20 && $0 < 0x7F) || $0 == 0x1D }) else {
                 throw CashierInputError("'\(line)' is neither a barcode nor a command (qty, card, void, total, pay, cancel, close-shift, quit)")
             }
             return .scan(first)

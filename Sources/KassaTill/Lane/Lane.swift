@@ -1,5 +1,6 @@
 import Foundation
 import KassaCore
+import KassaDevices
 import KassaLoyalty
 
 /// The lane: the cashier's actions (typed, or scanned by a keyboard-wedge or serial scanner)
@@ -14,12 +15,16 @@ public final class Lane: @unchecked Sendable {
         public var cashier: String
         /// The outbox and the catalog cache live here.
         public var dataDirectory: String
+        /// How the store's scales print weighed goods (tried in order after an exact match).
+        public var weighedGoods: [WeighedGoodsLayout]
 
-        public init(store: String, terminal: String, cashier: String, dataDirectory: String) {
+        public init(store: String, terminal: String, cashier: String, dataDirectory: String,
+                    weighedGoods: [WeighedGoodsLayout] = [.russianScales]) {
             self.store = store
             self.terminal = terminal
             self.cashier = cashier
             self.dataDirectory = dataDirectory
+            self.weighedGoods = weighedGoods
         }
     }
 
@@ -146,20 +151,53 @@ public final class Lane: @unchecked Sendable {
         guard payments.isEmpty else { throw CashierInputError("a payment is under way: finish it or cancel the basket") }
     }
 
-    private func scan(_ code: String) throws {
+    /// A scanned or typed code: the catalog item it names, with the quantity the cashier set,
+    /// the weight or price a scale printed into it, or 1.
+    func scan(_ code: String) throws {
         try requireNoPayment()
-        let item = state.withLock { catalog.item(code) }
-        guard let item else { throw CashierInputError("barcode \(code) is not in the catalog") }
-        let qty = basket.nextQuantity ?? Quantity(pieces: 1)
+        let (item, measured) = try lookUp(code)
+        var qty = basket.nextQuantity ?? Quantity(pieces: 1)
+        var price = item.price
+        switch measured {
+        case .weight(let weight)?: qty = weight
+        case .price(let minorUnits)?:
+            qty = Quantity(pieces: 1)
+            price = minorUnits
+        case nil: break
+        }
         guard item.weighed || qty.isWhole else {
             throw CashierInputError("\(item.name) is sold by the piece: qty must be whole")
         }
-        let line = BasketLine(sku: item.sku, name: item.name, qty: qty, price: item.price, category: item.category, weighed: item.weighed)
+        let line = BasketLine(sku: item.sku, name: item.name, qty: qty, price: price, category: item.category, weighed: item.weighed)
         try basket.add(line)
-        price = nil
-        emit(LaneEvent("item", "item \(item.name) \(SaleRequest.decimal(qty.thousandths)) × \(LaneEvent.money(item.price)) = \(LaneEvent.money(line.amount))",
-                       ["sku": item.sku, "name": item.name, "qty": SaleRequest.decimal(qty.thousandths), "price": item.price,
+        self.price = nil
+        emit(LaneEvent("item", "item \(item.name) \(SaleRequest.decimal(qty.thousandths)) × \(LaneEvent.money(price)) = \(LaneEvent.money(line.amount))",
+                       ["sku": item.sku, "name": item.name, "qty": SaleRequest.decimal(qty.thousandths), "price": price,
                         "amount": line.amount, "subtotal": basket.subtotal]))
+    }
+
+    /// The catalog item behind a code: the code itself; else the GTIN it carries (a UPC-A as its
+    /// EAN-13, a GS1 DataMatrix marking code by its AI 01); else a scale's weighed-goods code.
+    private func lookUp(_ code: String) throws -> (LaneCatalog.Item, WeighedGoodsCode.Measure?) {
+        if let item = state.withLock({ catalog.item(code) }) { return (item, nil) }
+        let barcode: Barcode
+        do {
+            barcode = try Barcode(scanned: Array(code.utf8))
+        } catch {
+            throw CashierInputError("barcode \(code) does not read: \(error.message)")
+        }
+        let key = barcode.gtin?.code ?? barcode.text
+        if let item = state.withLock({ catalog.item(key) }) { return (item, nil) }
+        for layout in settings.weighedGoods where layout.matches(key) {
+            do {
+                if let weighed = try layout.decode(key), let item = state.withLock({ catalog.item(weighed.lookupCode.code) }) {
+                    return (item, weighed.measure)
+                }
+            } catch {
+                throw CashierInputError("weighed-goods code \(key) does not read: \(error.message)")
+            }
+        }
+        throw CashierInputError("barcode \(code) is not in the catalog")
     }
 
     func emitTotal(_ priced: LanePrice) {
