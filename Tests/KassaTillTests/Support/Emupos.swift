@@ -29,9 +29,13 @@ final class Emupos: @unchecked Sendable {
     /// The devices this run simulates.
     let devices: EmuposDevices
 
+    /// `emupos run`, a child of the test process.
     let process: Process
+    /// Its standard output: the startup table, then one line per event (see `EmuposEvent`).
     let outputPath: String
+    /// Its standard error: startup failures and Python tracebacks.
     let errorsPath: String
+    /// Where the printer writes `<receipt id>.txt`, `.png` and `.json`.
     let receiptsDirectory: String
     private let lock = NSLock()
     private var stopped = false

@@ -1,14 +1,21 @@
 /// The `emupos.yaml` and printer profile the harness writes for one run.
 struct EmuposConfiguration {
-    /// The device ids the harness configures.
+    /// The printer's device id, in API paths and event lines.
     static let printerID = "printer"
+    /// The scanner's device id.
     static let scannerID = "scanner"
+    /// The scale's device id.
     static let scaleID = "scale"
 
+    /// What the test asked for.
     let devices: EmuposDevices
+    /// The control API's port on 127.0.0.1.
     let apiPort: Int
+    /// The printer's TCP port on 127.0.0.1 (unused without a printer over TCP).
     let printerPort: Int
+    /// Where the printer stores its receipts.
     let receiptsDirectory: String
+    /// Where the harness writes a printer profile that is not built in.
     let profileDirectory: String
 
     /// The configuration file's text.
