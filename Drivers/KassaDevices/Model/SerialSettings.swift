@@ -100,7 +100,7 @@ public struct SerialSettings: Hashable, Sendable, CustomStringConvertible {
 
     private static func parity(letter: Character) -> Parity? {
         switch letter {
-        case "N": .none
+        case "N": Parity.none
         case "O": .odd
         case "E": .even
         case "M": .mark
