@@ -6,8 +6,9 @@ CONFIG ?= config/kassa.yaml
 DATA ?= ./data
 # System packages: SQLite for the projection, libpq and the PostgreSQL server for the load
 # test's baseline, the device libraries for the lane, socat for pseudo-terminal tests, and gcc
-# for the fault-injection shim the journal tests build, and umockdev for the USB tests without hardware.
-APT_PACKAGES := libsqlite3-dev libpq-dev postgresql libserialport-dev libusb-1.0-0-dev pkg-config socat gcc umockdev
+# for the fault-injection shim the journal tests build, umockdev for the USB tests without
+# hardware, and Python with pip for the PyPI tools the tests compare with or drive.
+APT_PACKAGES := libsqlite3-dev libpq-dev postgresql libserialport-dev libusb-1.0-0-dev pkg-config socat gcc umockdev python3 python3-pip
 
 .PHONY: deps pydeps build release run test bench clean
 
@@ -22,10 +23,13 @@ deps:
 	fi
 
 # schemathesis (PyPI) checks the running service against docs/openapi.yaml in `make test`;
-# lifetimes (PyPI) is the independent reference the lifetime-value test compares Kassa with.
+# lifetimes (PyPI) is the independent reference the lifetime-value test compares Kassa with;
+# emupos (PyPI) plays the lane's printer, drawer, scanner and scale in KassaTillTests, installed
+# into its own directory and rewritten for Python 3.11 (docs/emupos.md).
 pydeps:
 	@python3 -m pip show schemathesis >/dev/null 2>&1 || python3 -m pip install -q 'schemathesis>=4,<5'
 	@scripts/analytics/setup-lifetimes.sh
+	@scripts/emupos/install.sh
 
 build: deps
 	$(SWIFT) build
