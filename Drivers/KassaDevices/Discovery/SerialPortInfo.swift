@@ -1,4 +1,7 @@
 import CSerialPort
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One serial port the system has, as libserialport describes it.
 public struct SerialPortInfo: Hashable, Sendable {
@@ -50,6 +53,8 @@ public enum SerialPortDiscovery {
     public static func ports() throws(DeviceError) -> [SerialPortInfo] {
         var list: UnsafeMutablePointer<OpaquePointer?>?
         let result = sp_list_ports(&list)
+        // libserialport lists /sys/class/tty; a system without that directory has no serial ports.
+        if result == SP_ERR_FAIL && sp_last_error_code() == ENOENT { return [] }
         guard result.rawValue >= 0, let list else { throw SerialPortTransport.error(result, "listing serial ports") }
         defer { sp_free_port_list(list) }
         var ports: [SerialPortInfo] = []

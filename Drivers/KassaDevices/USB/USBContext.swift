@@ -35,10 +35,12 @@ public final class USBContext: @unchecked Sendable {
         libusb_has_capability(UInt32(LIBUSB_CAP_HAS_HOTPLUG.rawValue)) != 0
     }
 
-    /// The devices connected now. Strings come from sysfs when it has them, else from the
+    /// The devices connected now, by bus and address. Strings come from sysfs when it has them, else from the
     /// device itself when `readStrings` is set and it can be opened; otherwise they are `nil`.
     public func devices(readStrings: Bool = true) throws(DeviceError) -> [USBDeviceInfo] {
-        try withDeviceList { devices in devices.map { USBContext.describe($0, readStrings: readStrings) } }
+        try withDeviceList { devices in
+            devices.map { USBContext.describe($0, readStrings: readStrings) }.sorted { ($0.bus, $0.address) < ($1.bus, $1.address) }
+        }
     }
 
     /// Calls `body` with the devices connected now; the references are valid only inside it.
