@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "KassaTill",
             dependencies: [
-                "KassaDevices", "KassaCore", "KassaLoyalty", "KassaJournal",
+                "KassaDevices", "KassaCore", "KassaLoyalty", "KassaJournal", .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(

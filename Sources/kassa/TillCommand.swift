@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KassaDevices
 import KassaTill
 
 /// `kassa till`: one lane. Cashier actions come in on standard input (a keyboard-wedge scanner
@@ -44,32 +45,152 @@ struct Till: ParsableCommand {
     @Flag(name: .long, help: "Write events as JSON Lines.")
     var json = false
 
+    @Option(name: .long, help: "The devices file (store header, scanner, printer, display, weighed goods).")
+    var devices: String = "config/devices.yaml"
+
+    @Option(name: .long, help: "The scanner's address (overrides the devices file): /dev/ttyACM0, usb:VID:PID, file:PATH.")
+    var scanner: String?
+
+    @Option(name: .long, help: "The receipt printer's address: tcp:HOST:9100, /dev/ttyS0, usb:VID:PID, file:PATH.")
+    var printer: String?
+
+    @Option(name: .long, help: "The customer display's address: /dev/ttyUSB1.")
+    var display: String?
+
     func run() throws {
         guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https" else {
             throw ValidationError("--server must be an http:// or https:// URL, got '\(server)'")
         }
         let output = LaneOutputStream(json: json)
+        let configuration: LaneDevicesConfiguration
+        do {
+            configuration = try LaneDevicesConfiguration.load(path: devices)
+        } catch {
+            FileHandle.standardError.write(Data("kassa till: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let client = LaneServerClient(baseURL: url, token: token, timeoutSeconds: timeoutSeconds)
+        let attached: AttachedDevices
+        do {
+            attached = try AttachedDevices(configuration: configuration, scanner: scanner, printer: printer, display: display, report: output.write)
+        } catch {
+            FileHandle.standardError.write(Data("kassa till: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let lane: Lane
         do {
-            lane = try Lane(settings: Lane.Settings(store: store, terminal: terminal, cashier: cashier, dataDirectory: data),
-                            client: client, printer: nil, emit: output.write)
+            lane = try Lane(settings: Lane.Settings(store: store, terminal: terminal, cashier: cashier, dataDirectory: data,
+                                                    weighedGoods: configuration.weighedGoods),
+                            client: client, printer: attached.printer, emit: { event in
+                                output.write(event)
+                                attached.show(event)
+                            })
         } catch {
             FileHandle.standardError.write(Data("kassa till: \(error)\n".utf8))
             throw ExitCode(2)
         }
         let queue = DispatchQueue(label: "kassa.lane")
         queue.sync { lane.start() }
+        if let printer = attached.printer as? EscPosLanePrinter { queue.sync { printer.ruleNames = lane.ruleNames() } }
         let sender = LaneSender(lane: lane, intervalSeconds: retrySeconds)
         sender.start()
+        attached.startScanner { code in queue.async { lane.scanned(code) } }
         while let line = readLine(strippingNewline: true) {
             let goOn = queue.sync { lane.handle(line) }
             if !goOn { break }
         }
         sender.stop()
+        attached.stopScanner()
         queue.sync {
             if !lane.isSettled { output.write(LaneEvent("warning", "end of input with an open basket: it is dropped")) }
             lane.sendOutbox()
+        }
+    }
+}
+
+/// The devices a lane was given: the printer (and drawer), the scanner and the customer display.
+final class AttachedDevices: @unchecked Sendable {
+    let printer: LanePrinter?
+    private let scannerTransport: (any ByteTransport)?
+    private let scannerHID: Bool
+    private let framing: ScanFraming
+    private var scanner: LaneScanner?
+    private let display: CustomerDisplay?
+    private let report: @Sendable (LaneEvent) -> Void
+    private var usb: USBContext?
+
+    init(configuration: LaneDevicesConfiguration, scanner: String?, printer: String?, display: String?,
+         report: @escaping @Sendable (LaneEvent) -> Void) throws {
+        self.report = report
+        framing = configuration.scannerFraming
+        var usb: USBContext?
+        let context = { () throws(DeviceError) -> USBContext in
+            if let usb { return usb }
+            let created = try USBContext()
+            usb = created
+            return created
+        }
+        let printerAddress = printer ?? configuration.printerAddress
+        if !printerAddress.isEmpty {
+            let transport = try DeviceAddress(parsing: printerAddress).transport(serial: configuration.printerSerial, input: false, usb: context)
+            self.printer = EscPosLanePrinter(transport: transport, profile: configuration.printerProfile,
+                                             header: EscPosLanePrinter.Header(storeName: configuration.storeName,
+                                                                              addressLines: configuration.storeAddress,
+                                                                              footer: configuration.footer),
+                                             report: report)
+        } else {
+            self.printer = nil
+        }
+        let scannerAddress = scanner ?? configuration.scannerAddress
+        if !scannerAddress.isEmpty {
+            let address = try DeviceAddress(parsing: scannerAddress)
+            scannerTransport = try address.transport(serial: configuration.scannerSerial, input: true, usb: context)
+            if case .usb = address { scannerHID = true } else { scannerHID = false }
+        } else {
+            scannerTransport = nil
+            scannerHID = false
+        }
+        let displayAddress = display ?? configuration.displayAddress
+        if !displayAddress.isEmpty {
+            let transport = try DeviceAddress(parsing: displayAddress).transport(serial: configuration.displaySerial, input: false, usb: context)
+            let screen = CustomerDisplay(transport: transport)
+            do {
+                try screen.open()
+            } catch {
+                report(LaneEvent("warning", "display \(displayAddress): \(error.message); the lane sells without it"))
+            }
+            self.display = screen
+        } else {
+            self.display = nil
+        }
+        self.usb = usb
+    }
+
+    /// Starts reading scans; each goes to `onScan` on the scanner's thread.
+    func startScanner(_ onScan: @escaping @Sendable (String) -> Void) {
+        guard let scannerTransport else { return }
+        let report = self.report
+        let scanner = LaneScanner(transport: scannerTransport, hid: scannerHID, framing: framing, onScan: onScan,
+                                  onProblem: { report(LaneEvent("scanner", $0)) })
+        self.scanner = scanner
+        scanner.start()
+    }
+
+    func stopScanner() { scanner?.stop() }
+
+    /// Shows an item or a total on the customer display.
+    func show(_ event: LaneEvent) {
+        guard let display else { return }
+        switch event.name {
+        case "item":
+            try? display.showItem(event.fields["name"] as? String ?? "", price: event.fields["amount"] as? Int64 ?? 0,
+                                  total: event.fields["subtotal"] as? Int64 ?? 0)
+        case "total":
+            try? display.showTotal(event.fields["total"] as? Int64 ?? 0)
+        case "sale", "cancel":
+            try? display.clear()
+        default:
+            break
         }
     }
 }

@@ -79,3 +79,13 @@ extension Lane {
 
     func int(_ value: Any?) -> Int64 { (value as? NSNumber)?.int64Value ?? 0 }
 }
+
+extension Lane {
+    /// The names of the cached rules by id, for receipts.
+    public func ruleNames() -> [String: String] {
+        guard let record = state.withLock({ catalog.rulesRecord() }) else { return [:] }
+        var names: [String: String] = [:]
+        for rule in pricing.program(for: record).ruleSet.rules { names[rule.id] = rule.name }
+        return names
+    }
+}

@@ -206,7 +206,7 @@ extension Lane {
             if let printer {
                 try printer.print(receipt)
             } else {
-                emit(LaneEvent("receipt", ReceiptText.lines(receipt).joined(separator: "\n"), ["id": id, "lines": ReceiptText.lines(receipt)]))
+                emit(LaneEvent("receipt", LaneReceiptText.lines(receipt).joined(separator: "\n"), ["id": id, "lines": LaneReceiptText.lines(receipt)]))
             }
             try state.withLock { try outbox.markPrinted(id) }
             emit(LaneEvent("printed", "printed \(id)", ["id": id]))

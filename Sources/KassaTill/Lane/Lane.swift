@@ -103,6 +103,17 @@ public final class Lane: @unchecked Sendable {
         return true
     }
 
+    /// A code from a scanner device (not typed: it is never read as a command).
+    public func scanned(_ code: String) {
+        do {
+            try scan(code)
+        } catch let error as CashierInputError {
+            emit(LaneEvent("error", "error: \(error.message)", ["message": error.message]))
+        } catch {
+            emit(LaneEvent("error", "error: \(error)", ["message": "\(error)"]))
+        }
+    }
+
     /// Whether the basket is empty and nothing is being paid.
     public var isSettled: Bool { basket.isEmpty && payments.isEmpty }
 

@@ -1,7 +1,7 @@
 import KassaCore
 
 /// A receipt as plain text lines, for a lane without a printer (and for the log).
-enum ReceiptText {
+enum LaneReceiptText {
     static func lines(_ receipt: LaneReceipt) -> [String] {
         var out = ["\(receipt.store) \(receipt.terminal) \(receipt.time)", "receipt \(receipt.id)"]
         for line in receipt.lines {

@@ -1,0 +1,69 @@
+import Foundation
+import KassaDevices
+
+/// A scanner attached to the lane: its bytes are framed into scans (serial, file and TCP
+/// scanners send a suffix or pause between codes; a USB HID POS scanner sends reports) and each
+/// scan is handed to the lane as the text of its code, with the AIM identifier kept so the
+/// lane's decoder knows the symbology. The connection reopens the device after an unplug.
+public final class LaneScanner: @unchecked Sendable {
+    private let connection: DeviceConnection
+    private let lock = NSLock()
+    private var framer: ScanFramer
+    private var assembler = HidPosReportAssembler()
+    private let reportsHID: Bool
+
+    /// A scanner on `transport`; `hid` for a USB HID POS scanner. `onScan` and `onProblem` are
+    /// called on the scanner's own thread.
+    public init(transport: sending any ByteTransport, hid: Bool, framing: ScanFraming,
+                onScan: @escaping @Sendable (String) -> Void, onProblem: @escaping @Sendable (String) -> Void) {
+        framer = ScanFramer(framing: framing)
+        reportsHID = hid
+        let box = ScannerBox()
+        connection = DeviceConnection(name: "scanner", transport: transport) { event in
+            box.scanner?.receive(event, onScan: onScan, onProblem: onProblem)
+        }
+        box.scanner = self
+    }
+
+    public func start() { connection.start() }
+    public func stop() { connection.stop() }
+
+    private func receive(_ event: DeviceEvent, onScan: (String) -> Void, onProblem: (String) -> Void) {
+        let now = UInt64(max(0, MonotonicTime.nowMs()))
+        switch event {
+        case .data(let bytes):
+            let scans: [String] = lock.withLock {
+                if reportsHID {
+                    return assembler.receive(bytes, at: now).compactMap { event in
+                        switch event {
+                        case .scan(let scan): return (scan.identifier.map { $0.description } ?? "") + String(decoding: scan.data, as: UTF8.self)
+                        case .rejected(let error):
+                            onProblem("scanner: \(error.message)")
+                            return nil
+                        }
+                    }
+                }
+                return framer.feed(bytes, at: now).compactMap { event in
+                    switch event {
+                    case .frame(let frame): return String(decoding: frame, as: UTF8.self)
+                    case .dropped(let error):
+                        onProblem("scanner: \(error.message)")
+                        return nil
+                    }
+                }
+            }
+            for scan in scans { onScan(scan) }
+        case .statusUpdate(let status):
+            onProblem("scanner \(connection.address): \(status)")
+        case .error(let error, _):
+            onProblem("scanner \(connection.address): \(error.message)")
+        case .outputComplete:
+            break
+        }
+    }
+}
+
+/// Lets the connection's callback reach the scanner that owns the connection.
+private final class ScannerBox: @unchecked Sendable {
+    weak var scanner: LaneScanner?
+}
