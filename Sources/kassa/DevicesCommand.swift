@@ -13,11 +13,20 @@ struct Devices: ParsableCommand {
             (Honeywell, Zebra/Symbol, Datalogic or Newland as HID or serial), serial-adapter (USB
             CDC, FTDI, Prolific, CH340, CP210x), else unknown. Finding nothing is not an error.
             --json writes one JSON object per line with source "serial" or "usb".
+            --watch N then reports USB devices arriving and leaving for N seconds (hot-plug where
+            the system supports it, else a comparison of device lists every second), each as a
+            line (or a JSON object with "event": "arrived" or "left").
             """
     )
 
     @Flag(name: .long, help: "Write JSON Lines instead of a table.")
     var json = false
+
+    @Option(name: .long, help: "Then report USB devices arriving and leaving for this many seconds.")
+    var watch: Int?
+
+    @Flag(name: .long, help: "With --watch, compare device lists every second instead of using hot-plug.")
+    var poll = false
 
     func run() throws {
         var rows: [DeviceRow] = []
@@ -37,19 +46,60 @@ struct Devices: ParsableCommand {
             notes.append("USB devices could not be listed: \(error.message)")
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for row in rows { print(String(decoding: try encoder.encode(row), as: UTF8.self)) }
+            for row in rows { print(String(decoding: try JSONEncoder.sorted.encode(row), as: UTF8.self)) }
             notes.forEach { printError($0) }
         } else {
             print(DeviceRow.table(rows), terminator: "")
             notes.forEach { print($0) }
         }
+        if let watch { try watchUSB(seconds: watch) }
+    }
+
+    /// Prints USB arrivals and departures as they happen, for `seconds`.
+    private func watchUSB(seconds: Int) throws {
+        guard seconds > 0 else { throw ValidationError("--watch needs a number of seconds above 0") }
+        let json = json
+        let context: USBContext
+        let monitor: USBHotplugMonitor
+        do {
+            context = try USBContext()
+            monitor = try USBHotplugMonitor(context: context, forcePolling: poll) { event in
+                var row: DeviceRow
+                let name: String
+                switch event {
+                case .arrived(let device): (row, name) = (DeviceRow(usb: device), "arrived")
+                case .left(let device): (row, name) = (DeviceRow(usb: device), "left")
+                }
+                row.event = name
+                if json, let line = try? JSONEncoder.sorted.encode(row) {
+                    print(String(decoding: line, as: UTF8.self))
+                } else {
+                    print("\(name): \(row.kind) \(row.location) \(row.vidPid ?? "-") \(row.label)")
+                }
+                fflush(nil)
+            }
+        } catch {
+            printError("USB devices cannot be watched: \(error.message)")
+            throw ExitCode(1)
+        }
+        printError("watching USB devices for \(seconds) s (\(monitor.mode.rawValue))")
+        sleep(UInt32(seconds))
+        monitor.stop()
+    }
+}
+
+extension JSONEncoder {
+    /// An encoder with sorted keys and plain slashes, for JSON Lines.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 }
 
 /// One line of `kassa devices`: a serial port or a USB device.
 struct DeviceRow: Encodable {
+    var event: String?
     var source: String
     var kind: String
     var path: String?
@@ -66,7 +116,7 @@ struct DeviceRow: Encodable {
     var description: String?
 
     enum CodingKeys: String, CodingKey {
-        case source, kind, path, transport, bus, address, ports, description, manufacturer, product
+        case event, source, kind, path, transport, bus, address, ports, description, manufacturer, product
         case vidPid = "vid_pid", deviceClass = "device_class", interfaceClasses = "interface_classes", serialNumber = "serial_number"
     }
 

@@ -128,11 +128,21 @@ public final class USBHotplugMonitor: @unchecked Sendable {
         while !stopping.load(ordering: .acquiring) {
             if let devices = try? context.devices(readStrings: false) {
                 let now = Dictionary(devices.map { (PollKey($0), $0) }, uniquingKeysWith: { first, _ in first })
-                for (key, info) in now where known[key] == nil && (!first || reportPresent) {
-                    deliver(.arrived(withStrings(info)))
+                var described: [USBDeviceInfo]?
+                var next: [PollKey: USBDeviceInfo] = [:]
+                for (key, info) in now {
+                    if let old = known[key] {
+                        next[key] = old
+                        continue
+                    }
+                    // Strings are read once, when a device is first seen, and kept for its "left" event.
+                    if described == nil { described = try? context.devices(readStrings: true) }
+                    let full = described?.first { PollKey($0) == key } ?? info
+                    next[key] = full
+                    if !first || reportPresent { deliver(.arrived(full)) }
                 }
                 for (key, info) in known where now[key] == nil { deliver(.left(info)) }
-                known = now.mapValues { known[PollKey($0)] ?? $0 }
+                known = next
                 first = false
             }
             var slept = 0
@@ -141,10 +151,6 @@ public final class USBHotplugMonitor: @unchecked Sendable {
                 slept += 10
             }
         }
-    }
-
-    private func withStrings(_ info: USBDeviceInfo) -> USBDeviceInfo {
-        (try? context.devices(readStrings: true))?.first { PollKey($0) == PollKey(info) } ?? info
     }
 
     private func deliver(_ event: Event) {
