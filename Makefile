@@ -8,7 +8,7 @@ DATA ?= ./data
 # test's baseline, the device libraries for the lane, socat for pseudo-terminal tests, and gcc
 # for the fault-injection shim the journal tests build, umockdev for the USB tests without
 # hardware, and Python with pip for the PyPI tools the tests compare with or drive.
-APT_PACKAGES := libsqlite3-dev libpq-dev postgresql libserialport-dev libusb-1.0-0-dev pkg-config socat gcc umockdev python3 python3-pip
+APT_PACKAGES := libsqlite3-dev libpq-dev postgresql libserialport-dev libusb-1.0-0-dev pkg-config socat gcc umockdev gir1.2-umockdev-1.0 python3-gi python3 python3-pip
 
 .PHONY: deps pydeps build release run test bench clean
 

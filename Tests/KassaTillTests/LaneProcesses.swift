@@ -53,11 +53,12 @@ final class LaneTestServer: @unchecked Sendable {
     }
 
     /// A synchronous call; `role` picks a token from the data dir's credentials.
-    func call(_ method: String, _ path: String, role: String? = nil, json: Any? = nil) throws -> (status: Int, body: [String: Any]) {
+    func call(_ method: String, _ path: String, role: String? = nil, json: Any? = nil, text: String? = nil) throws -> (status: Int, body: [String: Any]) {
         var request = URLRequest(url: URL(string: url + path)!, timeoutInterval: 10)
         request.httpMethod = method
         if let role, let token = tokens[role] { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let json { request.httpBody = try JSONSerialization.data(withJSONObject: json) }
+        if let text { request.httpBody = Data(text.utf8) }
         let done = DispatchSemaphore(value: 0)
         let box = AnswerBox()
         URLSession.shared.dataTask(with: request) { data, response, error in

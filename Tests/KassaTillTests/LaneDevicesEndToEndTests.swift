@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// The whole lane with real wire protocols: emupos's serial scanner types codes into a
+/// pseudo-terminal that `kassa till` reads, the sale is registered on a real `kassa serve`, and
+/// the receipt is printed on emupos's ESC/POS printer over TCP, which renders it to text.
+@Suite("kassa till with emupos's scanner, printer and drawer", .serialized)
+struct LaneDevicesEndToEndTests {
+    static let milk = "4607001234562", bread = "46012340"
+    static let card = "7000123456789"
+    static let rules = """
+        programme: Клуб
+        rules:
+          - id: dairy-10
+            kind: percent_off
+            name: Молочная неделя
+            categories: [dairy]
+            percent: 10
+            stackable: true
+        """
+
+    struct Shop {
+        let root: String
+        let server: LaneTestServer
+        let emupos: Emupos
+        let till: TillProcess
+    }
+
+    func open(_ name: String) async throws -> Shop {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-lane-\(name)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let server = LaneTestServer(data: root + "/server", port: try LoopbackPort.free())
+        try server.start()
+        #expect(try server.call("PUT", "/v1/products", role: "admin", json: ["products": [
+            ["sku": Self.milk, "name": "Молоко 3,2 %", "category": "dairy", "price": 8990],
+            ["sku": Self.bread, "name": "Хлеб Бородинский", "category": "bakery", "price": 5450],
+        ]]).status == 200)
+        #expect(try server.call("PUT", "/v1/rules", role: "admin", text: Self.rules).status == 200)
+        #expect(try server.call("POST", "/v1/customers", role: "staff", json: ["card": Self.card, "name": "Анна"]).status == 201)
+
+        var devices = EmuposDevices()
+        devices.scanner = true
+        let emupos = try await Emupos.start(devices)
+        let devicesFile = root + "/devices.yaml"
+        try """
+            store:
+              name: "Гипермаркет «Касса»"
+              footer: ["Спасибо за покупку!"]
+            printer:
+              code_page: cp866
+              code_page_number: 17
+            """.write(toFile: devicesFile, atomically: true, encoding: .utf8)
+        let till = try TillProcess(server: server.url, token: server.tokens["till"] ?? "", data: root + "/lane",
+                                   extra: ["--devices", devicesFile, "--printer", "tcp:127.0.0.1:\(emupos.printerTCPPort ?? 0)",
+                                           "--scanner", emupos.scannerPath ?? ""])
+        try till.wait(for: "catalog")
+        return Shop(root: root, server: server, emupos: emupos, till: till)
+    }
+
+    func close(_ shop: Shop) {
+        shop.till.kill()
+        shop.emupos.stop()
+        shop.server.stop()
+        try? FileManager.default.removeItem(atPath: shop.root)
+    }
+
+    /// Scans from the simulated scanner until the lane has added `count` items.
+    func scan(_ shop: Shop, _ codes: [String]) async throws {
+        for code in codes {
+            let before = shop.till.all.count
+            try await shop.emupos.scan(code)
+            try shop.till.wait(for: "item", after: before)
+        }
+    }
+
+    @Test func scannedGoodsArePricedRegisteredAndPrintedInCyrillicWithTheDrawerOpened() async throws {
+        let shop = try await open("print")
+        defer { close(shop) }
+        try await scan(shop, [Self.milk, Self.milk, Self.bread])
+        shop.till.type("card \(Self.card)")
+        let before = shop.till.all.count
+        shop.till.type("pay cash 500")
+        let sale = try shop.till.wait(for: "sale", after: before)
+        let id = sale["id"] as? String ?? ""
+        try shop.till.wait(for: "printed", after: before) { $0["id"] as? String == id }
+        try shop.till.wait(for: "drawer", after: before)
+
+        let receipts = try await shop.emupos.waitForReceipts(count: 1)
+        let text = receipts.first?.text ?? ""
+        #expect(receipts.first?.boundary == .cut)
+        // CP866 has no guillemets: the layout prints them as plain quotes.
+        for expected in ["Гипермаркет \"Касса\"", "Молоко 3,2 %", "Хлеб Бородинский", "Молочная неделя", "Спасибо за покупку!", id] {
+            #expect(text.contains(expected), "the receipt lacks '\(expected)':\n\(text)")
+        }
+        // 2 × 89.90 − 10 % of it (17.98) + 54.50 = 216.32; paid 500.00 in cash, 283.68 change.
+        let server = try shop.server.call("GET", "/v1/sales/\(id)", role: "staff").body
+        #expect(server["total"] as? Int == 21632)
+        for amount in ["216.32", "-17.98", "-8.99", "283.68", "*********6789"] { #expect(text.contains(amount), "the receipt lacks \(amount):\n\(text)") }
+        #expect(shop.emupos.drawerOpenCount() == 1)
+    }
+
+    @Test func aReceiptInterruptedByPaperOutOrAnOpenCoverComesOutOnceWhenTheFaultClears() async throws {
+        let shop = try await open("faults")
+        defer { close(shop) }
+        for fault in [EmuposFault.paperOut, .coverOpen] {
+            try await scan(shop, [Self.bread])
+            try await shop.emupos.setFault(fault, on: true)
+            let before = shop.till.all.count
+            shop.till.type("pay card")
+            let sale = try shop.till.wait(for: "sale", after: before)
+            let id = sale["id"] as? String ?? ""
+            try shop.till.wait(for: "printer", after: before) { $0["id"] as? String == id && $0["fault"] as? String != "cleared" }
+            #expect(try shop.emupos.receipts().allSatisfy { !$0.text.contains(id) })
+            try await shop.emupos.setFault(fault, on: false)
+            try shop.till.wait(for: "printed", after: before) { $0["id"] as? String == id }
+        }
+        let receipts = try await shop.emupos.waitForReceipts(count: 2)
+        let ids = shop.till.all.filter { $0["event"] as? String == "sale" }.compactMap { $0["id"] as? String }
+        #expect(ids.count == 2)
+        for id in ids { #expect(receipts.filter { $0.text.contains(id) }.count == 1, "\(id) printed \(receipts.filter { $0.text.contains(id) }.count) times") }
+        // Give emupos a moment: nothing more may come out.
+        try await Task.sleep(for: .seconds(1))
+        #expect(try shop.emupos.receipts().count == 2)
+    }
+}
