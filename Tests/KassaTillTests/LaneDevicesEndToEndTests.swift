@@ -26,7 +26,7 @@ struct LaneDevicesEndToEndTests {
         let till: TillProcess
     }
 
-    func open(_ name: String) async throws -> Shop {
+    func open(_ name: String, printerOverSerial: Bool = false) async throws -> Shop {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-lane-\(name)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let server = LaneTestServer(data: root + "/server", port: try LoopbackPort.free())
@@ -40,7 +40,10 @@ struct LaneDevicesEndToEndTests {
 
         var devices = EmuposDevices()
         devices.scanner = true
+        devices.printerOverTCP = !printerOverSerial
+        devices.printerOverSerial = printerOverSerial
         let emupos = try await Emupos.start(devices)
+        let printer = printerOverSerial ? "serial:\(emupos.printerSerialPath ?? "")" : "tcp:127.0.0.1:\(emupos.printerTCPPort ?? 0)"
         let devicesFile = root + "/devices.yaml"
         try """
             store:
@@ -51,10 +54,19 @@ struct LaneDevicesEndToEndTests {
               code_page_number: 17
             """.write(toFile: devicesFile, atomically: true, encoding: .utf8)
         let till = try TillProcess(server: server.url, token: server.tokens["till"] ?? "", data: root + "/lane",
-                                   extra: ["--devices", devicesFile, "--printer", "tcp:127.0.0.1:\(emupos.printerTCPPort ?? 0)",
-                                           "--scanner", emupos.scannerPath ?? ""])
+                                   extra: ["--devices", devicesFile, "--printer", printer, "--scanner", emupos.scannerPath ?? ""])
         try till.wait(for: "catalog")
         return Shop(root: root, server: server, emupos: emupos, till: till)
+    }
+
+    /// Scans `codes`, pays, and returns the sale's id once its receipt is printed.
+    func sell(_ shop: Shop, _ codes: [String], pay: String) async throws -> String {
+        try await scan(shop, codes)
+        let before = shop.till.all.count
+        shop.till.type(pay)
+        let id = try shop.till.wait(for: "sale", after: before)["id"] as? String ?? ""
+        try shop.till.wait(for: "printed", after: before) { $0["id"] as? String == id }
+        return id
     }
 
     func close(_ shop: Shop) {
@@ -121,5 +133,38 @@ struct LaneDevicesEndToEndTests {
         // Give emupos a moment: nothing more may come out.
         try await Task.sleep(for: .seconds(1))
         #expect(try shop.emupos.receipts().count == 2)
+    }
+
+    @Test func overASerialPrinterALaneSellsThroughAnOutageAndACrashAndEveryReceiptComesOutOnce() async throws {
+        let shop = try await open("outage", printerOverSerial: true)
+        defer { close(shop) }
+        var ids = [try await sell(shop, [Self.milk], pay: "pay cash 100")]
+        shop.server.stop()
+        for _ in 0..<2 { ids.append(try await sell(shop, [Self.bread, Self.milk], pay: "pay card")) }
+        // The lane dies with a basket half scanned; it was never paid and appears nowhere.
+        try await scan(shop, [Self.bread])
+        shop.till.kill()
+        let till = try TillProcess(server: shop.server.url, token: shop.server.tokens["till"] ?? "", data: shop.root + "/lane",
+                                   extra: ["--devices", shop.root + "/devices.yaml", "--printer", "serial:\(shop.emupos.printerSerialPath ?? "")",
+                                           "--scanner", shop.emupos.scannerPath ?? ""])
+        defer { till.kill() }
+        try till.wait(for: "catalog") { $0["cached"] as? Bool == true }
+        let restarted = Shop(root: shop.root, server: shop.server, emupos: shop.emupos, till: till)
+        ids.append(try await sell(restarted, [Self.milk], pay: "pay cash 100"))
+        try shop.server.start()
+        for id in ids.suffix(3) { try till.wait(for: "sent", timeout: 60) { $0["id"] as? String == id } }
+
+        var seqs: [Int] = []
+        for id in ids { seqs.append(try shop.server.call("GET", "/v1/sales/\(id)", role: "staff").body["seq"] as? Int ?? -1) }
+        #expect(!seqs.contains(-1) && seqs == seqs.sorted(), "\(ids) arrived as \(seqs)")
+        #expect(try shop.server.call("GET", "/v1/stats", role: "staff").body["receipts"] as? Int == ids.count)
+        let receipts = try await shop.emupos.waitForReceipts(count: ids.count, timeoutSeconds: 20)
+        for id in ids { #expect(receipts.filter { $0.text.contains(id) }.count == 1, "\(id)") }
+        #expect(receipts.count == ids.count)
+        // The receipts sold while the server was away say so; the one sold online does not.
+        for (index, id) in ids.enumerated() {
+            let text = receipts.first { $0.text.contains(id) }?.text ?? ""
+            #expect(text.contains("без связи с сервером") == (index > 0), "\(id):\n\(text)")
+        }
     }
 }
