@@ -1,4 +1,5 @@
 import Foundation
+import KassaTestSupport
 import KassaDevices
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import KassaTestSupport
 import Glibc
 import KassaDevices
 import Testing

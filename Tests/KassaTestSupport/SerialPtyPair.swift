@@ -1,18 +1,17 @@
 import Foundation
-import Testing
 
 /// Two linked pseudo-terminals made by a real `socat` (installed by `make deps`): bytes written
 /// to one come out of the other, and stopping socat hangs both up, as unplugging a USB serial
 /// adapter does. Starting it again with the same link paths is plugging the adapter back in.
-final class SerialPtyPair {
+public final class SerialPtyPair {
     /// The link to the first pty (the till's side in the tests).
-    let pathA: String
+    public let pathA: String
     /// The link to the second pty (the device's side).
-    let pathB: String
+    public let pathB: String
     private let directory: String
     private var socat: Process?
 
-    init() throws {
+    public init() throws {
         directory = NSTemporaryDirectory() + "kassa-pty-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         pathA = directory + "/till"
@@ -26,7 +25,7 @@ final class SerialPtyPair {
     }
 
     /// Starts socat and waits until both links exist.
-    func start() throws {
+    public func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/socat")
         process.arguments = ["-d", "-d", "pty,raw,echo=0,link=\(pathA)", "pty,raw,echo=0,link=\(pathB)"]
@@ -42,7 +41,7 @@ final class SerialPtyPair {
     }
 
     /// Stops socat (both ptys hang up) and removes the links.
-    func stop() {
+    public func stop() {
         guard let socat else { return }
         // SIGKILL, not SIGTERM: the test process may start children with SIGTERM blocked, and
         // an instant death is what an unplugged cable looks like anyway.
@@ -54,7 +53,7 @@ final class SerialPtyPair {
     }
 }
 
-struct PtyError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct PtyError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
