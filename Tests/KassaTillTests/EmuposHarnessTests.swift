@@ -10,7 +10,8 @@ import Darwin
 /// pseudo-terminal, a scan and a weight read from the devices' pseudo-terminals, and what emupos
 /// does with a receipt while the paper is out or the cover open (docs/emupos.md, "Faults").
 /// Each test starts its own emupos, which takes one to two seconds.
-@Suite("emupos harness") struct EmuposHarnessTests {
+// One emupos at a time: each is a Python process that takes a core to start.
+@Suite("emupos harness", .serialized) struct EmuposHarnessTests {
     @Test func cyrillicReceiptInPC866IsRenderedAndTheDrawerOpensOnce() async throws {
         let emupos = try await Emupos.start(EmuposDevices())
         let port = try #require(emupos.printerTCPPort)

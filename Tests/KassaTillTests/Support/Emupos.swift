@@ -60,7 +60,7 @@ final class Emupos: @unchecked Sendable {
     /// Starts emupos with `devices` and returns once its control API answers and every device
     /// is open. Fails with the install command when emupos is not installed, and with emupos's
     /// own output when it exits or does not answer within `readyTimeoutSeconds`.
-    static func start(_ devices: EmuposDevices = EmuposDevices(), readyTimeoutSeconds: Double = 30) async throws -> Emupos {
+    static func start(_ devices: EmuposDevices = EmuposDevices(), readyTimeoutSeconds: Double = 120) async throws -> Emupos {
         guard !devices.isEmpty else { throw EmuposError(.deviceNotConfigured, "ask for at least one device") }
         let installation = try EmuposInstallation.find()
         var attempt = 1
