@@ -132,12 +132,15 @@ final class AttachedDevices: @unchecked Sendable {
         }
         let printerAddress = printer ?? configuration.printerAddress
         if !printerAddress.isEmpty {
-            let transport = try DeviceAddress(parsing: printerAddress).transport(serial: configuration.printerSerial, input: false, usb: context)
+            let address = try DeviceAddress(parsing: printerAddress)
+            let transport = try address.transport(serial: configuration.printerSerial, input: false, usb: context)
+            var answersStatus = true
+            if case .file = address { answersStatus = false }
             self.printer = EscPosLanePrinter(transport: transport, profile: configuration.printerProfile,
                                              header: EscPosLanePrinter.Header(storeName: configuration.storeName,
                                                                               addressLines: configuration.storeAddress,
                                                                               footer: configuration.footer),
-                                             report: report)
+                                             answersStatus: answersStatus, report: report)
         } else {
             self.printer = nil
         }

@@ -91,4 +91,37 @@ struct LaneOfflineTests {
         let offline = try server.call("GET", "/v1/sales/\(ids[2])", role: "staff").body
         #expect(offline["total"] as? Int == 12950 + 2 * 8990)
     }
+
+    @Test func aReceiptThePrinterCouldNotTakeIsPrintedBeforeTheNextOneOnce() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-lane-printer-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let server = try startServer(data: root + "/server")
+        defer { server.stop() }
+        // A file printer in a directory that is not there yet: the first receipt cannot be printed.
+        let paper = root + "/printer/receipts.bin"
+        let till = try TillProcess(server: server.url, token: server.tokens["till"] ?? "", data: root + "/lane",
+                                   extra: ["--printer", "file:" + paper])
+        defer { till.kill() }
+        try till.wait(for: "catalog")
+        till.type(Self.milk)
+        till.type("pay card")
+        let first = try till.wait(for: "sale")["id"] as? String ?? ""
+        try till.wait(for: "error") { ($0["message"] as? String)?.contains("cannot be reached") == true }
+        #expect(!till.all.contains { $0["event"] as? String == "printed" })
+
+        try FileManager.default.createDirectory(atPath: root + "/printer", withIntermediateDirectories: true)
+        let before = till.all.count
+        till.type(Self.chocolate)
+        till.type("pay card")
+        let second = try till.wait(for: "sale", after: before)["id"] as? String ?? ""
+        try till.wait(for: "printed", after: before) { $0["id"] as? String == second }
+        let printed = till.all.filter { $0["event"] as? String == "printed" }.compactMap { $0["id"] as? String }
+        #expect(printed == [first, second])
+        let bytes = try #require(FileManager.default.contents(atPath: paper))
+        let text = String(decoding: bytes, as: UTF8.self)
+        // Each receipt carries its id twice: in the "receipt no." line and in the QR code.
+        #expect(text.components(separatedBy: first).count - 1 == 2, "\(text)")
+        #expect(text.components(separatedBy: second).count - 1 == 2, "\(text)")
+        #expect(text.range(of: first)?.lowerBound ?? text.endIndex < text.range(of: second)?.lowerBound ?? text.startIndex)
+    }
 }

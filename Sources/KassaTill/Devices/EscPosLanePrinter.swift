@@ -24,6 +24,7 @@ public final class EscPosLanePrinter: LanePrinter {
     private let header: Header
     private let report: (LaneEvent) -> Void
     private let faultWaitSecondsMax: Double
+    private let answersStatus: Bool
     private let printer: ReceiptPrinter
     private let outcomes: PrintOutcomes
     /// Rule ids to the names printed under discounted lines.
@@ -31,8 +32,11 @@ public final class EscPosLanePrinter: LanePrinter {
 
     /// A printer on `transport`; `report` receives faults and recoveries as lane events. A fault
     /// is waited out for at most `faultWaitSecondsMax` before the receipt is left for later.
+    /// A transport that cannot answer status requests (`answersStatus` false: a file) counts a
+    /// receipt as printed once its bytes are written.
     public init(transport: any ByteTransport, profile: PrinterProfile, header: Header, faultWaitSecondsMax: Double = 600,
-                report: @escaping (LaneEvent) -> Void) {
+                answersStatus: Bool = true, report: @escaping (LaneEvent) -> Void) {
+        self.answersStatus = answersStatus
         layout = ReceiptLayout(profile: profile)
         self.header = header
         self.report = report
@@ -53,6 +57,14 @@ public final class EscPosLanePrinter: LanePrinter {
             try printer.open()
         } catch {
             throw LanePrinterError("the printer cannot be reached: \(error)")
+        }
+        guard answersStatus else {
+            do {
+                try printer.send(bytes)
+                return
+            } catch {
+                throw LanePrinterError("the receipt could not be written: \(error)")
+            }
         }
         outcomes.results[receipt.id] = nil
         do {

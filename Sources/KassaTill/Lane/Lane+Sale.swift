@@ -63,6 +63,7 @@ extension Lane {
             receipt.pointsEarned = int(points["earned"])
             receipt.pointsBalance = int(points["balance"])
         }
+        printUnprinted(except: id)
         printReceipt(receipt, id: id)
         if recorded.contains(where: { $0.method == .cash }) || change > 0 { openDrawer() }
     }
@@ -115,7 +116,7 @@ extension Lane {
         var attempts = 0
         while attempts < LaneOutbox.entriesMax {
             attempts += 1
-            guard let entry = state.withLock({ outbox.unsent.first }) else { break }
+            guard let entry = state.withLock({ outbox.firstUnsent }) else { break }
             let payload: OutboxPayload
             do {
                 payload = try OutboxPayload(decoding: entry.body)
@@ -192,10 +193,11 @@ extension Lane {
 
     // MARK: - Printing
 
-    /// Prints the receipts the outbox holds unprinted (after a crash, or a printer fault).
-    public func printUnprinted() {
+    /// Prints the receipts the outbox holds unprinted (after a crash, or a printer that could not
+    /// be reached), oldest first, except `except`.
+    public func printUnprinted(except: String? = nil) {
         let waiting = state.withLock { outbox.unprinted }
-        for entry in waiting {
+        for entry in waiting where entry.id != except {
             guard let payload = try? OutboxPayload(decoding: entry.body) else { continue }
             printReceipt(payload.receipt, id: entry.id)
         }

@@ -30,6 +30,9 @@ public final class LaneOutbox {
 
     /// Sales the server does not have yet, oldest first.
     public var unsent: [Entry] { entries.filter { !sent.contains($0.id) } }
+    /// The oldest sale the server does not have yet (sales ahead of it are only waiting for the
+    /// printer, so this looks at few entries).
+    public var firstUnsent: Entry? { entries.first { !sent.contains($0.id) } }
     /// Sales whose receipt has not come out yet, oldest first.
     public var unprinted: [Entry] { entries.filter { !printed.contains($0.id) } }
     /// Whether `id` was taken by this lane (and is still remembered here).
@@ -72,7 +75,7 @@ public final class LaneOutbox {
         guard known.contains(id), !sent.contains(id) else { return }
         _ = try append(.sent(id: id))
         sent.insert(id)
-        try forgetSettled()
+        try forgetIfSettled(id)
     }
 
     /// Records that the sale's receipt came out of the printer.
@@ -80,7 +83,7 @@ public final class LaneOutbox {
         guard known.contains(id), !printed.contains(id) else { return }
         _ = try append(.printed(id: id))
         printed.insert(id)
-        try forgetSettled()
+        try forgetIfSettled(id)
     }
 
     private func append(_ record: OutboxRecord) throws -> UInt64 {
@@ -105,22 +108,25 @@ public final class LaneOutbox {
         case .printed(let id):
             printed.insert(id)
         }
-        if case .sale = record { return }
-        dropSettledEntries()
+        switch record {
+        case .sent(let id), .printed(let id): dropIfSettled(id)
+        case .sale, .replace: break
+        }
     }
 
-    /// Entries both sent and printed are done; segments holding only done records go.
-    private func forgetSettled() throws {
-        dropSettledEntries()
+    /// A sale both sent and printed is done; segments holding only done records go.
+    private func forgetIfSettled(_ id: String) throws {
+        guard dropIfSettled(id) else { return }
         _ = try writer.removeSegments(coveredBefore: entries.first?.seq ?? (writer.lastSeq + 1))
     }
 
-    private func dropSettledEntries() {
-        let settled = entries.filter { sent.contains($0.id) && printed.contains($0.id) }.map(\.id)
-        guard !settled.isEmpty else { return }
-        let done = Set(settled)
-        entries.removeAll { done.contains($0.id) }
-        // Ids stay known while their records may still be replayed; they are few.
+    /// Drops the entry of `id` once it is both sent and printed; true when it did. Ids stay
+    /// known while their records may still be replayed.
+    @discardableResult
+    private func dropIfSettled(_ id: String) -> Bool {
+        guard sent.contains(id), printed.contains(id), let index = entries.firstIndex(where: { $0.id == id }) else { return false }
+        entries.remove(at: index)
+        return true
     }
 }
 
