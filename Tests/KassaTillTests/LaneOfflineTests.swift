@@ -124,4 +124,28 @@ struct LaneOfflineTests {
         #expect(text.components(separatedBy: second).count - 1 == 2, "\(text)")
         #expect(text.range(of: first)?.lowerBound ?? text.endIndex < text.range(of: second)?.lowerBound ?? text.startIndex)
     }
+
+    @Test func theShiftClosesOnlyOnceEverySaleOfItHasReachedTheServer() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-lane-shift-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let server = try startServer(data: root + "/server")
+        defer { server.stop() }
+        let till = try TillProcess(server: server.url, token: server.tokens["till"] ?? "", data: root + "/lane")
+        defer { till.kill() }
+        try till.wait(for: "catalog")
+        _ = try sell(till, [Self.milk], pay: "pay card")
+        server.stop()
+        _ = try sell(till, [Self.chocolate], pay: "pay card")
+        var before = till.all.count
+        till.type("close-shift")
+        let refused = try till.wait(for: "error", after: before)
+        #expect(refused["unsent"] as? Int == 1)
+        #expect(!till.all.contains { $0["event"] as? String == "shift" })
+
+        try server.start()
+        before = till.all.count
+        till.type("close-shift")
+        let report = try till.wait(for: "shift", after: before, timeout: 60)
+        #expect((report["report"] as? [String: Any])?["receipts"] as? Int == 2, "\(report)")
+    }
 }

@@ -224,9 +224,17 @@ public final class Lane: @unchecked Sendable {
     }
 
     private func closeShift() {
+        // The Z-report must count every sale of the shift: the queue goes first.
+        sendOutbox()
+        let waiting = state.withLock { outbox.unsent.count }
+        guard waiting == 0 else {
+            emit(LaneEvent("error", "error: \(waiting) sale(s) are still waiting for the server; the shift closes once they are sent",
+                           ["unsent": waiting]))
+            return
+        }
         switch client.call("POST", "/v1/shifts/\(settings.terminal)/close") {
         case .answered(_, let body):
-            emit(LaneEvent("shift", "shift closed: \(body["receipts"] as? Int ?? 0) receipts, \(LaneEvent.money((body["revenue"] as? NSNumber)?.int64Value ?? 0))",
+            emit(LaneEvent("shift", "shift closed: \(body["receipts"] as? Int ?? 0) receipts, net \(LaneEvent.money((body["net"] as? NSNumber)?.int64Value ?? 0))",
                            ["report": body]))
         case .refused(_, let code, let message, _):
             emit(LaneEvent("error", "error: shift not closed: \(message)", ["code": code, "message": message]))
