@@ -39,6 +39,9 @@ struct Till: ParsableCommand {
     @Option(name: .long, help: "Seconds between attempts to send queued sales while the server is away.")
     var retrySeconds: Double = 2
 
+    @Option(name: .long, help: "Seconds between fetches of the catalog and rules from the server.")
+    var catalogRefreshSeconds: Double = 300
+
     @Option(name: .long, help: "Seconds the lane waits for the server before selling offline.")
     var timeoutSeconds: Double = 3
 
@@ -92,7 +95,7 @@ struct Till: ParsableCommand {
         let queue = DispatchQueue(label: "kassa.lane")
         queue.sync { lane.start() }
         if let printer = attached.printer as? EscPosLanePrinter { queue.sync { printer.ruleNames = lane.ruleNames() } }
-        let sender = LaneSender(lane: lane, intervalSeconds: retrySeconds)
+        let sender = LaneSender(lane: lane, intervalSeconds: retrySeconds, catalogRefreshSeconds: catalogRefreshSeconds)
         sender.start()
         attached.startScanner { code in queue.async { lane.scanned(code) } }
         while let line = readLine(strippingNewline: true) {

@@ -148,4 +148,26 @@ struct LaneOfflineTests {
         let report = try till.wait(for: "shift", after: before, timeout: 60)
         #expect((report["report"] as? [String: Any])?["receipts"] as? Int == 2, "\(report)")
     }
+
+    @Test func aPriceChangedOnTheServerReachesARunningLane() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-lane-refresh-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let server = try startServer(data: root + "/server")
+        defer { server.stop() }
+        let till = try TillProcess(server: server.url, token: server.tokens["till"] ?? "", data: root + "/lane",
+                                   extra: ["--catalog-refresh-seconds", "1"])
+        defer { till.kill() }
+        try till.wait(for: "catalog")
+        #expect(try server.call("PUT", "/v1/products", role: "admin", json: ["products": [
+            ["sku": Self.milk, "name": "Молоко 3,2 %", "category": "dairy", "price": 9490],
+        ]]).status == 200)
+        // The next fetch that starts after the change (one under way may predate it).
+        let changed = till.all.count
+        try till.wait(for: "catalog", after: changed, timeout: 10)
+        try till.wait(for: "catalog", after: till.all.count, timeout: 10)
+        let before = till.all.count
+        till.type(Self.milk)
+        let item = try till.wait(for: "item", after: before)
+        #expect(item["price"] as? Int == 9490)
+    }
 }
