@@ -107,10 +107,15 @@ extension Lane {
 
     /// Sends the outbox in order until it is empty or the server stops answering. Returns the
     /// server's answers by receipt id. Only one caller sends at a time; a caller that finds the
-    /// sender busy leaves the work to it.
+    /// sender busy leaves the work to it, or with `waiting` waits for it and then sends what is
+    /// left (closing the shift must know the queue is empty).
     @discardableResult
-    public func sendOutbox() -> [String: [String: Any]] {
-        guard sending.try() else { return [:] }
+    public func sendOutbox(waiting: Bool = false) -> [String: [String: Any]] {
+        if waiting {
+            sending.lock()
+        } else {
+            guard sending.try() else { return [:] }
+        }
         defer { sending.unlock() }
         var answers: [String: [String: Any]] = [:]
         var attempts = 0

@@ -225,7 +225,7 @@ public final class Lane: @unchecked Sendable {
 
     private func closeShift() {
         // The Z-report must count every sale of the shift: the queue goes first.
-        sendOutbox()
+        sendOutbox(waiting: true)
         let waiting = state.withLock { outbox.unsent.count }
         guard waiting == 0 else {
             emit(LaneEvent("error", "error: \(waiting) sale(s) are still waiting for the server; the shift closes once they are sent",
