@@ -48,8 +48,8 @@ struct Till: ParsableCommand {
     @Flag(name: .long, help: "Write events as JSON Lines.")
     var json = false
 
-    @Option(name: .long, help: "The devices file (store header, scanner, printer, display, weighed goods).")
-    var devices: String = "config/devices.yaml"
+    @Option(name: .long, help: "The devices file (store header, scanner, printer, display, weighed goods); default config/devices.yaml when it exists.")
+    var devices: String?
 
     @Option(name: .long, help: "The scanner's address (overrides the devices file): /dev/ttyACM0, usb:VID:PID, file:PATH.")
     var scanner: String?
@@ -67,7 +67,14 @@ struct Till: ParsableCommand {
         let output = LaneOutputStream(json: json)
         let configuration: LaneDevicesConfiguration
         do {
-            configuration = try LaneDevicesConfiguration.load(path: devices)
+            if let devices {
+                guard FileManager.default.fileExists(atPath: devices) else {
+                    throw ValidationError("the devices file \(devices) does not exist")
+                }
+                configuration = try LaneDevicesConfiguration.load(path: devices)
+            } else {
+                configuration = try LaneDevicesConfiguration.load(path: "config/devices.yaml")
+            }
         } catch {
             FileHandle.standardError.write(Data("kassa till: \(error)\n".utf8))
             throw ExitCode(2)

@@ -39,12 +39,17 @@ public struct LaneDevicesConfiguration: Sendable {
 
     public static func parse(_ text: String, source: String = "devices.yaml") throws -> LaneDevicesConfiguration {
         var configuration = LaneDevicesConfiguration()
-        let root: [String: Any]
+        let loaded: Any?
         do {
-            root = try Yams.load(yaml: text) as? [String: Any] ?? [:]
+            loaded = try Yams.load(yaml: text)
         } catch {
             throw DeviceError(.invalidConfiguration, "\(source) is not YAML: \(error)")
         }
+        // An empty file is all defaults; anything else must be a mapping of the sections.
+        guard loaded == nil || loaded is [String: Any] else {
+            throw DeviceError(.invalidConfiguration, "\(source) must be a mapping with store, scanner, printer, display and weighed_goods")
+        }
+        let root = loaded as? [String: Any] ?? [:]
         try only(root, ["store", "scanner", "printer", "display", "weighed_goods"], in: source)
         if let store = try section(root, "store", source) {
             try only(store, ["name", "address", "footer"], in: "\(source): store")
@@ -79,7 +84,7 @@ public struct LaneDevicesConfiguration: Sendable {
                 columns: try integer(printer, "columns", "printer", source),
                 codePage: try string(printer, "code_page", "printer", source) ?? "cp866",
                 codePageNumber: try integer(printer, "code_page_number", "printer", source),
-                qrCode: printer["qr_code"] as? Bool ?? true,
+                qrCode: try flag(printer, "qr_code", "printer", source) ?? true,
                 cut: try string(printer, "cut", "printer", source) ?? "partial")
         }
         if let display = try section(root, "display", source) {
@@ -130,6 +135,12 @@ public struct LaneDevicesConfiguration: Sendable {
         if let text = value as? String { return [text] }
         guard let list = value as? [Any] else { throw DeviceError(.invalidConfiguration, "\(source): \(section).\(key) must be a list of lines") }
         return list.map { "\($0)" }
+    }
+
+    private static func flag(_ map: [String: Any], _ key: String, _ section: String, _ source: String) throws -> Bool? {
+        guard let value = map[key], !(value is NSNull) else { return nil }
+        guard let flag = value as? Bool else { throw DeviceError(.invalidConfiguration, "\(source): \(section).\(key) must be true or false") }
+        return flag
     }
 
     private static func integer(_ map: [String: Any], _ key: String, _ section: String, _ source: String) throws -> Int? {
