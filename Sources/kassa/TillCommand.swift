@@ -65,36 +65,9 @@ struct Till: ParsableCommand {
             throw ValidationError("--server must be an http:// or https:// URL, got '\(server)'")
         }
         let output = LaneOutputStream(json: json)
-        let configuration: LaneDevicesConfiguration
+        let attached: AttachedDevices, lane: Lane
         do {
-            if let devices {
-                guard FileManager.default.fileExists(atPath: devices) else {
-                    throw ValidationError("the devices file \(devices) does not exist")
-                }
-                configuration = try LaneDevicesConfiguration.load(path: devices)
-            } else {
-                configuration = try LaneDevicesConfiguration.load(path: "config/devices.yaml")
-            }
-        } catch {
-            FileHandle.standardError.write(Data("kassa till: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        let client = LaneServerClient(baseURL: url, token: token, timeoutSeconds: timeoutSeconds)
-        let attached: AttachedDevices
-        do {
-            attached = try AttachedDevices(configuration: configuration, scanner: scanner, printer: printer, display: display, report: output.write)
-        } catch {
-            FileHandle.standardError.write(Data("kassa till: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        let lane: Lane
-        do {
-            lane = try Lane(settings: Lane.Settings(store: store, terminal: terminal, cashier: cashier, dataDirectory: data,
-                                                    weighedGoods: configuration.weighedGoods),
-                            client: client, printer: attached.printer, emit: { event in
-                                output.write(event)
-                                attached.show(event)
-                            })
+            (attached, lane) = try openLane(url: url, output: output)
         } catch {
             FileHandle.standardError.write(Data("kassa till: \(error)\n".utf8))
             throw ExitCode(2)
@@ -115,6 +88,29 @@ struct Till: ParsableCommand {
             if !lane.isSettled { output.write(LaneEvent("warning", "end of input with an open basket: it is dropped")) }
             lane.sendOutbox()
         }
+    }
+
+    /// The devices file read, the devices attached and the lane opened on its data directory.
+    private func openLane(url: URL, output: LaneOutputStream) throws -> (AttachedDevices, Lane) {
+        let configuration: LaneDevicesConfiguration
+        if let devices {
+            guard FileManager.default.fileExists(atPath: devices) else {
+                throw ValidationError("the devices file \(devices) does not exist")
+            }
+            configuration = try LaneDevicesConfiguration.load(path: devices)
+        } else {
+            configuration = try LaneDevicesConfiguration.load(path: "config/devices.yaml")
+        }
+        let attached = try AttachedDevices(configuration: configuration, scanner: scanner, printer: printer, display: display,
+                                           report: output.write)
+        let client = LaneServerClient(baseURL: url, token: token, timeoutSeconds: timeoutSeconds)
+        let lane = try Lane(settings: Lane.Settings(store: store, terminal: terminal, cashier: cashier, dataDirectory: data,
+                                                    weighedGoods: configuration.weighedGoods),
+                            client: client, printer: attached.printer, emit: { event in
+                                output.write(event)
+                                attached.show(event)
+                            })
+        return (attached, lane)
     }
 }
 

@@ -27,7 +27,7 @@ public final class LaneScanner: @unchecked Sendable {
         self.onProblem = onProblem
         let box = ScannerBox()
         connection = DeviceConnection(name: "scanner", transport: transport) { event in
-            box.scanner?.receive(event, onScan: onScan, onProblem: onProblem)
+            box.scanner?.receive(event)
         }
         box.scanner = self
     }
@@ -81,7 +81,7 @@ public final class LaneScanner: @unchecked Sendable {
         }
     }
 
-    private func receive(_ event: DeviceEvent, onScan: (String) -> Void, onProblem: (String) -> Void) {
+    private func receive(_ event: DeviceEvent) {
         let now = UInt64(max(0, MonotonicTime.nowMs()))
         switch event {
         case .data(let bytes):

@@ -85,33 +85,28 @@ public final class Lane: @unchecked Sendable {
 
     /// Handles one line of cashier input; false once the lane should stop (`quit`).
     public func handle(_ line: String) -> Bool {
-        let action: CashierAction?
-        do {
-            action = try CashierAction.parse(line)
-        } catch {
-            emit(LaneEvent("error", "error: \(error.message)", ["message": error.message]))
-            return true
-        }
-        guard let action else { return true }
-        do {
+        reportingErrors {
+            guard let action = try CashierAction.parse(line) else { return true }
             return try perform(action)
-        } catch let error as CashierInputError {
-            emit(LaneEvent("error", "error: \(error.message)", ["message": error.message]))
-        } catch {
-            emit(LaneEvent("error", "error: \(error)", ["message": "\(error)"]))
-        }
-        return true
+        } ?? true
     }
 
     /// A code from a scanner device (not typed: it is never read as a command).
     public func scanned(_ code: String) {
+        reportingErrors { try scan(code) }
+    }
+
+    /// Runs `body`; a failure becomes an `error` event (the cashier reads it and carries on).
+    @discardableResult
+    private func reportingErrors<T>(_ body: () throws -> T) -> T? {
         do {
-            try scan(code)
+            return try body()
         } catch let error as CashierInputError {
             emit(LaneEvent("error", "error: \(error.message)", ["message": error.message]))
         } catch {
             emit(LaneEvent("error", "error: \(error)", ["message": "\(error)"]))
         }
+        return nil
     }
 
     /// Whether the basket is empty and nothing is being paid.
@@ -123,7 +118,7 @@ public final class Lane: @unchecked Sendable {
         case .quantity(let qty):
             try requireNoPayment()
             basket.nextQuantity = qty
-            emit(LaneEvent("qty", "qty \(SaleRequest.decimal(qty.thousandths)) for the next item", ["qty": SaleRequest.decimal(qty.thousandths)]))
+            emit(LaneEvent("qty", "qty \(qty.description) for the next item", ["qty": qty.description]))
         case .card(let card):
             try requireNoPayment()
             basket.card = card
@@ -182,8 +177,8 @@ public final class Lane: @unchecked Sendable {
         let line = BasketLine(sku: item.sku, name: item.name, qty: qty, price: price, category: item.category, weighed: item.weighed)
         try basket.add(line)
         self.price = nil
-        emit(LaneEvent("item", "item \(item.name) \(SaleRequest.decimal(qty.thousandths)) × \(LaneEvent.money(price)) = \(LaneEvent.money(line.amount))",
-                       ["sku": item.sku, "name": item.name, "qty": SaleRequest.decimal(qty.thousandths), "price": price,
+        emit(LaneEvent("item", "item \(item.name) \(qty.description) × \(LaneEvent.money(price)) = \(LaneEvent.money(line.amount))",
+                       ["sku": item.sku, "name": item.name, "qty": qty.description, "price": price,
                         "amount": line.amount, "subtotal": basket.subtotal]))
     }
 

@@ -5,7 +5,7 @@ enum LaneReceiptText {
     static func lines(_ receipt: LaneReceipt) -> [String] {
         var out = ["\(receipt.store) \(receipt.terminal) \(receipt.time)", "receipt \(receipt.id)"]
         for line in receipt.lines {
-            out.append("\(line.name) \(SaleRequest.decimal(line.qtyThousandths)) × \(Money.decimalText(line.price)) = \(Money.decimalText(line.amount))")
+            out.append("\(line.name) \(Quantity(thousandths: line.qtyThousandths)) × \(Money.decimalText(line.price)) = \(Money.decimalText(line.amount))")
             if line.discount > 0 { out.append("  discount \(Money.decimalText(line.discount)) (\(line.rules.joined(separator: ", ")))") }
         }
         out.append("subtotal \(Money.decimalText(receipt.subtotal))")

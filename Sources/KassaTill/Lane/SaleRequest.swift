@@ -1,7 +1,7 @@
 import KassaCore
 
 /// The `POST /v1/sales` body of a finished basket, written as JSON text by hand so that
-/// quantities keep their exact three decimals and retries send the same bytes.
+/// quantities keep their exact three decimals (`Quantity`'s text) and retries send the same bytes.
 enum SaleRequest {
     static func body(id: String, store: String, terminal: String, cashier: String, at: Timestamp, basket: Basket,
                      payments: [LanePayment], offline: LanePrice?) -> [UInt8] {
@@ -11,7 +11,7 @@ enum SaleRequest {
         if let card = basket.card { out += ",\"customer\":\(quoted(card.description))" }
         out += ",\"lines\":["
         out += basket.lines.map { line in
-            var text = "{\"sku\":\(quoted(line.sku)),\"qty\":\(decimal(line.qty.thousandths)),\"price\":\(line.price)"
+            var text = "{\"sku\":\(quoted(line.sku)),\"qty\":\(line.qty),\"price\":\(line.price)"
             if !line.category.isEmpty { text += ",\"category\":\(quoted(line.category))" }
             return text + "}"
         }.joined(separator: ",")
@@ -27,16 +27,6 @@ enum SaleRequest {
         }
         out += "}"
         return Array(out.utf8)
-    }
-
-    /// Thousandths as a JSON number with at most three decimals ("2", "0.755").
-    static func decimal(_ thousandths: Int64) -> String {
-        let whole = thousandths / 1000, fraction = thousandths % 1000
-        guard fraction != 0 else { return String(whole) }
-        var digits = String(fraction)
-        digits = String(repeating: "0", count: 3 - digits.count) + digits
-        while digits.hasSuffix("0") { digits.removeLast() }
-        return "\(whole).\(digits)"
     }
 
     /// A JSON string literal.
