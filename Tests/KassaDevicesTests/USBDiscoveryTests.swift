@@ -64,9 +64,14 @@ struct UmockdevRun {
     var errors: String
 
     static func kassa(_ arguments: [String], devices: [String]) throws -> UmockdevRun {
+        try run("/usr/bin/umockdev-run", devices.flatMap { ["--device", $0] } + ["--", builtExecutable("kassa")] + arguments)
+    }
+
+    /// Runs `executable` to the end and collects what it printed.
+    static func run(_ executable: String, _ arguments: [String]) throws -> UmockdevRun {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/umockdev-run")
-        process.arguments = devices.flatMap { ["--device", $0] } + ["--", builtExecutable("kassa")] + arguments
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output

@@ -41,19 +41,8 @@ import Testing
     }
 
     static func watch(_ options: [String]) throws -> UmockdevRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/umockdev-wrapper")
-        process.arguments = ["/usr/bin/python3", script, builtExecutable("kassa"), USBDiscoveryTests.tillDevices] + options
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        let complained = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return UmockdevRun(status: process.terminationStatus, output: String(decoding: printed, as: UTF8.self),
-                           errors: String(decoding: complained, as: UTF8.self))
+        try UmockdevRun.run("/usr/bin/umockdev-wrapper",
+                            ["/usr/bin/python3", script, builtExecutable("kassa"), USBDiscoveryTests.tillDevices] + options)
     }
 }
 
