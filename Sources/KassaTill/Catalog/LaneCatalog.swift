@@ -22,20 +22,23 @@ public struct LaneCatalog: Sendable {
 
     public private(set) var items: [String: Item] = [:]
     public var rules: Rules?
+    /// The catalog as the Ledger's pricing reads it, for pricing offline: built once per fetch,
+    /// not once per quote.
+    public let ledgerCatalog: Catalog
 
     public init(items: [Item] = [], rules: Rules? = nil) {
         for item in items { self.items[item.sku] = item }
         self.rules = rules
+        ledgerCatalog = Self.ledgerCatalog(Array(self.items.values))
     }
 
     /// The item sold under `code`, if the catalog has it.
     public func item(_ code: String) -> Item? { items[code] }
 
-    /// The catalog as the Ledger's pricing reads it, for pricing offline.
-    public func ledgerCatalog() -> Catalog {
+    private static func ledgerCatalog(_ items: [Item]) -> Catalog {
         var catalog = Catalog()
         var products: [Product] = []
-        for item in items.values.sorted(by: { $0.sku < $1.sku }) {
+        for item in items.sorted(by: { $0.sku < $1.sku }) {
             guard let sku = try? SKU(validating: item.sku) else { continue }
             var flags: Product.Flags = []
             if item.weighed { flags.insert(.weighed) }

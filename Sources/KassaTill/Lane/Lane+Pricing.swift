@@ -39,7 +39,7 @@ extension Lane {
     }
 
     private func offlinePrice() throws -> LanePrice {
-        let (ledgerCatalog, rules) = state.withLock { (catalog.ledgerCatalog(), catalog.rulesRecord()) }
+        let (ledgerCatalog, rules) = state.withLock { (catalog.ledgerCatalog, catalog.rulesRecord()) }
         var lines: [ReceiptLine] = []
         for line in basket.lines {
             guard let sku = try? SKU(validating: line.sku) else { throw CashierInputError("\(line.sku) is not a code the pricing accepts") }
