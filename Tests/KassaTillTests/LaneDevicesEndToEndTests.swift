@@ -29,12 +29,10 @@ struct LaneDevicesEndToEndTests {
     func open(_ name: String, printerOverSerial: Bool = false) async throws -> Shop {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-lane-\(name)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let server = LaneTestServer(data: root + "/server", port: try LoopbackPort.free())
-        try server.start()
-        #expect(try server.call("PUT", "/v1/products", role: "admin", json: ["products": [
+        let server = try LaneTestServer.started(data: root + "/server", products: [
             ["sku": Self.milk, "name": "Молоко 3,2 %", "category": "dairy", "price": 8990],
             ["sku": Self.bread, "name": "Хлеб Бородинский", "category": "bakery", "price": 5450],
-        ]]).status == 200)
+        ])
         #expect(try server.call("PUT", "/v1/rules", role: "admin", text: Self.rules).status == 200)
         #expect(try server.call("POST", "/v1/customers", role: "staff", json: ["card": Self.card, "name": "Анна"]).status == 201)
 

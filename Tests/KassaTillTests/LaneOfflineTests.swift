@@ -9,15 +9,11 @@ struct LaneOfflineTests {
     static let milk = "4607001234562", chocolate = "46012340", beef = "2100001000011"
 
     func startServer(data: String) throws -> LaneTestServer {
-        let server = LaneTestServer(data: data, port: try LoopbackPort.free())
-        try server.start()
-        let products = try server.call("PUT", "/v1/products", role: "admin", json: ["products": [
+        try LaneTestServer.started(data: data, products: [
             ["sku": Self.milk, "name": "Молоко 3,2 %", "category": "dairy", "price": 8990],
             ["sku": Self.chocolate, "name": "Шоколад", "category": "sweets", "price": 12950],
             ["sku": Self.beef, "name": "Говядина", "category": "meat", "price": 54900, "weighed": true],
-        ]])
-        #expect(products.status == 200)
-        return server
+        ])
     }
 
     /// Scans `lines`, pays, and returns the sale's id once its receipt is printed.

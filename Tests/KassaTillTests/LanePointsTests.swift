@@ -19,12 +19,10 @@ struct LanePointsTests {
     @Test func pointsEarnedOnOneSalePayPartOfTheNextAndAreRefusedOffline() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-lane-points-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let server = LaneTestServer(data: root + "/server", port: try LoopbackPort.free())
-        try server.start()
-        defer { server.stop() }
-        #expect(try server.call("PUT", "/v1/products", role: "admin", json: ["products": [
+        let server = try LaneTestServer.started(data: root + "/server", products: [
             ["sku": "4607001234562", "name": "Молоко", "category": "dairy", "price": 8990],
-        ]]).status == 200)
+        ])
+        defer { server.stop() }
         #expect(try server.call("PUT", "/v1/rules", role: "admin", text: Self.rules).status == 200)
         #expect(try server.call("POST", "/v1/customers", role: "staff", json: ["card": "7000123456789", "name": "Анна"]).status == 201)
         let till = try TillProcess(server: server.url, token: server.tokens["till"] ?? "", data: root + "/lane")

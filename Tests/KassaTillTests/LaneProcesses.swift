@@ -19,6 +19,19 @@ final class LaneTestServer: @unchecked Sendable {
         self.port = port
     }
 
+    /// A server started on a free port with `products` in its catalog; throws unless the
+    /// catalog took them.
+    static func started(data: String, products: [[String: Any]]) throws -> LaneTestServer {
+        let server = LaneTestServer(data: data, port: try LoopbackPort.free())
+        try server.start()
+        let put = try server.call("PUT", "/v1/products", role: "admin", json: ["products": products])
+        guard put.status == 200 else {
+            server.stop()
+            throw LaneTestError("the catalog was refused (\(put.status)): \(put.body)")
+        }
+        return server
+    }
+
     /// Starts the server and waits until it answers `/readyz`.
     func start() throws {
         let process = Process()

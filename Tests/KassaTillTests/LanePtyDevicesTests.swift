@@ -11,12 +11,10 @@ struct LanePtyDevicesTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-lane-pty-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let server = LaneTestServer(data: root + "/server", port: try LoopbackPort.free())
-        try server.start()
-        defer { server.stop() }
-        #expect(try server.call("PUT", "/v1/products", role: "admin", json: ["products": [
+        let server = try LaneTestServer.started(data: root + "/server", products: [
             ["sku": "4607001234562", "name": "Молоко", "category": "dairy", "price": 8990],
-        ]]).status == 200)
+        ])
+        defer { server.stop() }
         let scannerPair = try SerialPtyPair(), displayPair = try SerialPtyPair()
         try """
             scanner:
