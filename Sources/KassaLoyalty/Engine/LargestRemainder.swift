@@ -8,57 +8,83 @@ enum LargestRemainder {
     static func spread(_ amount: Int64, weights: [Int64], room: [Int64]) -> [Int64] {
         precondition(weights.count == room.count, "one weight and one room per line")
         var parts = [Int64](repeating: 0, count: weights.count)
-        var shares: [(share: Int64, remainder: UInt64, index: Int)] = []
-        shares.reserveCapacity(weights.count)
-        var left = amount
-        // Each round either places everything or fills at least one line, so it ends.
-        while left > 0 {
-            var weightSum: Int64 = 0
-            for index in weights.indices where parts[index] < room[index] && weights[index] > 0 { weightSum += weights[index] }
-            guard weightSum > 0 else { break }
-            shares.removeAll(keepingCapacity: true)
-            var placed: Int64 = 0
-            for index in weights.indices where parts[index] < room[index] && weights[index] > 0 {
-                let (share, remainder) = proportion(left, weights[index], weightSum)
-                shares.append((share, remainder, index))
-                placed += share
-            }
-            // Fewer minor units are left than lines share them: each floor lost less than one.
-            let extra = Int(left - placed)
-            if extra > 0 { giveExtra(extra, to: &shares, weightSum: weightSum) }
-            var filledAny = false
-            for entry in shares {
-                let take = min(entry.share, room[entry.index] - parts[entry.index])
-                if take < entry.share { filledAny = true }
-                parts[entry.index] += take
-                left -= take
-            }
-            if !filledAny { break }
+        parts.withUnsafeMutableBufferPointer { parts in
+            spread(amount, count: weights.count, weight: { weights[$0] }, room: { room[$0] }, into: parts)
         }
         return parts
     }
 
-    /// One more minor unit to each of the `extra` shares with the largest remainders, the
-    /// earlier line first on a tie. `shares` are in line order.
-    private static func giveExtra(_ extra: Int, to shares: inout [(share: Int64, remainder: UInt64, index: Int)], weightSum: Int64) {
+    /// `spread` into `parts` (all zero on entry), reading line `i`'s weight and room through
+    /// the closures: pricing spreads straight from its line facts into its table of shares,
+    /// with no array of its own. Everything it needs for the rounds lives on the stack.
+    @inline(__always)
+    static func spread(_ amount: Int64, count: Int, weight: (Int) -> Int64, room: (Int) -> Int64,
+                       into parts: UnsafeMutableBufferPointer<Int64>) {
+        guard amount > 0, count > 0 else { return }
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: count) { share in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { remainder in
+                var left = amount
+                // Each round either places everything or fills at least one line, so it ends.
+                while left > 0 {
+                    var weightSum: Int64 = 0
+                    for index in 0..<count where parts[index] < room(index) && weight(index) > 0 { weightSum += weight(index) }
+                    guard weightSum > 0 else { break }
+                    var placed: Int64 = 0
+                    var sharing = 0
+                    for index in 0..<count {
+                        if parts[index] < room(index) && weight(index) > 0 {
+                            let (part, rest) = proportion(left, weight(index), weightSum)
+                            share[index] = part
+                            remainder[index] = rest
+                            placed += part
+                            sharing += 1
+                        } else {
+                            share[index] = -1
+                        }
+                    }
+                    // Fewer minor units are left than lines share them: each floor lost less than one.
+                    let extra = Int(left - placed)
+                    if extra > 0 { giveExtra(extra, shares: share, remainders: remainder, sharing: sharing, weightSum: weightSum) }
+                    var filledAny = false
+                    for index in 0..<count where share[index] >= 0 {
+                        let take = min(share[index], room(index) - parts[index])
+                        if take < share[index] { filledAny = true }
+                        parts[index] += take
+                        left -= take
+                    }
+                    if !filledAny { break }
+                }
+            }
+        }
+    }
+
+    /// One more minor unit to each of the `extra` sharing lines (those whose share is not −1)
+    /// with the largest remainders, the earlier line first on a tie.
+    @inline(__always)
+    private static func giveExtra(_ extra: Int, shares: UnsafeMutableBufferPointer<Int64>, remainders: UnsafeMutableBufferPointer<UInt64>,
+                                  sharing: Int, weightSum: Int64) {
         let count = shares.count
-        let positionBits = Int.bitWidth - count.leadingZeroBitCount
+        let lineBits = Int.bitWidth - count.leadingZeroBitCount
         let remainderBits = Int64.bitWidth - weightSum.leadingZeroBitCount
-        guard positionBits + remainderBits <= 64 else {
-            shares.sort { $0.remainder != $1.remainder ? $0.remainder > $1.remainder : $0.index < $1.index }
-            for position in 0..<extra { shares[position].share += 1 }
+        guard lineBits + remainderBits <= 64 else {
+            var order = (0..<count).filter { shares[$0] >= 0 }
+            order.sort { remainders[$0] != remainders[$1] ? remainders[$0] > remainders[$1] : $0 < $1 }
+            for line in order.prefix(extra) { shares[line] += 1 }
             return
         }
-        // Remainder and position packed in one integer (the position inverted, so that on equal
+        // Remainder and line packed in one integer (the line inverted, so that on equal
         // remainders the earlier line is the larger key), then the `extra` largest keys selected
-        // in place on the stack: linear on average, where sorting every share cost more than
-        // the rest of a basket discount.
-        let mask = UInt64(1) << positionBits - 1
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { keys in
-            for position in 0..<count { keys[position] = shares[position].remainder << positionBits | (mask - UInt64(position)) }
-            selectLargest(extra, in: keys)
-            for key in keys.prefix(extra) { shares[Int(mask - key & mask)].share += 1 }
+        // in place: linear on average, where sorting every share cost more than the rest of a
+        // basket discount. The keys overwrite the remainders, which are not read again.
+        let mask = UInt64(1) << lineBits - 1
+        var keyCount = 0
+        for line in 0..<count where shares[line] >= 0 {
+            remainders[keyCount] = remainders[line] << lineBits | (mask - UInt64(line))
+            keyCount += 1
         }
+        let keys = UnsafeMutableBufferPointer(rebasing: remainders[0..<keyCount])
+        selectLargest(extra, in: keys)
+        for key in keys.prefix(extra) { shares[Int(mask - key & mask)] += 1 }
     }
 
     /// Moves the `k` largest of `keys` (all distinct) to its first `k` places, in no order

@@ -24,7 +24,7 @@ extension PricingProgram {
 
     /// What the rules priced on the whole basket (N-for-M sets, basket discounts) give each
     /// line, one row of line amounts per rule in one flat array: reading a line's share copies
-    /// no array.
+    /// no array, and the rules write their rows in place.
     struct RuleShares {
         let lineCount: Int
         var rules: [Int] = []
@@ -32,13 +32,18 @@ extension PricingProgram {
 
         init(lineCount: Int) { self.lineCount = lineCount }
 
-        mutating func add(_ rule: Int, _ parts: [Int64]) {
+        /// Adds a row of zeros for `rule` and lets `fill` write the row.
+        mutating func add(_ rule: Int, _ fill: (UnsafeMutableBufferPointer<Int64>) -> Void) {
             if rules.isEmpty {
                 rules.reserveCapacity(4)
                 values.reserveCapacity(4 * lineCount)
             }
             rules.append(rule)
-            values += parts
+            let start = values.count
+            values.append(contentsOf: repeatElement(0, count: lineCount))
+            values.withUnsafeMutableBufferPointer { values in
+                fill(UnsafeMutableBufferPointer(rebasing: values[start..<start + lineCount]))
+            }
         }
     }
 
@@ -81,15 +86,16 @@ extension PricingProgram {
         let percents = customerPercents(customer, standing: standing, active: active, today: today,
                                         nearMisses: &nearMisses, birthdayMultiplier: &birthdayMultiplier)
         var shares = RuleShares(lineCount: facts.lines.count)
-        for (rule, parts) in setParts(receipt, facts: facts, active: active, nearMisses: &nearMisses) { shares.add(rule, parts) }
-        for (rule, parts) in basketParts(facts, standing: standing, active: active, nearMisses: &nearMisses) { shares.add(rule, parts) }
+        setParts(receipt, facts: facts, active: active, into: &shares, nearMisses: &nearMisses)
+        basketParts(facts, standing: standing, active: active, into: &shares, nearMisses: &nearMisses)
         var ruleDiscounts = [Int64](repeating: 0, count: ruleSet.rules.count)
         var levelDiscount: (level: Int, amount: Int64)?
         var local: [Candidate] = []
         local.reserveCapacity(8)
+        var longIDs = LongIDs()
         for index in facts.lines.indices where facts.lines[index].room > 0 {
             local.removeAll(keepingCapacity: true)
-            collect(index, receipt.lines[index], facts: facts, percents: percents, shares: shares, active: active, into: &local)
+            collect(index, qty: receipt.lines[index].qty, facts: facts, percents: percents, shares: shares, active: active, into: &local)
             guard !local.isEmpty else { continue }
             guard settle(&local, room: facts.lines[index].room) > 0 else { continue }
             var total: Int64 = 0
@@ -102,24 +108,40 @@ extension PricingProgram {
                 }
             }
             priced[index].discount = total
-            priced[index].rules = lineIDs(local)
+            priced[index].rules = lineIDs(local, &longIDs)
         }
         return try finish(receipt, customer: customer, standing: standing, facts: facts, priced: priced, active: active,
                           ruleDiscounts: ruleDiscounts, levelDiscount: levelDiscount,
                           birthdayMultiplier: birthdayMultiplier, nearMisses: nearMisses)
     }
 
-    /// The rule ids a line carries for the candidates `settle` left, shared arrays for one or
-    /// two rules.
-    private func lineIDs(_ local: [Candidate]) -> [String] {
+    /// The id arrays of lines with three or four rules, made once per quote: the lines of a
+    /// basket mostly repeat a few such stacks (tier, regular customer and a promotion).
+    struct LongIDs {
+        var keys: [UInt64] = []
+        var ids: [[String]] = []
+    }
+
+    /// The rule ids a line carries for the candidates `settle` left: shared arrays for one or
+    /// two rules, and one array per quote for each longer stack.
+    private func lineIDs(_ local: [Candidate], _ long: inout LongIDs) -> [String] {
         let first = key(rule: local[0].rule, level: local[0].level)
         if local.count == 1 { return lineIDs(key: first) }
         if local.count == 2, !pairIDs.isEmpty {
             return pairIDs[first * keyCount + key(rule: local[1].rule, level: local[1].level)]
         }
+        var packed: UInt64 = 0
+        if local.count <= 4, keyCount < 0xFFFF {
+            for candidate in local { packed = packed << 16 | UInt64(key(rule: candidate.rule, level: candidate.level) + 1) }
+            if let found = long.keys.firstIndex(of: packed) { return long.ids[found] }
+        }
         var ids: [String] = []
         ids.reserveCapacity(local.count)
         for candidate in local { ids += lineIDs(key: key(rule: candidate.rule, level: candidate.level)) }
+        if packed != 0, long.keys.count < 16 {
+            long.keys.append(packed)
+            long.ids.append(ids)
+        }
         return ids
     }
 
@@ -225,31 +247,36 @@ extension PricingProgram {
 
     /// N-for-M sets: of every `buy` units of the targeted piece goods the cheapest `buy − pay`
     /// are free. Weighed lines never form sets.
-    private func setParts(_ receipt: Receipt, facts: LineFacts, active: [Bool],
-                          nearMisses: inout [NearMiss]) -> [(rule: Int, parts: [Int64])] {
-        guard !setRules.isEmpty else { return [] }
+    private func setParts(_ receipt: Receipt, facts: LineFacts, active: [Bool], into shares: inout RuleShares,
+                          nearMisses: inout [NearMiss]) {
+        guard !setRules.isEmpty else { return }
         // One pass over the lines gathers every (rule, line) pair; most baskets have none.
         var members: [(rule: Int, line: Int)] = []
-        members.reserveCapacity(facts.lines.count)
+        var highestPrice: Int64 = 0
         for index in facts.lines.indices where !facts.lines[index].excluded && receipt.lines[index].qty.isWhole {
             let bySKU = skuRules(facts, index)
+            var joined = false
             for position in bySKU {
                 let rule = targetRules[position]
-                if isSetRule[rule] && active[rule] { members.append((rule, index)) }
+                if isSetRule[rule] && active[rule] {
+                    if members.isEmpty { members.reserveCapacity(facts.lines.count) }
+                    members.append((rule, index))
+                    joined = true
+                }
             }
             for position in categoryRules(facts, index) {
                 let rule = targetRules[position]
-                if isSetRule[rule] && active[rule] && !names(bySKU, rule) { members.append((rule, index)) }
+                if isSetRule[rule] && active[rule] && !names(bySKU, rule) {
+                    if members.isEmpty { members.reserveCapacity(facts.lines.count) }
+                    members.append((rule, index))
+                    joined = true
+                }
             }
+            // A negative price (never a checked one) takes the general sort.
+            if joined { highestPrice = max(highestPrice, receipt.lines[index].price < 0 ? Int64.max : receipt.lines[index].price) }
         }
-        guard !members.isEmpty else { return [] }
-        // By rule, then the cheapest unit first (the earlier line on equal prices).
-        members.sort { a, b in
-            if a.rule != b.rule { return a.rule < b.rule }
-            let pa = receipt.lines[a.line].price, pb = receipt.lines[b.line].price
-            return pa != pb ? pa < pb : a.line < b.line
-        }
-        var result: [(rule: Int, parts: [Int64])] = []
+        guard !members.isEmpty else { return }
+        sortMembers(&members, receipt: receipt, highestPrice: highestPrice)
         var start = 0
         while start < members.count {
             let rule = members[start].rule
@@ -263,29 +290,49 @@ extension PricingProgram {
                 if units % buy == buy - 1 { nearMisses.append(.nForM(rule: rule, units: 1)) }
                 var free = units / buy * (buy - pay)
                 if free > 0 {
-                    var parts = [Int64](repeating: 0, count: facts.lines.count)
-                    for member in members[start..<end] where free > 0 {
-                        let line = receipt.lines[member.line]
-                        let take = min(free, line.qty.thousandths / 1000)
-                        parts[member.line] = take * line.price
-                        free -= take
+                    shares.add(rule) { parts in
+                        for member in members[start..<end] where free > 0 {
+                            let line = receipt.lines[member.line]
+                            let take = min(free, line.qty.thousandths / 1000)
+                            parts[member.line] = take * line.price
+                            free -= take
+                        }
                     }
-                    result.append((rule, parts))
                 }
             }
             start = end
         }
-        return result
+    }
+
+    /// Orders set members by rule, then the cheapest unit first (the earlier line on equal
+    /// prices). Rule, price and line packed in one integer sort without a comparison closure;
+    /// prices too large to pack (never a real one) take the general sort.
+    private func sortMembers(_ members: inout [(rule: Int, line: Int)], receipt: Receipt, highestPrice: Int64) {
+        let lineBits = Int.bitWidth - receipt.lines.count.leadingZeroBitCount
+        let priceBits = Int64.bitWidth - highestPrice.leadingZeroBitCount
+        let ruleBits = Int.bitWidth - ruleSet.rules.count.leadingZeroBitCount
+        guard lineBits + priceBits + ruleBits <= 64 else {
+            members.sort { a, b in
+                if a.rule != b.rule { return a.rule < b.rule }
+                let pa = receipt.lines[a.line].price, pb = receipt.lines[b.line].price
+                return pa != pb ? pa < pb : a.line < b.line
+            }
+            return
+        }
+        var keys = members.map { UInt64($0.rule) << (priceBits + lineBits) | UInt64(receipt.lines[$0.line].price) << lineBits | UInt64($0.line) }
+        keys.sort()
+        let lineMask = UInt64(1) << lineBits - 1
+        for (position, key) in keys.enumerated() {
+            members[position] = (Int(key >> (priceBits + lineBits)), Int(key & lineMask))
+        }
     }
 
     /// Basket rules: each one's discount spread over the discountable lines by their amounts.
-    private func basketParts(_ facts: LineFacts, standing: CustomerStanding?, active: [Bool],
-                             nearMisses: inout [NearMiss]) -> [(rule: Int, parts: [Int64])] {
-        var result: [(rule: Int, parts: [Int64])] = []
+    private func basketParts(_ facts: LineFacts, standing: CustomerStanding?, active: [Bool], into shares: inout RuleShares,
+                             nearMisses: inout [NearMiss]) {
         var subtotal: Int64 = 0
         for index in facts.lines.indices where !facts.lines[index].excluded { subtotal += facts.lines[index].amount }
-        guard subtotal > 0 else { return result }
-        var weights: [Int64] = [], rooms: [Int64] = []
+        guard subtotal > 0 else { return }
         for rule in basketRules where active[rule] {
             let benefit: BasketBenefit
             switch ruleSet.rules[rule].kind {
@@ -310,15 +357,17 @@ extension PricingProgram {
             case .amount(let off): amount = min(off, subtotal)
             }
             guard amount > 0 else { continue }
-            if weights.isEmpty { weights = facts.lines.indices.map { facts.lines[$0].excluded ? 0 : facts.lines[$0].amount } }
-            if rooms.isEmpty { rooms = facts.lines.map(\.room) }
-            result.append((rule, LargestRemainder.spread(amount, weights: weights, room: rooms)))
+            facts.lines.withUnsafeBufferPointer { lines in
+                shares.add(rule) { parts in
+                    LargestRemainder.spread(amount, count: lines.count, weight: { lines[$0].excluded ? 0 : lines[$0].amount },
+                                            room: { lines[$0].room }, into: parts)
+                }
+            }
         }
-        return result
     }
 
     /// Every discount any rule offers line `index`.
-    private func collect(_ index: Int, _ line: ReceiptLine, facts: LineFacts,
+    private func collect(_ index: Int, qty: Quantity, facts: LineFacts,
                          percents: [(rule: Int, level: Int, basisPoints: Int64)], shares: RuleShares,
                          active: [Bool], into local: inout [Candidate]) {
         let amount = facts.lines[index].amount
@@ -328,12 +377,12 @@ extension PricingProgram {
         let bySKU = skuRules(facts, index)
         for position in bySKU {
             let rule = targetRules[position]
-            guard active[rule], let offered = lineOffer(rule, line, amount: amount) else { continue }
+            guard active[rule], let offered = lineOffer(rule, qty: qty, amount: amount) else { continue }
             local.append(Candidate(rule: rule, level: -1, amount: offered))
         }
         for position in categoryRules(facts, index) {
             let rule = targetRules[position]
-            guard active[rule], !names(bySKU, rule), let offered = lineOffer(rule, line, amount: amount) else { continue }
+            guard active[rule], !names(bySKU, rule), let offered = lineOffer(rule, qty: qty, amount: amount) else { continue }
             local.append(Candidate(rule: rule, level: -1, amount: offered))
         }
         for position in shares.rules.indices {
@@ -343,16 +392,16 @@ extension PricingProgram {
     }
 
     /// What a targeted line rule offers a line (nil for rules priced on the whole basket).
-    private func lineOffer(_ rule: Int, _ line: ReceiptLine, amount: Int64) -> Int64? {
+    private func lineOffer(_ rule: Int, qty: Quantity, amount: Int64) -> Int64? {
         switch lineOffers[rule] {
         case .percent(let basisPoints):
             return PricingProgram.percent(amount, basisPoints)
         case .amountOff(let off):
-            let (product, overflow) = off.multipliedReportingOverflow(by: line.qty.thousandths)
+            let (product, overflow) = off.multipliedReportingOverflow(by: qty.thousandths)
             if !overflow, product >= 0, product <= Int64.max - 500 { return min(amount, (product + 500) / 1000) }
-            return min(amount, Rounding.scale(off, by: line.qty.thousandths, dividedBy: 1000) ?? amount)
+            return min(amount, Rounding.scale(off, by: qty.thousandths, dividedBy: 1000) ?? amount)
         case .fixedPrice(let price):
-            guard let fixed = line.qty.amount(price: price) else { return nil }
+            guard let fixed = qty.amount(price: price) else { return nil }
             return max(0, amount - fixed)
         case .none:
             return nil

@@ -11,48 +11,58 @@ extension PricingProgram {
     ///
     /// Ties go to the higher priority, then to the rule written first.
     func settle(_ local: inout [Candidate], room: Int64) -> Int {
-        func ranks(_ a: Candidate, before b: Candidate) -> Bool { self.ranks(a.rule, before: b.rule) }
-        var best = 0
-        for index in local.indices.dropFirst() {
-            let candidate = local[index], leader = local[best]
-            if candidate.amount > leader.amount || (candidate.amount == leader.amount && ranks(candidate, before: leader)) {
-                best = index
+        let count = local.count
+        let kept = local.withUnsafeMutableBufferPointer { local -> Int in
+            var best = 0
+            for index in 1..<max(1, count) {
+                let candidate = local[index], leader = local[best]
+                if candidate.amount > leader.amount || (candidate.amount == leader.amount && ranks(candidate.rule, before: leader.rule)) {
+                    best = index
+                }
             }
-        }
-        if ruleSet.stacking.policy == .additive {
-            var stacked: Int64 = 0
-            var stackable = 0
-            for candidate in local where stackables[candidate.rule] {
-                stacked += candidate.amount
-                stackable += 1
-            }
-            if stackable > 1, stacked > (stackables[local[best].rule] ? 0 : local[best].amount) {
-                local.removeAll { !stackables[$0.rule] }
-                // A handful of candidates: insertion sort, no general sort's overhead.
-                for position in 1..<local.count {
-                    let candidate = local[position]
-                    var hole = position
-                    while hole > 0, ranks(candidate, before: local[hole - 1]) {
-                        local[hole] = local[hole - 1]
-                        hole -= 1
+            if ruleSet.stacking.policy == .additive {
+                var stacked: Int64 = 0
+                var stackable = 0
+                for index in 0..<count where stackables[local[index].rule] {
+                    stacked += local[index].amount
+                    stackable += 1
+                }
+                if stackable > 1, stacked > (stackables[local[best].rule] ? 0 : local[best].amount) {
+                    // The stackable ones, in rank order (a handful: insertion sort), each
+                    // giving what the room left allows.
+                    var kept = 0
+                    for index in 0..<count where stackables[local[index].rule] {
+                        let candidate = local[index]
+                        var hole = kept
+                        while hole > 0, ranks(candidate.rule, before: local[hole - 1].rule) {
+                            local[hole] = local[hole - 1]
+                            hole -= 1
+                        }
+                        local[hole] = candidate
+                        kept += 1
                     }
-                    local[hole] = candidate
+                    var left = min(stacked, room)
+                    var given = 0
+                    for index in 0..<kept {
+                        var candidate = local[index]
+                        candidate.amount = min(candidate.amount, left)
+                        left -= candidate.amount
+                        if candidate.amount > 0 {
+                            local[given] = candidate
+                            given += 1
+                        }
+                    }
+                    return given
                 }
-                var left = min(stacked, room)
-                for index in local.indices {
-                    local[index].amount = min(local[index].amount, left)
-                    left -= local[index].amount
-                }
-                local.removeAll { $0.amount == 0 }
-                return local.count
             }
+            let winner = local[best]
+            let amount = min(winner.amount, room)
+            guard amount > 0 else { return 0 }
+            local[0] = Candidate(rule: winner.rule, level: winner.level, amount: amount)
+            return 1
         }
-        let winner = local[best]
-        local.removeAll(keepingCapacity: true)
-        let amount = min(winner.amount, room)
-        guard amount > 0 else { return 0 }
-        local.append(Candidate(rule: winner.rule, level: winner.level, amount: amount))
-        return 1
+        local.removeLast(count - kept)
+        return kept
     }
 
     /// Totals, points and tier after the sale, the rules that gave something and the near misses.
