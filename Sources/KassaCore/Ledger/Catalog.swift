@@ -28,6 +28,31 @@ public struct Catalog: Hashable, Sendable {
         return (category(id: id, packed: packed), Product.Flags(rawValue: UInt8(truncatingIfNeeded: packed)))
     }
 
+    /// The product number of each line's SKU (−1: not in the catalog), for `pricingFacts(number:)`:
+    /// a basket's lines are looked up together, which overlaps their cache misses.
+    public func productNumbers(of lines: [ReceiptLine], into numbers: UnsafeMutableBufferPointer<Int32>) {
+        precondition(numbers.count >= lines.count, "one number per line")
+        lines.withUnsafeBufferPointer { lines in
+            skus.ids(count: lines.count, key: { lines[$0].sku }, into: numbers)
+        }
+    }
+
+    /// What pricing needs of product `number` (from `productNumbers(of:into:)`): its category's
+    /// number (for `categoryName(number:)`; nil when the category is read from the product, one
+    /// of more than sixteen million) and its flags.
+    @inline(__always)
+    public func pricingFacts(number: Int) -> (category: Int?, flags: Product.Flags) {
+        let packed = facts[number]
+        let category = packed >> 8
+        return (category == Catalog.unpackedCategory ? nil : Int(category), Product.Flags(rawValue: UInt8(truncatingIfNeeded: packed)))
+    }
+
+    /// The name of category `number`.
+    public func categoryName(number: Int) -> String { categories[number] }
+
+    /// The category of product `number`, read from the product.
+    public func category(ofProduct number: Int) -> String { products[number].category }
+
     /// Category numbers from here on do not fit the packed facts; those products' categories
     /// are read from the products themselves (sixteen million categories: never in practice).
     private static let unpackedCategory: UInt32 = 0xFF_FFFF

@@ -153,47 +153,84 @@ extension PricingProgram {
         priced.reserveCapacity(count)
         facts.lines.reserveCapacity(count)
         let cap = ruleSet.stacking.capBasisPoints
-        // A basket's lines share a few categories: the last ones looked up are remembered.
+        // A basket's lines share a few categories: the last ones looked up are remembered, by
+        // name for categories the till sent and by the catalog's number for the others.
         var recentCategories: [(name: String, slot: Int?)] = []
-        recentCategories.reserveCapacity(8)
+        var recentNumbers: [(number: Int, slot: Int?)] = []
         var subtotal: Int64 = 0
-        for (index, line) in receipt.lines.enumerated() {
-            guard let amount = line.qty.amount(price: line.price) else {
-                throw LedgerError(.amountOverflow, "qty × price does not fit in a minor-unit amount", field: "lines[\(index)]")
+        var failure: LedgerError?
+        func slot(ofCategory name: String) -> Int? {
+            if let known = recentCategories.first(where: { $0.name == name }) { return known.slot }
+            let slot = categoryFacts.index(of: name)
+            if recentCategories.count < 8 {
+                if recentCategories.isEmpty { recentCategories.reserveCapacity(8) }
+                recentCategories.append((name, slot))
             }
-            // Bounding the basket first keeps every product below in 64 bits (a 30 % cap of an
-            // amount, a points rate times what was paid); a sale this large is refused anyway.
-            subtotal += amount
-            guard subtotal <= Ledger.receiptTotalMax else {
-                throw LedgerError(.amountOverflow, "the basket comes to more than \(Money.decimalText(Ledger.receiptTotalMax)), the largest receipt accepted", field: "lines")
-            }
-            let product = catalog.pricingFacts(of: line.sku)
-            let category = line.category ?? product?.category ?? ""
-            let skuSlot = skuFacts.isEmpty ? nil : skuFacts.index(of: line.sku.code)
-            var categorySlot: Int?
-            if !categoryFacts.isEmpty {
-                if let known = recentCategories.first(where: { $0.name == category }) {
-                    categorySlot = known.slot
-                } else {
-                    categorySlot = categoryFacts.index(of: category)
-                    if recentCategories.count < 8 { recentCategories.append((category, categorySlot)) }
-                }
-            }
-            let sku = skuSlot.map { skuFacts[slot: $0] }
-            let group = categorySlot.map { categoryFacts[slot: $0] }
-            let excluded = product?.flags.contains(.neverDiscounted) == true || sku?.excluded == true || group?.excluded == true
-            var room: Int64 = 0
-            if !excluded && amount > 0 {
-                // The cap rounds down: a 30 % cap never lets 30.01 % through.
-                room = cap >= 10_000 ? amount : amount * cap / 10_000
-                if let floor = sku?.floor, let floorAmount = line.qty.amount(price: floor) {
-                    room = min(room, max(0, amount - floorAmount))
-                }
-            }
-            priced.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
-            facts.lines.append(LineFact(amount: amount, room: room, skuSlot: Int32(skuSlot ?? -1),
-                                        categorySlot: Int32(categorySlot ?? -1), excluded: excluded))
+            return slot
         }
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { numbers in
+            catalog.productNumbers(of: receipt.lines, into: numbers)
+            for index in 0..<count {
+                let qty = receipt.lines[index].qty, price = receipt.lines[index].price
+                guard let amount = qty.amount(price: price) else {
+                    failure = LedgerError(.amountOverflow, "qty × price does not fit in a minor-unit amount", field: "lines[\(index)]")
+                    return
+                }
+                // Bounding the basket first keeps every product below in 64 bits (a 30 % cap of an
+                // amount, a points rate times what was paid); a sale this large is refused anyway.
+                subtotal += amount
+                guard subtotal <= Ledger.receiptTotalMax else {
+                    failure = LedgerError(.amountOverflow, "the basket comes to more than \(Money.decimalText(Ledger.receiptTotalMax)), the largest receipt accepted", field: "lines")
+                    return
+                }
+                let number = Int(numbers[index])
+                var flags: Product.Flags = []
+                var catalogCategory: Int?
+                if number >= 0 {
+                    let product = catalog.pricingFacts(number: number)
+                    flags = product.flags
+                    catalogCategory = product.category
+                }
+                let category: String
+                var categorySlot: Int?
+                if let given = receipt.lines[index].category {
+                    category = given
+                    if !categoryFacts.isEmpty { categorySlot = slot(ofCategory: given) }
+                } else if let known = catalogCategory {
+                    category = catalog.categoryName(number: known)
+                    if !categoryFacts.isEmpty {
+                        if let recent = recentNumbers.first(where: { $0.number == known }) {
+                            categorySlot = recent.slot
+                        } else {
+                            categorySlot = categoryFacts.index(of: category)
+                            if recentNumbers.count < 8 {
+                                if recentNumbers.isEmpty { recentNumbers.reserveCapacity(8) }
+                                recentNumbers.append((known, categorySlot))
+                            }
+                        }
+                    }
+                } else {
+                    category = number >= 0 ? catalog.category(ofProduct: number) : ""
+                    if !categoryFacts.isEmpty { categorySlot = slot(ofCategory: category) }
+                }
+                let skuSlot = skuFacts.isEmpty ? nil : skuFacts.index(of: receipt.lines[index].sku.code)
+                let sku = skuSlot.map { skuFacts[slot: $0] }
+                let group = categorySlot.map { categoryFacts[slot: $0] }
+                let excluded = flags.contains(.neverDiscounted) || sku?.excluded == true || group?.excluded == true
+                var room: Int64 = 0
+                if !excluded && amount > 0 {
+                    // The cap rounds down: a 30 % cap never lets 30.01 % through.
+                    room = cap >= 10_000 ? amount : amount * cap / 10_000
+                    if let floor = sku?.floor, let floorAmount = qty.amount(price: floor) {
+                        room = min(room, max(0, amount - floorAmount))
+                    }
+                }
+                priced.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
+                facts.lines.append(LineFact(amount: amount, room: room, skuSlot: Int32(skuSlot ?? -1),
+                                            categorySlot: Int32(categorySlot ?? -1), excluded: excluded))
+            }
+        }
+        if let failure { throw failure }
         return (facts, priced)
     }
 
