@@ -71,6 +71,14 @@ struct FixedBufferWriter {
         writeVarint(Int64(t.offsetMinutes))
     }
 
+    /// Bytes as their count (varint) and the bytes: a string as `write(_: String)` writes it.
+    mutating func write(bytes: UnsafeRawBufferPointer) {
+        writeVarint(UInt64(bytes.count))
+        reserve(bytes.count)
+        UnsafeMutableRawBufferPointer(rebasing: buffer[count...]).copyMemory(from: bytes)
+        count += bytes.count
+    }
+
     /// A string as its UTF-8 byte count (varint) and bytes.
     mutating func write(_ value: String) {
         var text = value

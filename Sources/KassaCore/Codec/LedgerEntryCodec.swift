@@ -72,11 +72,52 @@ public enum LedgerEntryCodec {
         return LedgerEntry(seq: seq, at: at, event: event)
     }
 
+    /// Decodes a payload journaled at `seq` for replay: a sale stays in its bytes (checked, and
+    /// its header decoded), every other event is decoded as by `decode`.
+    public static func decodeForReplay(seq: UInt64, payload: UnsafeRawBufferPointer) throws(DecodeError) -> ReplayEntry {
+        guard payload.count >= 2, payload[1] == Tag.saleRegistered.rawValue else {
+            return .decoded(try decode(seq: seq, payload: payload))
+        }
+        var reader = BinaryReader(payload)
+        let version = try reader.readByte()
+        guard version == 1 || version == LedgerEntryCodec.version else { throw DecodeError("unknown entry format version \(version)", offset: 0) }
+        _ = try reader.readByte()
+        let at = try reader.readTimestamp()
+        let sale = try JournaledSale(seq: seq, at: at, formatVersion: version, payload: payload, reader: &reader)
+        guard reader.isAtEnd else { throw DecodeError("trailing bytes after the event", offset: reader.offset) }
+        return .sale(sale)
+    }
+
+    /// `decodeForReplay` of a payload held in an array.
+    public static func decodeForReplay(seq: UInt64, payload: [UInt8]) throws(DecodeError) -> ReplayEntry {
+        let result: Result<ReplayEntry, DecodeError> = payload.withUnsafeBytes { raw in
+            Result { () throws(DecodeError) in try decodeForReplay(seq: seq, payload: raw) }
+        }
+        return try result.get()
+    }
+
     /// Decodes a payload held in an array.
     public static func decode(seq: UInt64, payload: [UInt8]) throws(DecodeError) -> LedgerEntry {
         let result: Result<LedgerEntry, DecodeError> = payload.withUnsafeBytes { raw in
             Result { () throws(DecodeError) in try decode(seq: seq, payload: raw) }
         }
         return try result.get()
+    }
+}
+
+/// A journal entry on its way into `Ledger.replay`: decoded, or a sale still in its journal
+/// bytes (`JournaledSale`), which replay packs into the receipt index without decoding it.
+public enum ReplayEntry: Sendable {
+    /// Any entry, decoded.
+    case decoded(LedgerEntry)
+    /// A sale, as journaled.
+    case sale(JournaledSale)
+
+    /// The journal sequence number.
+    public var seq: UInt64 {
+        switch self {
+        case .decoded(let entry): entry.seq
+        case .sale(let sale): sale.seq
+        }
     }
 }

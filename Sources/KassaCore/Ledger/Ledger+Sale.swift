@@ -125,6 +125,46 @@ extension Ledger {
         return .sale(sale)
     }
 
+    /// `recordSale(_: SaleRecord, …)` for a sale in its journal bytes (replay): the same
+    /// changes, with the lines read from the bytes while they are packed.
+    mutating func recordSale(_ sale: JournaledSale, indexOnly: Bool) {
+        receipts.insert(sale, day: sale.at.localDay)
+        if indexOnly { return }
+        let total = sale.total
+        if let card = sale.customer {
+            changes.customers.insert(card)
+            let day = sale.tillAt.localDay
+            let retention = limits.activityRetentionDays
+            let nets = receipts.categoryNets
+            let strings = receipts.strings
+            customers.update(card) { account in
+                account.points += sale.pointsEarned - sale.pointsSpent - sale.pointsExpired
+                account.visits += 1
+                account.lifetimeSpend += total
+                account.firstVisitDay = min(account.firstVisitDay ?? day, day)
+                account.lastVisitDay = max(account.lastVisitDay ?? day, day)
+                account.record(day: day, visits: 1, spend: total, retentionDays: retention)
+                for net in nets { account.record(category: strings[net.category], spend: net.spend) }
+            }
+        }
+        updateOpenShift(sale.terminal, at: sale.at) { shift in
+            shift.receipts += 1
+            shift.gross += sale.subtotal
+            shift.discounts += sale.discount
+            shift.sales += total
+            sale.forEachPayment { shift.add(payment: $0) }
+            shift.pointsEarned += sale.pointsEarned
+            shift.pointsSpent += sale.pointsSpent
+        }
+        stats.receipts += 1
+        stats.lines += Int64(sale.lineCount)
+        stats.revenue += total
+        stats.discounts += sale.discount
+        stats.pointsEarned += sale.pointsEarned
+        stats.pointsSpent += sale.pointsSpent
+        stats.pointsExpired += sale.pointsExpired
+    }
+
     /// Runs `body` on the terminal's open shift, opening one first if there is none.
     mutating func updateOpenShift(_ terminal: String, at now: Timestamp, _ body: (inout ShiftTotals) -> Void) {
         // In place: copying the state out and back would share the shift's payment totals and

@@ -70,6 +70,25 @@ public struct Ledger: Sendable, Equatable {
         _ = record(entry)
     }
 
+    /// Records a journaled entry as `replay(_: LedgerEntry)` does; a sale goes from its journal
+    /// bytes straight into the receipt index.
+    public mutating func replay(_ entry: ReplayEntry) throws(LedgerReplayError) {
+        switch entry {
+        case .decoded(let entry): try replay(entry)
+        case .sale(let sale):
+            guard sale.seq == lastSeq + 1 else { throw LedgerReplayError(expected: lastSeq + 1, found: sale.seq) }
+            record(sale, indexOnly: false)
+        }
+    }
+
+    /// Rebuilds the receipt index from a journal entry as `restoreIndex(_: LedgerEntry)` does.
+    public mutating func restoreIndex(_ entry: ReplayEntry) {
+        switch entry {
+        case .decoded(let entry): restoreIndex(entry)
+        case .sale(let sale): record(sale, indexOnly: true)
+        }
+    }
+
     /// Sets the sequence number after loading a snapshot taken at `seq`.
     public mutating func restore(lastSeq seq: UInt64) { lastSeq = seq }
 
@@ -139,6 +158,18 @@ public struct Ledger: Sendable, Equatable {
         }
         receipts.evict(today: entry.at.localDay, windowDays: limits.receiptWindowDays, countMax: limits.receiptIndexMax)
         return answer
+    }
+}
+
+extension Ledger {
+    /// `record(_: LedgerEntry, indexOnly:)` for a sale in its journal bytes.
+    private mutating func record(_ sale: JournaledSale, indexOnly: Bool) {
+        if !indexOnly {
+            precondition(sale.seq == lastSeq + 1, "ledger entries must be recorded in sequence; memory can no longer be trusted")
+            lastSeq = sale.seq
+        }
+        recordSale(sale, indexOnly: indexOnly)
+        receipts.evict(today: sale.at.localDay, windowDays: limits.receiptWindowDays, countMax: limits.receiptIndexMax)
     }
 }
 

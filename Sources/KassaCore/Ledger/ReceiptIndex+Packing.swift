@@ -40,7 +40,7 @@ struct RecentCategories {
 }
 
 extension ReceiptIndex {
-    private enum MethodCode {
+    enum MethodCode {
         static let cash: UInt64 = 0, card: UInt64 = 1, points: UInt64 = 2, otherBase: UInt64 = 3
     }
 
@@ -189,7 +189,7 @@ extension ReceiptIndex {
         return SKU(trusted: String(repeating: "0", count: max(0, digits - text.utf8.count)) + text, kind: kind)
     }
 
-    private static func kindCode(_ kind: SKU.Kind) -> Int {
+    static func kindCode(_ kind: SKU.Kind) -> Int {
         switch kind {
         case .plain: 0
         case .ean8: 1

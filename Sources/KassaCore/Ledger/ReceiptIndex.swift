@@ -29,6 +29,11 @@ public struct ReceiptIndex: Hashable, Sendable {
     /// Where `pack` writes a sale before copying it out at its exact size; kept because a
     /// fresh buffer per sale fragmented the heap around the packed sales that outlive it.
     var packBuffer: [UInt8] = []
+    /// The net spend per category of the sale last inserted from its journal bytes, kept so
+    /// that replaying a sale allocates nothing for it.
+    var categoryNets: [CategoryNet] = []
+    /// Numbers of categories met on replayed sales, by their bytes.
+    var categoryCache = CategoryCache()
 
     /// An empty index.
     public init() {}
@@ -72,6 +77,13 @@ public struct ReceiptIndex: Hashable, Sendable {
     mutating func insert(_ record: SaleRecord, seq: UInt64, day: Int32) {
         sales[record.id] = pack(record)
         arrivals.append(Arrival(id: record.id, seq: seq, day: day, kind: .sale))
+    }
+
+    /// Inserts a sale straight from its journal bytes (replay): the same as inserting it
+    /// decoded. Leaves its net spend per category in `categoryNets`.
+    mutating func insert(_ sale: JournaledSale, day: Int32) {
+        sales[sale.id] = pack(sale)
+        arrivals.append(Arrival(id: sale.id, seq: sale.seq, day: day, kind: .sale))
     }
 
     mutating func insert(_ record: ReturnRecord, seq: UInt64, day: Int32) {

@@ -8,7 +8,7 @@ import KassaCore
 /// The Ledger belongs to the recording thread until `finish()` returns it.
 public final class PipelinedReplay: @unchecked Sendable {
     /// Records one entry (replay it, or rebuild the receipt index from it).
-    public typealias Step = @Sendable (inout Ledger, LedgerEntry) throws -> Void
+    public typealias Step = @Sendable (inout Ledger, ReplayEntry) throws -> Void
 
     /// Entries handed over at a time, and chunks that may wait: enough to keep the recording
     /// thread busy, bounded so that a long journal never sits decoded in memory.
@@ -18,11 +18,11 @@ public final class PipelinedReplay: @unchecked Sendable {
     private let step: Step
     private let condition = NSCondition()
     private var ledger: Ledger
-    private var waiting: [[LedgerEntry]] = []
+    private var waiting: [[ReplayEntry]] = []
     private var closed = false
     private var done = false
     private var failure: (any Error)?
-    private var chunk: [LedgerEntry] = []
+    private var chunk: [ReplayEntry] = []
 
     /// Starts the recording thread over `ledger`.
     public init(ledger: Ledger, step: @escaping Step) {
@@ -36,13 +36,16 @@ public final class PipelinedReplay: @unchecked Sendable {
 
     /// Adds the next decoded entry; throws what recording failed with, so that the caller stops
     /// reading the journal at once.
-    public func add(_ entry: LedgerEntry) throws {
+    public func add(_ entry: ReplayEntry) throws {
         chunk.append(entry)
         guard chunk.count >= PipelinedReplay.chunkEntries else { return }
         try hand(chunk)
         chunk = []
         chunk.reserveCapacity(PipelinedReplay.chunkEntries)
     }
+
+    /// Adds the next decoded entry (`add(_: ReplayEntry)`).
+    public func add(_ entry: LedgerEntry) throws { try add(.decoded(entry)) }
 
     /// Hands over what is left, waits until every entry is recorded, and returns the Ledger or
     /// the first error recording met.
@@ -72,7 +75,7 @@ public final class PipelinedReplay: @unchecked Sendable {
         return failure
     }
 
-    private func hand(_ entries: [LedgerEntry]) throws {
+    private func hand(_ entries: [ReplayEntry]) throws {
         condition.lock()
         defer { condition.unlock() }
         while waiting.count >= PipelinedReplay.chunksWaitingMax && failure == nil { condition.wait() }

@@ -100,9 +100,9 @@ public final class Storage: @unchecked Sendable {
                                       firstSeqIfEmpty: snapshot.seq + 1, visit: { seq, payload in
                 if firstSeen == nil { firstSeen = seq }
                 guard seq >= snapshot.indexFromSeq else { return }
-                let entry: LedgerEntry
+                let entry: ReplayEntry
                 do {
-                    entry = try LedgerEntryCodec.decode(seq: seq, payload: payload)
+                    entry = try LedgerEntryCodec.decodeForReplay(seq: seq, payload: payload)
                 } catch {
                     throw RecoveryError(description: "journal entry \(seq) verifies but cannot be read: \(error). It was written by a newer or damaged build; start-up stopped")
                 }
