@@ -8,32 +8,49 @@ enum LargestRemainder {
     static func spread(_ amount: Int64, weights: [Int64], room: [Int64]) -> [Int64] {
         precondition(weights.count == room.count, "one weight and one room per line")
         var parts = [Int64](repeating: 0, count: weights.count)
-        parts.withUnsafeMutableBufferPointer { parts in
-            spread(amount, count: weights.count, weight: { weights[$0] }, room: { room[$0] }, into: parts)
+        var scratch = Scratch(count: weights.count)
+        weights.withUnsafeBufferPointer { weights in
+            room.withUnsafeBufferPointer { room in
+                parts.withUnsafeMutableBufferPointer { parts in
+                    spread(amount, weights: weights, room: room, into: parts, scratch: &scratch)
+                }
+            }
         }
         return parts
     }
 
-    /// `spread` into `parts` (all zero on entry), reading line `i`'s weight and room through
-    /// the closures: pricing spreads straight from its line facts into its table of shares,
-    /// with no array of its own. Everything it needs for the rounds lives on the stack.
-    @inline(__always)
-    static func spread(_ amount: Int64, count: Int, weight: (Int) -> Int64, room: (Int) -> Int64,
-                       into parts: UnsafeMutableBufferPointer<Int64>) {
+    /// Working room for `spread`, reused across the spreads of a basket.
+    struct Scratch {
+        var shares: [Int64]
+        var remainders: [UInt64]
+
+        init(count: Int) {
+            shares = [Int64](repeating: 0, count: count)
+            remainders = [UInt64](repeating: 0, count: count)
+        }
+    }
+
+    /// `spread` into `parts` (all zero on entry): pricing spreads straight from its line facts
+    /// into its table of shares, with no array of its own.
+    static func spread(_ amount: Int64, weights: UnsafeBufferPointer<Int64>, room: UnsafeBufferPointer<Int64>,
+                       into parts: UnsafeMutableBufferPointer<Int64>, scratch: inout Scratch) {
+        let count = weights.count
         guard amount > 0, count > 0 else { return }
-        withUnsafeTemporaryAllocation(of: Int64.self, capacity: count) { share in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { remainder in
+        precondition(room.count == count && parts.count == count && scratch.shares.count >= count, "one weight, room and part per line")
+        scratch.shares.withUnsafeMutableBufferPointer { share in
+            scratch.remainders.withUnsafeMutableBufferPointer { remainder in
                 var left = amount
                 // Each round either places everything or fills at least one line, so it ends.
                 while left > 0 {
                     var weightSum: Int64 = 0
-                    for index in 0..<count where parts[index] < room(index) && weight(index) > 0 { weightSum += weight(index) }
+                    for index in 0..<count where parts[index] < room[index] && weights[index] > 0 { weightSum += weights[index] }
                     guard weightSum > 0 else { break }
+                    let reciprocal = 1 / Double(weightSum)
                     var placed: Int64 = 0
                     var sharing = 0
                     for index in 0..<count {
-                        if parts[index] < room(index) && weight(index) > 0 {
-                            let (part, rest) = proportion(left, weight(index), weightSum)
+                        if parts[index] < room[index] && weights[index] > 0 {
+                            let (part, rest) = proportion(left, weights[index], weightSum, reciprocal: reciprocal)
                             share[index] = part
                             remainder[index] = rest
                             placed += part
@@ -44,10 +61,13 @@ enum LargestRemainder {
                     }
                     // Fewer minor units are left than lines share them: each floor lost less than one.
                     let extra = Int(left - placed)
-                    if extra > 0 { giveExtra(extra, shares: share, remainders: remainder, sharing: sharing, weightSum: weightSum) }
+                    if extra > 0 {
+                        giveExtra(extra, shares: UnsafeMutableBufferPointer(rebasing: share[0..<count]),
+                                  remainders: remainder, sharing: sharing, weightSum: weightSum)
+                    }
                     var filledAny = false
                     for index in 0..<count where share[index] >= 0 {
-                        let take = min(share[index], room(index) - parts[index])
+                        let take = min(share[index], room[index] - parts[index])
                         if take < share[index] { filledAny = true }
                         parts[index] += take
                         left -= take
@@ -87,40 +107,53 @@ enum LargestRemainder {
         for key in keys.prefix(extra) { shares[Int(mask - key & mask)] += 1 }
     }
 
-    /// Moves the `k` largest of `keys` (all distinct) to its first `k` places, in no order
-    /// (Hoare's selection).
+    /// Moves the `k` largest of `keys` (all distinct) to its first `k` places, in no order.
+    ///
+    /// Quickselect with branch-free Lomuto partitions: every key is swapped and the boundary
+    /// moves by the comparison's result, so nothing is mispredicted (Hoare's partitions
+    /// mispredicted most of their compares and cost more than the rest of a spread).
     static func selectLargest(_ k: Int, in keys: UnsafeMutableBufferPointer<UInt64>) {
         guard k > 0, k < keys.count else { return }
-        var low = 0, high = keys.count - 1
-        let target = k - 1
-        while low < high {
-            let pivot = keys[low + (high - low) / 2]
-            var left = low, right = high
-            while left <= right {
-                while keys[left] > pivot { left += 1 }
-                while keys[right] < pivot { right -= 1 }
-                if left <= right {
-                    keys.swapAt(left, right)
-                    left += 1
-                    right -= 1
-                }
+        var low = 0, high = keys.count
+        while high - low > 1 {
+            keys.swapAt(low + (high - low) / 2, high - 1)
+            let pivot = keys[high - 1]
+            var store = low
+            for index in low..<(high - 1) {
+                let key = keys[index]
+                keys[index] = keys[store]
+                keys[store] = key
+                store += key > pivot ? 1 : 0
             }
-            if target <= right {
-                high = right
-            } else if target >= left {
-                low = left
-            } else {
-                return
-            }
+            keys.swapAt(store, high - 1)
+            // Now keys[low..<store] > pivot = keys[store] > keys[store + 1..<high].
+            if store + 1 == k || store == k { return }
+            if store > k { high = store } else { low = store + 1 }
         }
     }
 
-    /// `amount × weight / total` rounded down, and the remainder; in 64 bits when the product
-    /// fits (every real basket), else in 128.
+    /// `amount × weight / total` rounded down, and the remainder. A basket's products fit in
+    /// 52 bits, where the quotient is estimated by multiplying by the round's `reciprocal` of
+    /// `total` and then corrected to the exact one in integers (a 64-bit division costs more
+    /// than the rest of a line's share); larger ones divide in 64 bits, or in 128.
     @inline(__always)
-    private static func proportion(_ amount: Int64, _ weight: Int64, _ total: Int64) -> (Int64, UInt64) {
+    private static func proportion(_ amount: Int64, _ weight: Int64, _ total: Int64, reciprocal: Double) -> (Int64, UInt64) {
         let (small, overflow) = UInt64(amount).multipliedReportingOverflow(by: UInt64(weight))
         if !overflow {
+            if small < 1 << 52 {
+                // Both operands are exact in a Double, so the estimate is off by at most one or two.
+                var quotient = Int64(Double(small) * reciprocal)
+                var remainder = Int64(small) - quotient * total
+                while remainder < 0 {
+                    quotient -= 1
+                    remainder += total
+                }
+                while remainder >= total {
+                    quotient += 1
+                    remainder -= total
+                }
+                return (quotient, UInt64(remainder))
+            }
             let (quotient, remainder) = small.quotientAndRemainder(dividingBy: UInt64(total))
             return (Int64(quotient), remainder)
         }

@@ -370,6 +370,8 @@ extension PricingProgram {
         var subtotal: Int64 = 0
         for index in facts.lines.indices where !facts.lines[index].excluded { subtotal += facts.lines[index].amount }
         guard subtotal > 0 else { return }
+        var weights: [Int64] = [], rooms: [Int64] = []
+        var scratch = LargestRemainder.Scratch(count: 0)
         for rule in basketRules where active[rule] {
             let benefit: BasketBenefit
             switch ruleSet.rules[rule].kind {
@@ -394,10 +396,16 @@ extension PricingProgram {
             case .amount(let off): amount = min(off, subtotal)
             }
             guard amount > 0 else { continue }
-            facts.lines.withUnsafeBufferPointer { lines in
-                shares.add(rule) { parts in
-                    LargestRemainder.spread(amount, count: lines.count, weight: { lines[$0].excluded ? 0 : lines[$0].amount },
-                                            room: { lines[$0].room }, into: parts)
+            if weights.isEmpty {
+                weights = facts.lines.map { $0.excluded ? 0 : $0.amount }
+                rooms = facts.lines.map(\.room)
+                scratch = LargestRemainder.Scratch(count: facts.lines.count)
+            }
+            weights.withUnsafeBufferPointer { weights in
+                rooms.withUnsafeBufferPointer { rooms in
+                    shares.add(rule) { parts in
+                        LargestRemainder.spread(amount, weights: weights, room: rooms, into: parts, scratch: &scratch)
+                    }
                 }
             }
         }
