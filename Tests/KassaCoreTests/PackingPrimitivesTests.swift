@@ -49,13 +49,13 @@ struct PackingPrimitivesTests {
         #expect(index.unpack(packed, id: sale.id) == sale)
     }
 
-    @Test func aSaleWithMoreCategoriesThanAreRememberedComesBackEqual() {
+    @Test func aSaleWithMoreStringsThanAreHeldInlineComesBackEqual() {
         var index = ReceiptIndex()
         var sale = ReceiptIndexPackingTests().awkwardSale()
-        let count = RecentCategories.countMax * 2 + 1
+        let count = SaleStrings.inlineCountMax * 2 + 1
         sale.lines = (0..<count).map { number in
             SoldLine(line: Fixture.line(Fixture.milk, "1", 100),
-                     priced: PricedLine(amount: 100, discount: 0, rules: [], category: "c\(number % (count - 2))"))
+                     priced: PricedLine(amount: 100, discount: 0, rules: ["r\(number % 3)", "c1"], category: "c\(number % (count - 2))"))
         }
         index.insert(sale, seq: 42, day: 1)
         #expect(index.sale(sale.id) == sale)

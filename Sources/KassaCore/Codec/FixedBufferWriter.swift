@@ -71,6 +71,13 @@ struct FixedBufferWriter {
         writeVarint(Int64(t.offsetMinutes))
     }
 
+    /// Bytes as they are, without a count.
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        reserve(bytes.count)
+        UnsafeMutableRawBufferPointer(rebasing: buffer[count...]).copyMemory(from: bytes)
+        count += bytes.count
+    }
+
     /// Bytes as their count (varint) and the bytes: a string as `write(_: String)` writes it.
     mutating func write(bytes: UnsafeRawBufferPointer) {
         writeVarint(UInt64(bytes.count))

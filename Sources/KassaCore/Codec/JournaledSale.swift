@@ -1,19 +1,19 @@
-/// A journaled sale on its way into replay, still in its journal bytes.
+/// A journaled sale on its way into replay, its lines already in the receipt index's packed
+/// form.
 ///
 /// Recovery replays hundreds of thousands of sales. Decoding each into a `SaleRecord` builds
 /// thirty `SoldLine`s of strings only for the receipt index to pack them again a moment later,
-/// so replay goes from these bytes to the packed sale instead
-/// (`ReceiptIndex.insert(_: JournaledSale, day:)`). `read` checks the whole payload's structure
-/// and decodes the header the customer aggregates, shift totals and stats need; it does not
-/// check GTIN check digits again: the sale was validated before it was journaled, and the
-/// record's CRC was checked when it was read back.
+/// so the reading thread goes from the journal bytes to the body of the packed sale instead
+/// (see `PackedSale`), and the recording thread only numbers the sale's few strings and copies
+/// the body (`ReceiptIndex.insert(_: JournaledSale, day:)`). Reading checks the whole
+/// payload's structure and decodes the header the customer aggregates, shift totals and stats
+/// need; it does not check GTIN check digits again: the sale was validated before it was
+/// journaled, and the record's CRC was checked when it was read back.
 public struct JournaledSale: Sendable {
     /// The journal sequence number.
     public let seq: UInt64
     /// Server time the sale was recorded at.
     public let at: Timestamp
-    /// The whole payload, as journaled.
-    let payload: [UInt8]
     let fingerprint: UInt64
     /// The receipt's id.
     public let id: String
@@ -23,12 +23,7 @@ public struct JournaledSale: Sendable {
     /// When the till closed the receipt.
     let tillAt: Timestamp
     let customer: CardNumber?
-    /// Where the line count starts in `payload`, and the count.
-    let linesOffset: Int
     let lineCount: Int
-    /// Where the payment count starts in `payload`, and the count.
-    let paymentsOffset: Int
-    let paymentCount: Int
     let pointsEarned: Int64
     let pointsSpent: Int64
     let pointsBalanceAfter: Int64
@@ -39,6 +34,16 @@ public struct JournaledSale: Sendable {
     let subtotal: Int64
     /// Sum of line discounts.
     let discount: Int64
+    /// The packed body (lines, then payments); then the sale's strings, each as a count and
+    /// its bytes; then the net spend per category as (string number, spend) pairs, in the
+    /// order the customer's spend meets them.
+    let packed: [UInt8]
+    /// Where the payments start in `packed`.
+    let paymentsOffset: Int
+    /// Where the body ends and the strings start in `packed`.
+    let stringsOffset: Int
+    /// Where the net spend per category starts in `packed`.
+    let netsOffset: Int
 
     /// What the customer paid.
     var total: Int64 { subtotal - discount }
@@ -56,25 +61,22 @@ public struct JournaledSale: Sendable {
         cashier = try r.readString()
         tillAt = try r.readTimestamp()
         customer = try r.readOptional { (r: inout BinaryReader) throws(DecodeError) in try r.readCard() }
-        linesOffset = r.offset
-        lineCount = try r.readCount()
-        var subtotal: Int64 = 0, discount: Int64 = 0
-        for _ in 0..<lineCount {
-            let line = try JournaledSale.skipLine(&r)
-            // Wrapping: a sale's total was checked against `Ledger.receiptTotalMax` before it was
-            // journaled; these sums only repeat what `SaleRecord.subtotal` adds.
-            subtotal = subtotal &+ line.amount
-            discount = discount &+ line.discount
+        let lineCount = try r.readCount()
+        self.lineCount = lineCount
+        // See `packedBound`.
+        let bound = 6 * payload.count + 49 * lineCount + 64
+        var body = JournaledSale.Body()
+        let packed = try withUnsafeTemporaryAllocation(byteCount: bound, alignment: 8) { raw throws(DecodeError) in
+            var w = FixedBufferWriter(raw)
+            try body.pack(lines: lineCount, from: &r, payload: payload, into: &w)
+            return [UInt8](w.written)
         }
-        self.subtotal = subtotal
-        self.discount = discount
-        paymentsOffset = r.offset
-        paymentCount = try r.readCount()
-        for _ in 0..<paymentCount {
-            let name = try r.readBytes()
-            guard JournaledSale.method(name) != nil else { throw DecodeError("invalid payment method", offset: r.offset) }
-            _ = try r.readSignedVarint()
-        }
+        self.packed = packed
+        subtotal = body.subtotal
+        discount = body.discount
+        paymentsOffset = body.paymentsOffset
+        stringsOffset = body.stringsOffset
+        netsOffset = body.netsOffset
         pointsEarned = try r.readSignedVarint()
         pointsSpent = try r.readSignedVarint()
         pointsBalanceAfter = try r.readSignedVarint()
@@ -83,24 +85,6 @@ public struct JournaledSale: Sendable {
         guard let rulesVersion = UInt32(exactly: version) else { throw DecodeError("rules version out of range", offset: r.offset) }
         self.rulesVersion = rulesVersion
         pointsExpired = formatVersion >= 2 ? try r.readSignedVarint() : 0
-        self.payload = [UInt8](payload)
-    }
-
-    /// Checks one line's structure and gives its amount and discount.
-    private static func skipLine(_ r: inout BinaryReader) throws(DecodeError) -> (amount: Int64, discount: Int64) {
-        let sku = try r.readBytes()
-        guard !sku.isEmpty, sku.count <= SKU.lengthMax, BinaryReader.isASCII(sku) else {
-            throw DecodeError("a sale line's SKU is not a code", offset: r.offset)
-        }
-        _ = try r.readSignedVarint()
-        _ = try r.readSignedVarint()
-        if try r.readBool() { try r.skipString() }
-        let amount = try r.readSignedVarint()
-        let discount = try r.readSignedVarint()
-        let rules = try r.readCount()
-        for _ in 0..<rules { try r.skipString() }
-        try r.skipString()
-        return (amount, discount)
     }
 
     /// The payment method a journaled name spells, without making a string for the usual three.
@@ -111,11 +95,11 @@ public struct JournaledSale: Sendable {
         return PaymentMethod(name: String(decoding: name, as: UTF8.self))
     }
 
-    /// Runs `body` on the payload with a reader placed at `offset`; the reader is valid only
-    /// inside `body`. The payload was checked by `init`, so a read failing here means memory
-    /// can no longer be trusted.
+    /// Runs `body` on `packed` with a reader placed at `offset`; the reader is valid only
+    /// inside `body`. `packed` was written by `init`, so a read failing here means memory can
+    /// no longer be trusted.
     func read<T>(from offset: Int, _ body: (inout BinaryReader) throws(DecodeError) -> T) -> T {
-        let result: Result<T, DecodeError> = payload.withUnsafeBytes { raw in
+        let result: Result<T, DecodeError> = packed.withUnsafeBytes { raw in
             var reader = BinaryReader(raw)
             reader.offset = offset
             return Result { () throws(DecodeError) in try body(&reader) }
@@ -123,17 +107,150 @@ public struct JournaledSale: Sendable {
         switch result {
         case .success(let value): return value
         case .failure(let error):
-            preconditionFailure("a journaled sale checked on reading does not read again (\(error)); memory can no longer be trusted")
+            preconditionFailure("a journaled sale packed on reading does not read again (\(error)); memory can no longer be trusted")
         }
     }
+}
 
-    /// The payments, each as `body` gets it.
-    func forEachPayment(_ body: (Payment) -> Void) {
-        read(from: paymentsOffset) { (r: inout BinaryReader) throws(DecodeError) in
-            let count = try r.readCount()
-            for _ in 0..<count {
-                let method = JournaledSale.method(try r.readBytes()) ?? .cash
-                body(Payment(method: method, amount: try r.readSignedVarint()))
+extension JournaledSale {
+    /// The packing of a sale's lines and payments on the reading thread: its strings numbered
+    /// in order of first use, by their bytes.
+    ///
+    /// Bound: a packed line is at most its journal bytes plus 34 and four a rule (the SKU's
+    /// tag and number, the amount's difference, the string numbers, nothing returned yet), a
+    /// payment at most its journal bytes plus four; the strings are at most the payload; the
+    /// nets are 15 bytes a category at most. So `6 × payload + 49 × lines + 64` bytes.
+    struct Body {
+        private struct Name {
+            /// The bytes' key, or nil when longer than a key holds.
+            var key: CategoryCache.Key?
+            var start: Int
+            var count: Int
+            var net: Int64 = 0
+            /// The first line with a net amount in this category (`Int.max`: none).
+            var firstNet = Int.max
+        }
+
+        private var names: [Name] = []
+        var subtotal: Int64 = 0
+        var discount: Int64 = 0
+        var paymentsOffset = 0
+        var stringsOffset = 0
+        var netsOffset = 0
+
+        mutating func pack(lines count: Int, from r: inout BinaryReader, payload: UnsafeRawBufferPointer,
+                           into w: inout FixedBufferWriter) throws(DecodeError) {
+            names.reserveCapacity(16)
+            w.writeVarint(UInt64(count))
+            for line in 0..<count { try packLine(line, from: &r, payload: payload, into: &w) }
+            paymentsOffset = w.count
+            let payments = try r.readCount()
+            w.writeVarint(UInt64(payments))
+            for _ in 0..<payments {
+                let name = try r.readBytes()
+                guard let method = JournaledSale.method(name) else { throw DecodeError("invalid payment method", offset: r.offset) }
+                switch method {
+                case .cash: w.writeVarint(ReceiptIndex.MethodCode.cash)
+                case .card: w.writeVarint(ReceiptIndex.MethodCode.card)
+                case .points: w.writeVarint(ReceiptIndex.MethodCode.points)
+                case .other: w.writeVarint(ReceiptIndex.MethodCode.otherBase + UInt64(try number(name, payload: payload, at: r.offset)))
+                }
+                w.writeVarint(try r.readSignedVarint())
+            }
+            stringsOffset = w.count
+            w.writeVarint(UInt64(names.count))
+            for name in names { w.write(bytes: UnsafeRawBufferPointer(rebasing: payload[name.start..<(name.start + name.count)])) }
+            netsOffset = w.count
+            writeNets(into: &w)
+        }
+
+        /// Packs the line at the reader as `ReceiptIndex.pack(_: SoldLine, …)` packs it decoded.
+        private mutating func packLine(_ line: Int, from r: inout BinaryReader, payload: UnsafeRawBufferPointer,
+                                       into w: inout FixedBufferWriter) throws(DecodeError) {
+            let sku = try r.readBytes()
+            guard !sku.isEmpty, sku.count <= SKU.lengthMax, BinaryReader.isASCII(sku) else {
+                throw DecodeError("a sale line's SKU is not a code", offset: r.offset)
+            }
+            let (value, digits) = ReceiptIndex.digitsValue(sku.bindMemory(to: UInt8.self))
+            // The kind `SKU.classify` gave the code before it was journaled: all digits of a
+            // GTIN's length is that GTIN (its check digit was validated then), anything else
+            // is plain.
+            let kind = UInt8(ReceiptIndex.kindCode(digits > 0 ? ReceiptIndex.gtinKind(digits: digits) : .plain)) << 5
+            if digits > 0 {
+                w.write(kind | UInt8(digits))
+                w.writeVarint(value)
+            } else {
+                w.write(kind)
+                w.write(bytes: sku)
+            }
+            let qty = try r.readSignedVarint()
+            let price = try r.readSignedVarint()
+            w.writeVarint(qty)
+            w.writeVarint(price)
+            if try r.readBool() {
+                w.writeVarint(UInt64(try number(try r.readBytes(), payload: payload, at: r.offset)) + 1)
+            } else {
+                w.writeVarint(0 as UInt64)
+            }
+            let amount = try r.readSignedVarint()
+            let discount = try r.readSignedVarint()
+            // Wrapping, as `pack(_: SoldLine, …)`: the difference is only ever added back.
+            w.writeVarint(amount &- (Quantity(thousandths: qty).amount(price: price) ?? 0))
+            w.writeVarint(discount)
+            // Wrapping: a sale's total was checked against `Ledger.receiptTotalMax` before it
+            // was journaled; these sums only repeat what `SaleRecord.subtotal` adds.
+            subtotal = subtotal &+ amount
+            self.discount = self.discount &+ discount
+            let rules = try r.readCount()
+            w.writeVarint(UInt64(rules))
+            for _ in 0..<rules { w.writeVarint(UInt64(try number(try r.readBytes(), payload: payload, at: r.offset))) }
+            let category = try number(try r.readBytes(), payload: payload, at: r.offset)
+            w.writeVarint(UInt64(category))
+            // Nothing returned or refunded yet.
+            w.writeVarint(0 as Int64)
+            w.writeVarint(0 as Int64)
+            let net = amount &- discount
+            if net != 0 {
+                names[category].net = names[category].net &+ net
+                if names[category].firstNet == Int.max { names[category].firstNet = line }
+            }
+        }
+
+        /// The number of the string `bytes` (a slice of `payload`) on this sale, numbering it
+        /// first when new; a new string's UTF-8 is checked.
+        private mutating func number(_ bytes: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, at offset: Int) throws(DecodeError) -> Int {
+            let key = CategoryCache.key(bytes)
+            if let key {
+                for index in names.indices where names[index].key == key { return index }
+            } else {
+                for index in names.indices where names[index].key == nil && names[index].count == bytes.count
+                    && UnsafeRawBufferPointer(rebasing: payload[names[index].start..<(names[index].start + bytes.count)]).elementsEqual(bytes) {
+                    return index
+                }
+            }
+            guard BinaryReader.isASCII(bytes) || String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) != nil else {
+                throw DecodeError("string is not valid UTF-8", offset: offset)
+            }
+            let start = bytes.isEmpty ? 0 : (bytes.baseAddress! - payload.baseAddress!)
+            names.append(Name(key: key, start: start, count: bytes.count))
+            return names.count - 1
+        }
+
+        /// The categories with a net amount, in the order of their first line with one.
+        private func writeNets(into w: inout FixedBufferWriter) {
+            var written = 0
+            for name in names where name.firstNet != Int.max { written += 1 }
+            w.writeVarint(UInt64(written))
+            var after = -1
+            for _ in 0..<written {
+                // The next category by first line: a sale has a few, so a scan each is cheap.
+                var next = -1
+                for index in names.indices where names[index].firstNet > after && names[index].firstNet != Int.max {
+                    if next < 0 || names[index].firstNet < names[next].firstNet { next = index }
+                }
+                w.writeVarint(UInt64(next))
+                w.writeVarint(names[next].net)
+                after = names[next].firstNet
             }
         }
     }
@@ -151,14 +268,5 @@ extension BinaryReader {
         let start = offset
         offset += Int(count)
         return slice(start, Int(count))
-    }
-
-    /// Moves past a length-prefixed string, checking that it is UTF-8.
-    mutating func skipString() throws(DecodeError) {
-        let at = offset
-        let bytes = try readBytes()
-        guard BinaryReader.isASCII(bytes) || String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) != nil else {
-            throw DecodeError("string is not valid UTF-8", offset: at)
-        }
     }
 }

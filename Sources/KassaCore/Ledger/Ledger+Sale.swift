@@ -147,12 +147,14 @@ extension Ledger {
                 for net in nets { account.record(category: strings[net.category], spend: net.spend) }
             }
         }
+        // A second reference, not a copy: nothing changes the index while it is held.
+        let index = receipts
         updateOpenShift(sale.terminal, at: sale.at) { shift in
             shift.receipts += 1
             shift.gross += sale.subtotal
             shift.discounts += sale.discount
             shift.sales += total
-            sale.forEachPayment { shift.add(payment: $0) }
+            index.forEachPayment(of: sale) { shift.add(payment: $0) }
             shift.pointsEarned += sale.pointsEarned
             shift.pointsSpent += sale.pointsSpent
         }

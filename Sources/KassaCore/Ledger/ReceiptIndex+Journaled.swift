@@ -6,8 +6,9 @@ struct CategoryNet {
     var spend: Int64
 }
 
-/// Categories and their numbers in the index's strings, by their bytes: a small direct-mapped
-/// cache in front of the intern table. A category of up to 16 bytes is its length and two
+/// Strings of replayed sales (categories, rule ids, payment methods) and their numbers in the
+/// index's strings, by their bytes: a small direct-mapped cache in front of the intern table.
+/// A string of up to 16 bytes is its length and two
 /// words, so a line compares three words instead of making a string and hashing it. Numbers
 /// never change once given, so entries stay right for as long as the index lives.
 struct CategoryCache {
@@ -64,25 +65,60 @@ struct CategoryCache {
 }
 
 extension ReceiptIndex {
-    /// Packs a journaled sale into the bytes `pack(_: SaleRecord)` writes for it decoded.
+    /// Packs a journaled sale into the bytes `pack(_: SaleRecord)` writes for it decoded: the
+    /// header, the sale's strings numbered in `strings`, and the body the reading thread
+    /// packed. Leaves the numbers of the sale's strings in `saleStringIds`, and its net spend
+    /// per category in `categoryNets`.
     mutating func pack(_ sale: JournaledSale) -> PackedSale {
         let varint = FixedBufferWriter.varintBytesMax
-        // As `packedBytesMax`: every SKU byte and every rule's length byte are in the payload.
-        let bound = 18 * varint + 11 + sale.paymentCount * 2 * varint + sale.lineCount * (1 + 11 * varint) + sale.payload.count
+        // The header as in `packedBytesMax`, a number per string (no more than the bytes of
+        // the strings), and the body.
+        let bound = 19 * varint + 11 + (sale.packed.count - sale.stringsOffset) * varint + sale.stringsOffset
         var buffer: [UInt8] = []
         swap(&buffer, &packBuffer)
         defer { swap(&buffer, &packBuffer) }
         if buffer.count < bound { buffer = [UInt8](repeating: 0, count: max(bound, buffer.count * 2)) }
+        saleStringIds.removeAll(keepingCapacity: true)
         categoryNets.removeAll(keepingCapacity: true)
         return buffer.withUnsafeMutableBytes { raw in
             var w = FixedBufferWriter(raw)
             packHeader(sale, into: &w)
-            sale.read(from: sale.linesOffset) { (r: inout BinaryReader) throws(DecodeError) in
-                let count = try r.readCount()
-                w.writeVarint(UInt64(count))
-                for _ in 0..<count { try packLine(from: &r, into: &w) }
+            sale.packed.withUnsafeBytes { packed in
+                sale.read(from: sale.stringsOffset) { (r: inout BinaryReader) throws(DecodeError) in
+                    let count = try r.readCount()
+                    w.writeVarint(UInt64(count))
+                    for _ in 0..<count {
+                        let id = number(try r.readBytes())
+                        saleStringIds.append(id)
+                        w.writeVarint(UInt64(id))
+                    }
+                    let nets = try r.readCount()
+                    for _ in 0..<nets {
+                        let name = Int(try r.readVarint())
+                        categoryNets.append(CategoryNet(category: saleStringIds[name], spend: try r.readSignedVarint()))
+                    }
+                }
+                w.append(UnsafeRawBufferPointer(rebasing: packed[0..<sale.stringsOffset]))
             }
             return PackedSale(bytes: [UInt8](w.written))
+        }
+    }
+
+    /// The payments of the journaled sale last packed (its strings are in `saleStringIds`).
+    func forEachPayment(of sale: JournaledSale, _ body: (Payment) -> Void) {
+        sale.read(from: sale.paymentsOffset) { (r: inout BinaryReader) throws(DecodeError) in
+            let count = try r.readCount()
+            for _ in 0..<count {
+                let code = try r.readVarint()
+                let method: PaymentMethod
+                switch code {
+                case MethodCode.cash: method = .cash
+                case MethodCode.card: method = .card
+                case MethodCode.points: method = .points
+                default: method = .other(strings[saleStringIds[Int(code - MethodCode.otherBase)]])
+                }
+                body(Payment(method: method, amount: try r.readSignedVarint()))
+            }
         }
     }
 
@@ -110,68 +146,10 @@ extension ReceiptIndex {
         w.writeVarint(0 as Int64)
         w.writeVarint(sale.pointsExpired)
         w.write(false)
-        w.writeVarint(UInt64(sale.paymentCount))
-        sale.forEachPayment { payment in
-            switch payment.method {
-            case .cash: w.writeVarint(MethodCode.cash)
-            case .card: w.writeVarint(MethodCode.card)
-            case .points: w.writeVarint(MethodCode.points)
-            case .other(let name): w.writeVarint(MethodCode.otherBase + UInt64(strings.intern(name)))
-            }
-            w.writeVarint(payment.amount)
-        }
     }
 
-    /// Packs the line at the reader as `pack(_: SoldLine, …)` packs it decoded.
-    private mutating func packLine(from r: inout BinaryReader, into w: inout FixedBufferWriter) throws(DecodeError) {
-        let sku = try r.readBytes()
-        let (value, digits) = ReceiptIndex.digitsValue(sku.bindMemory(to: UInt8.self))
-        // The kind `SKU.classify` gave the code before it was journaled: all digits of a GTIN's
-        // length is that GTIN (its check digit was validated then), anything else is plain.
-        let kind = UInt8(ReceiptIndex.kindCode(digits > 0 ? ReceiptIndex.gtinKind(digits: digits) : .plain)) << 5
-        if digits > 0 {
-            w.write(kind | UInt8(digits))
-            w.writeVarint(value)
-        } else {
-            w.write(kind)
-            w.write(bytes: sku)
-        }
-        let qty = try r.readSignedVarint()
-        let price = try r.readSignedVarint()
-        w.writeVarint(qty)
-        w.writeVarint(price)
-        if try r.readBool() {
-            w.writeVarint(UInt64(internCategory(try r.readBytes())) + 1)
-        } else {
-            w.writeVarint(0 as UInt64)
-        }
-        let amount = try r.readSignedVarint()
-        let discount = try r.readSignedVarint()
-        w.writeVarint(amount &- (Quantity(thousandths: qty).amount(price: price) ?? 0))
-        w.writeVarint(discount)
-        let rules = try r.readCount()
-        w.writeVarint(UInt64(rules))
-        for _ in 0..<rules { w.writeVarint(UInt64(strings.intern(String(decoding: try r.readBytes(), as: UTF8.self)))) }
-        let category = internCategory(try r.readBytes())
-        w.writeVarint(UInt64(category))
-        // Nothing returned or refunded yet.
-        w.writeVarint(0 as Int64)
-        w.writeVarint(0 as Int64)
-        let net = amount - discount
-        if net != 0 { addNet(net, category: category) }
-    }
-
-    /// Adds a line's net amount to its category's, keeping categories in the order they first
-    /// had a net amount on the sale: the order in which the customer's spend meets them.
-    private mutating func addNet(_ net: Int64, category: Int) {
-        for index in categoryNets.indices where categoryNets[index].category == category {
-            categoryNets[index].spend += net
-            return
-        }
-        categoryNets.append(CategoryNet(category: category, spend: net))
-    }
-
-    private mutating func internCategory(_ bytes: UnsafeRawBufferPointer) -> Int {
+    /// The number of the string `bytes` in `strings`, through the cache.
+    private mutating func number(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard let key = CategoryCache.key(bytes) else { return strings.intern(String(decoding: bytes, as: UTF8.self)) }
         if let id = categoryCache.id(of: key) { return id }
         let id = strings.intern(String(decoding: bytes, as: UTF8.self))

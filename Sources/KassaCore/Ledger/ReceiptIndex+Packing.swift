@@ -5,38 +5,53 @@
 /// 8 GB. Packed, every number is a varint and every string a number in the index's intern
 /// tables, a GTIN as its number, and a line's amount as its difference from `qty × price` (zero
 /// under list pricing): about 20 bytes a line.
+///
+/// The layout: the header (sequence number, fingerprint, store, terminal and cashier numbers,
+/// time, card, rules version, tier, points, voided); the sale's own string table (its
+/// categories, rule ids and other payment methods, each once, as numbers in the index's
+/// strings); then the body, which refers to strings by their place in that table: the lines,
+/// then the payments. The body depends on no table of the index, so replay builds it from
+/// the journal bytes on the reading thread (`JournaledSale`), and the recording thread only
+/// numbers the table and copies the body.
 struct PackedSale: Sendable {
     /// The encoding written by `ReceiptIndex.pack`.
     var bytes: [UInt8]
 }
 
-/// The categories met so far on one sale with their numbers, held inline so that packing a
-/// sale allocates nothing for them.
-struct RecentCategories {
-    /// How many are remembered; a sale with more categories interns the rest in the table.
-    static let countMax = 8
+/// The strings one sale uses, numbered in order of first use, held inline for the usual few
+/// so that packing a sale allocates nothing for them.
+struct SaleStrings {
+    /// How many are held inline; the rest go to `overflow`.
+    static let inlineCountMax = 8
     private var lengths = InlineArray<8, Int>(repeating: -1)
     private var names = InlineArray<8, String>(repeating: "")
-    private var ids = InlineArray<8, Int>(repeating: 0)
-    private var count = 0
+    private var overflow: [String] = []
+    private var overflowIndex: [String: Int] = [:]
+    /// How many strings are numbered.
+    private(set) var count = 0
 
-    /// The number of `category` if it was met on this sale.
-    func id(of category: String) -> Int? {
+    /// The number of `name` in the table, numbering it first when new.
+    mutating func index(of name: String) -> Int {
         // Comparing lengths first skips most calls into String's slower unequal-bits path;
         // equal strings from one record are bit-for-bit equal, which `==` checks first.
-        let length = category.utf8.count
-        for index in 0..<count where lengths[index] == length && names[index] == category { return ids[index] }
-        return nil
+        let length = name.utf8.count
+        for index in 0..<min(count, SaleStrings.inlineCountMax) where lengths[index] == length && names[index] == name {
+            return index
+        }
+        if count < SaleStrings.inlineCountMax {
+            lengths[count] = length
+            names[count] = name
+        } else {
+            if let index = overflowIndex[name] { return index }
+            overflow.append(name)
+            overflowIndex[name] = count
+        }
+        count += 1
+        return count - 1
     }
 
-    /// Remembers `category` as number `id`, while there is room.
-    mutating func remember(_ category: String, id: Int) {
-        guard count < RecentCategories.countMax else { return }
-        lengths[count] = category.utf8.count
-        names[count] = category
-        ids[count] = id
-        count += 1
-    }
+    /// The string numbered `index`.
+    subscript(index: Int) -> String { index < SaleStrings.inlineCountMax ? names[index] : overflow[index - SaleStrings.inlineCountMax] }
 }
 
 extension ReceiptIndex {
@@ -48,13 +63,20 @@ extension ReceiptIndex {
     mutating func pack(_ sale: SaleRecord) -> PackedSale {
         let bound = ReceiptIndex.packedBytesMax(sale)
         // Taken out of the index while in use, so that packing may intern strings meanwhile.
+        // The body is written in the second half, then copied after the header and table.
         var buffer: [UInt8] = []
         swap(&buffer, &packBuffer)
         defer { swap(&buffer, &packBuffer) }
-        if buffer.count < bound { buffer = [UInt8](repeating: 0, count: max(bound, buffer.count * 2)) }
+        if buffer.count < 2 * bound { buffer = [UInt8](repeating: 0, count: max(2 * bound, buffer.count * 2)) }
         return buffer.withUnsafeMutableBytes { raw in
-            var w = FixedBufferWriter(raw)
-            pack(sale, into: &w)
+            var table = SaleStrings()
+            var body = FixedBufferWriter(UnsafeMutableRawBufferPointer(rebasing: raw[bound..<(2 * bound)]))
+            ReceiptIndex.packBody(sale, into: &body, table: &table)
+            var w = FixedBufferWriter(UnsafeMutableRawBufferPointer(rebasing: raw[0..<bound]))
+            packHeader(sale, into: &w)
+            w.writeVarint(UInt64(table.count))
+            for index in 0..<table.count { w.writeVarint(UInt64(strings.intern(table[index]))) }
+            w.append(body.written)
             // One allocation of exactly the packed size: index memory is what limits how many
             // receipts the process can remember.
             return PackedSale(bytes: [UInt8](w.written))
@@ -66,21 +88,24 @@ extension ReceiptIndex {
     static func packedBytesMax(_ sale: SaleRecord) -> Int {
         let varint = FixedBufferWriter.varintBytesMax
         // seq, fingerprint, three codes, time, card (presence and digit count bytes too),
-        // version, tier, six point values, voided, two counts: 18 varints and 11 bytes.
-        var bound: Int = 18 * varint + 11
-        bound += sale.payments.count * 2 * varint
+        // version, tier, six point values, voided, three counts: 19 varints and 11 bytes.
+        var bound: Int = 19 * varint + 11
+        // Each payment's code and amount, and its method in the table.
+        bound += sale.payments.count * 3 * varint
         sale.lines.withUnsafeBufferPointer { lines in
             for index in lines.indices {
                 // SKU tag and number or text, qty, price, category, amount, discount, rule
                 // count, priced category, returned qty, refunded; then each rule.
-                bound += 1 + varint + lines[index].line.sku.code.utf8.count + 10 * varint
-                bound += lines[index].priced.rules.count * varint
+                // Each string also once in the table.
+                bound += 1 + varint + lines[index].line.sku.code.utf8.count + 12 * varint
+                bound += lines[index].priced.rules.count * 2 * varint
             }
         }
         return bound
     }
 
-    private mutating func pack(_ sale: SaleRecord, into w: inout FixedBufferWriter) {
+    /// The header: everything before the sale's string table.
+    private mutating func packHeader(_ sale: SaleRecord, into w: inout FixedBufferWriter) {
         w.writeVarint(sale.seq)
         w.writeFixed(sale.fingerprint)
         w.writeVarint(UInt64(strings.intern(sale.store)))
@@ -103,31 +128,34 @@ extension ReceiptIndex {
         w.writeVarint(sale.pointsSpentRestored)
         w.writeVarint(sale.pointsExpired)
         w.write(sale.voided)
+    }
+
+    /// The body: lines, then payments, strings by their number in `table`.
+    private static func packBody(_ sale: SaleRecord, into w: inout FixedBufferWriter, table: inout SaleStrings) {
+        w.writeVarint(UInt64(sale.lines.count))
+        // Lines are read where they lie: iterating copies each one, which retains and
+        // releases its strings and rule list, several calls a line.
+        sale.lines.withUnsafeBufferPointer { lines in
+            for index in lines.indices { pack(lines[index], into: &w, table: &table) }
+        }
         w.writeVarint(UInt64(sale.payments.count))
         for payment in sale.payments {
             switch payment.method {
             case .cash: w.writeVarint(MethodCode.cash)
             case .card: w.writeVarint(MethodCode.card)
             case .points: w.writeVarint(MethodCode.points)
-            case .other(let name): w.writeVarint(MethodCode.otherBase + UInt64(strings.intern(name)))
+            case .other(let name): w.writeVarint(MethodCode.otherBase + UInt64(table.index(of: name)))
             }
             w.writeVarint(payment.amount)
         }
-        w.writeVarint(UInt64(sale.lines.count))
-        var recentCategories = RecentCategories()
-        // Lines are read where they lie: iterating copies each one, which retains and
-        // releases its strings and rule list, several calls a line.
-        sale.lines.withUnsafeBufferPointer { lines in
-            for index in lines.indices { pack(lines[index], into: &w, recent: &recentCategories) }
-        }
     }
 
-    private mutating func pack(_ sold: SoldLine, into w: inout FixedBufferWriter, recent: inout RecentCategories) {
+    private static func pack(_ sold: SoldLine, into w: inout FixedBufferWriter, table: inout SaleStrings) {
         ReceiptIndex.write(sold.line.sku, to: &w)
         w.writeVarint(sold.line.qty.thousandths)
         w.writeVarint(sold.line.price)
         if let category = sold.line.category {
-            w.writeVarint(UInt64(strings.intern(category)) + 1)
+            w.writeVarint(UInt64(table.index(of: category)) + 1)
         } else {
             w.writeVarint(0 as UInt64)
         }
@@ -135,8 +163,8 @@ extension ReceiptIndex {
         w.writeVarint(sold.priced.amount &- (sold.line.qty.amount(price: sold.line.price) ?? 0))
         w.writeVarint(sold.priced.discount)
         w.writeVarint(UInt64(sold.priced.rules.count))
-        for rule in sold.priced.rules { w.writeVarint(UInt64(strings.intern(rule))) }
-        w.writeVarint(UInt64(internCategory(sold.priced.category, recent: &recent)))
+        for rule in sold.priced.rules { w.writeVarint(UInt64(table.index(of: rule))) }
+        w.writeVarint(UInt64(table.index(of: sold.priced.category)))
         w.writeVarint(sold.returnedQty.thousandths)
         w.writeVarint(sold.refunded)
     }
@@ -210,15 +238,6 @@ extension ReceiptIndex {
         }
     }
 
-    /// A sale's lines share a few categories: comparing with those seen on it is cheaper than
-    /// hashing each line's.
-    private mutating func internCategory(_ category: String, recent: inout RecentCategories) -> Int {
-        if let id = recent.id(of: category) { return id }
-        let id = strings.intern(category)
-        recent.remember(category, id: id)
-        return id
-    }
-
     /// The sale `id` that `pack` packed.
     func unpack(_ packed: PackedSale, id: String) -> SaleRecord {
         let result: Result<SaleRecord, DecodeError> = packed.bytes.withUnsafeBytes { raw in
@@ -247,17 +266,7 @@ extension ReceiptIndex {
         let earnedReversed = try r.readSignedVarint(), spentRestored = try r.readSignedVarint()
         let expired = try r.readSignedVarint()
         let voided = try r.readBool()
-        let payments = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in
-            let code = try r.readVarint()
-            let method: PaymentMethod
-            switch code {
-            case MethodCode.cash: method = .cash
-            case MethodCode.card: method = .card
-            case MethodCode.points: method = .points
-            default: method = .other(strings[Int(code - MethodCode.otherBase)])
-            }
-            return Payment(method: method, amount: try r.readSignedVarint())
-        }
+        let table = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in strings[Int(try r.readVarint())] }
         let lines = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in
             let sku = try ReceiptIndex.readSKU(from: &r)
             let qty = try r.readQuantity()
@@ -265,14 +274,25 @@ extension ReceiptIndex {
             let categoryCode = try r.readVarint()
             let amount = (try r.readSignedVarint()) &+ (qty.amount(price: price) ?? 0)
             let discount = try r.readSignedVarint()
-            let rules = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in strings[Int(try r.readVarint())] }
-            let pricedCategory = strings[Int(try r.readVarint())]
+            let rules = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in table[Int(try r.readVarint())] }
+            let pricedCategory = table[Int(try r.readVarint())]
             var sold = SoldLine(line: ReceiptLine(sku: sku, qty: qty, price: price,
-                                                  category: categoryCode == 0 ? nil : strings[Int(categoryCode - 1)]),
+                                                  category: categoryCode == 0 ? nil : table[Int(categoryCode - 1)]),
                                 priced: PricedLine(amount: amount, discount: discount, rules: rules, category: pricedCategory))
             sold.returnedQty = try r.readQuantity()
             sold.refunded = try r.readSignedVarint()
             return sold
+        }
+        let payments = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in
+            let code = try r.readVarint()
+            let method: PaymentMethod
+            switch code {
+            case MethodCode.cash: method = .cash
+            case MethodCode.card: method = .card
+            case MethodCode.points: method = .points
+            default: method = .other(table[Int(code - MethodCode.otherBase)])
+            }
+            return Payment(method: method, amount: try r.readSignedVarint())
         }
         guard r.isAtEnd else { throw DecodeError("trailing bytes after a packed sale", offset: r.offset) }
         return SaleRecord(seq: seq, fingerprint: fingerprint, id: id, store: store, terminal: terminal, cashier: cashier,

@@ -32,8 +32,10 @@ public struct ReceiptIndex: Hashable, Sendable {
     /// The net spend per category of the sale last inserted from its journal bytes, kept so
     /// that replaying a sale allocates nothing for it.
     var categoryNets: [CategoryNet] = []
-    /// Numbers of categories met on replayed sales, by their bytes.
+    /// Numbers of the strings of replayed sales, by their bytes.
     var categoryCache = CategoryCache()
+    /// The numbers in `strings` of the strings of the sale last inserted from the journal.
+    var saleStringIds: [Int] = []
 
     /// An empty index.
     public init() {}
