@@ -90,25 +90,29 @@ extension PricingProgram {
         basketParts(facts, standing: standing, active: active, into: &shares, nearMisses: &nearMisses)
         var ruleDiscounts = [Int64](repeating: 0, count: ruleSet.rules.count)
         var levelDiscount: (level: Int, amount: Int64)?
-        var local: [Candidate] = []
-        local.reserveCapacity(8)
         var longIDs = LongIDs()
-        for index in facts.lines.indices where facts.lines[index].room > 0 {
-            local.removeAll(keepingCapacity: true)
-            collect(index, qty: receipt.lines[index].qty, facts: facts, percents: percents, shares: shares, active: active, into: &local)
-            guard !local.isEmpty else { continue }
-            guard settle(&local, room: facts.lines[index].room) > 0 else { continue }
-            var total: Int64 = 0
-            for candidate in local {
-                total += candidate.amount
-                if candidate.level >= 0 {
-                    levelDiscount = (candidate.level, (levelDiscount?.amount ?? 0) + candidate.amount)
-                } else {
-                    ruleDiscounts[candidate.rule] += candidate.amount
+        // Every candidate a line can have: the customer's percentages, its SKU's and
+        // category's rules and the basket-wide shares.
+        let capacity = percents.count + lineTargetsMax + shares.rules.count
+        withUnsafeTemporaryAllocation(of: Candidate.self, capacity: max(1, capacity)) { local in
+            for index in facts.lines.indices where facts.lines[index].room > 0 {
+                var count = collect(index, qty: receipt.lines[index].qty, facts: facts, percents: percents, shares: shares,
+                                    active: active, into: local)
+                guard count > 0 else { continue }
+                count = settle(local, count: count, room: facts.lines[index].room)
+                guard count > 0 else { continue }
+                var total: Int64 = 0
+                for candidate in local[0..<count] {
+                    total += candidate.amount
+                    if candidate.level >= 0 {
+                        levelDiscount = (candidate.level, (levelDiscount?.amount ?? 0) + candidate.amount)
+                    } else {
+                        ruleDiscounts[candidate.rule] += candidate.amount
+                    }
                 }
+                priced[index].discount = total
+                priced[index].rules = lineIDs(UnsafeBufferPointer(rebasing: local[0..<count]), &longIDs)
             }
-            priced[index].discount = total
-            priced[index].rules = lineIDs(local, &longIDs)
         }
         return try finish(receipt, customer: customer, standing: standing, facts: facts, priced: priced, active: active,
                           ruleDiscounts: ruleDiscounts, levelDiscount: levelDiscount,
@@ -124,7 +128,7 @@ extension PricingProgram {
 
     /// The rule ids a line carries for the candidates `settle` left: shared arrays for one or
     /// two rules, and one array per quote for each longer stack.
-    private func lineIDs(_ local: [Candidate], _ long: inout LongIDs) -> [String] {
+    private func lineIDs(_ local: UnsafeBufferPointer<Candidate>, _ long: inout LongIDs) -> [String] {
         let first = key(rule: local[0].rule, level: local[0].level)
         if local.count == 1 { return lineIDs(key: first) }
         if local.count == 2, !pairIDs.isEmpty {
@@ -414,26 +418,34 @@ extension PricingProgram {
     /// Every discount any rule offers line `index`.
     private func collect(_ index: Int, qty: Quantity, facts: LineFacts,
                          percents: [(rule: Int, level: Int, basisPoints: Int64)], shares: RuleShares,
-                         active: [Bool], into local: inout [Candidate]) {
+                         active: [Bool], into local: UnsafeMutableBufferPointer<Candidate>) -> Int {
         let amount = facts.lines[index].amount
+        var count = 0
         for percent in percents {
-            local.append(Candidate(rule: percent.rule, level: percent.level, amount: PricingProgram.percent(amount, percent.basisPoints)))
+            local[count] = Candidate(rule: percent.rule, level: percent.level, amount: PricingProgram.percent(amount, percent.basisPoints))
+            count += 1
         }
         let bySKU = skuRules(facts, index)
         for position in bySKU {
             let rule = targetRules[position]
             guard active[rule], let offered = lineOffer(rule, qty: qty, amount: amount) else { continue }
-            local.append(Candidate(rule: rule, level: -1, amount: offered))
+            local[count] = Candidate(rule: rule, level: -1, amount: offered)
+            count += 1
         }
         for position in categoryRules(facts, index) {
             let rule = targetRules[position]
             guard active[rule], !names(bySKU, rule), let offered = lineOffer(rule, qty: qty, amount: amount) else { continue }
-            local.append(Candidate(rule: rule, level: -1, amount: offered))
+            local[count] = Candidate(rule: rule, level: -1, amount: offered)
+            count += 1
         }
         for position in shares.rules.indices {
             let amount = shares.values[position * shares.lineCount + index]
-            if amount > 0 { local.append(Candidate(rule: shares.rules[position], level: -1, amount: amount)) }
+            if amount > 0 {
+                local[count] = Candidate(rule: shares.rules[position], level: -1, amount: amount)
+                count += 1
+            }
         }
+        return count
     }
 
     /// What a targeted line rule offers a line (nil for rules priced on the whole basket).

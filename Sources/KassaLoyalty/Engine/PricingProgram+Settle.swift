@@ -1,68 +1,64 @@
 import KassaCore
 
 extension PricingProgram {
-    /// Decides which of a line's candidate discounts it gets, under the stacking policy, and
-    /// bounds the sum by the line's room (cap and floor). Leaves in `local` only the rules that
-    /// gave something, each with what it gave, highest priority first; returns how many.
+    /// Decides which of a line's `count` candidate discounts it gets, under the stacking policy,
+    /// and bounds the sum by the line's room (cap and floor). Leaves at the start of `local`
+    /// only the rules that gave something, each with what it gave, highest priority first;
+    /// returns how many.
     ///
     /// - best: the single largest discount.
     /// - additive: the stackable rules add up; their sum competes with the largest
     ///   non-stackable discount, and the larger wins.
     ///
     /// Ties go to the higher priority, then to the rule written first.
-    func settle(_ local: inout [Candidate], room: Int64) -> Int {
-        let count = local.count
-        let kept = local.withUnsafeMutableBufferPointer { local -> Int in
-            var best = 0
-            for index in 1..<max(1, count) {
-                let candidate = local[index], leader = local[best]
-                if candidate.amount > leader.amount || (candidate.amount == leader.amount && ranks(candidate.rule, before: leader.rule)) {
-                    best = index
-                }
+    func settle(_ local: UnsafeMutableBufferPointer<Candidate>, count: Int, room: Int64) -> Int {
+        var best = 0
+        for index in 1..<max(1, count) {
+            let candidate = local[index], leader = local[best]
+            if candidate.amount > leader.amount || (candidate.amount == leader.amount && ranks(candidate.rule, before: leader.rule)) {
+                best = index
             }
-            if ruleSet.stacking.policy == .additive {
-                var stacked: Int64 = 0
-                var stackable = 0
-                for index in 0..<count where stackables[local[index].rule] {
-                    stacked += local[index].amount
-                    stackable += 1
-                }
-                if stackable > 1, stacked > (stackables[local[best].rule] ? 0 : local[best].amount) {
-                    // The stackable ones, in rank order (a handful: insertion sort), each
-                    // giving what the room left allows.
-                    var kept = 0
-                    for index in 0..<count where stackables[local[index].rule] {
-                        let candidate = local[index]
-                        var hole = kept
-                        while hole > 0, ranks(candidate.rule, before: local[hole - 1].rule) {
-                            local[hole] = local[hole - 1]
-                            hole -= 1
-                        }
-                        local[hole] = candidate
-                        kept += 1
-                    }
-                    var left = min(stacked, room)
-                    var given = 0
-                    for index in 0..<kept {
-                        var candidate = local[index]
-                        candidate.amount = min(candidate.amount, left)
-                        left -= candidate.amount
-                        if candidate.amount > 0 {
-                            local[given] = candidate
-                            given += 1
-                        }
-                    }
-                    return given
-                }
-            }
-            let winner = local[best]
-            let amount = min(winner.amount, room)
-            guard amount > 0 else { return 0 }
-            local[0] = Candidate(rule: winner.rule, level: winner.level, amount: amount)
-            return 1
         }
-        local.removeLast(count - kept)
-        return kept
+        if ruleSet.stacking.policy == .additive {
+            var stacked: Int64 = 0
+            var stackable = 0
+            for index in 0..<count where stackables[local[index].rule] {
+                stacked += local[index].amount
+                stackable += 1
+            }
+            if stackable > 1, stacked > (stackables[local[best].rule] ? 0 : local[best].amount) {
+                // The stackable ones, in rank order (a handful: insertion sort), each
+                // giving what the room left allows.
+                var kept = 0
+                for index in 0..<count where stackables[local[index].rule] {
+                    let candidate = local[index]
+                    var hole = kept
+                    while hole > 0, ranks(candidate.rule, before: local[hole - 1].rule) {
+                        local[hole] = local[hole - 1]
+                        hole -= 1
+                    }
+                    local[hole] = candidate
+                    kept += 1
+                }
+                var left = min(stacked, room)
+                var given = 0
+                for index in 0..<kept {
+                    var candidate = local[index]
+                    candidate.amount = min(candidate.amount, left)
+                    left -= candidate.amount
+                    if candidate.amount > 0 {
+                        local[given] = candidate
+                        given += 1
+                    }
+                }
+                return given
+            }
+        }
+        let winner = local[best]
+        let amount = min(winner.amount, room)
+        guard amount > 0 else { return 0 }
+        local[0] = Candidate(rule: winner.rule, level: winner.level, amount: amount)
+        return 1
     }
 
     /// Totals, points and tier after the sale, the rules that gave something and the near misses.

@@ -57,6 +57,9 @@ public final class PricingProgram: Sendable {
     /// the array saves an allocation a line. Empty (built on demand) for large rule sets.
     let pairIDs: [[String]]
     let keyCount: Int
+    /// Most targeted rules one line can meet: the longest SKU entry plus the longest category
+    /// entry (bounds a line's candidates).
+    let lineTargetsMax: Int
 
     /// Compiles `ruleSet`, the document of rules version `version`.
     public init(_ ruleSet: RuleSet, version: UInt32) {
@@ -95,6 +98,7 @@ public final class PricingProgram: Sendable {
         }
         skuFacts = CodeTable(flatten(bySKU))
         categoryFacts = CodeTable(flatten(byCategory))
+        lineTargetsMax = (bySKU.values.map(\.rules.count).max() ?? 0) + (byCategory.values.map(\.rules.count).max() ?? 0)
         self.targetRules = targetRules
         lineOffers = ruleSet.rules.map { rule in
             switch rule.kind {
