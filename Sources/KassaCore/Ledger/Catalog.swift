@@ -29,11 +29,13 @@ public struct Catalog: Hashable, Sendable {
     }
 
     /// The product number of each line's SKU (−1: not in the catalog), for `pricingFacts(number:)`:
-    /// a basket's lines are looked up together, which overlaps their cache misses.
-    public func productNumbers(of lines: [ReceiptLine], into numbers: UnsafeMutableBufferPointer<Int32>) {
-        precondition(numbers.count >= lines.count, "one number per line")
+    /// a basket's lines are looked up together, which overlaps their cache misses. `hashes`
+    /// gets each SKU code's `ByteHash`, for the caller's own tables of codes.
+    public func productNumbers(of lines: [ReceiptLine], into numbers: UnsafeMutableBufferPointer<Int32>,
+                               hashes: UnsafeMutableBufferPointer<UInt64>) {
+        precondition(numbers.count >= lines.count && hashes.count >= lines.count, "one number and one hash per line")
         lines.withUnsafeBufferPointer { lines in
-            skus.ids(count: lines.count, key: { lines[$0].sku }, into: numbers)
+            skus.ids(count: lines.count, key: { lines[$0].sku }, into: numbers, hashes: hashes)
         }
     }
 

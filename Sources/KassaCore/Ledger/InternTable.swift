@@ -33,40 +33,42 @@ struct InternTable<Key: InternKey & Sendable>: Sendable {
 
     /// The numbers of `count` keys (−1 for a key not held), looked up together: every key's
     /// hash is taken and its first bucket read before any is probed, so that the cache misses
-    /// of a basket's lines overlap instead of following one another.
+    /// of a basket's lines overlap instead of following one another. Each key's hash is left
+    /// in `hashes`, for other tables keyed the same way.
     @inline(__always)
-    func ids(count: Int, key: (Int) -> Key, into ids: UnsafeMutableBufferPointer<Int32>) {
+    func ids(count: Int, key: (Int) -> Key, into ids: UnsafeMutableBufferPointer<Int32>, hashes: UnsafeMutableBufferPointer<UInt64>) {
         guard !buckets.isEmpty else {
-            for index in 0..<count { ids[index] = -1 }
+            for index in 0..<count {
+                ids[index] = -1
+                hashes[index] = key(index).internHash
+            }
             return
         }
         let mask = buckets.count - 1
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { hashes in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { firsts in
-                buckets.withUnsafeBufferPointer { buckets in
-                    for index in 0..<count {
-                        let hash = key(index).internHash
-                        hashes[index] = hash
-                        firsts[index] = buckets[Int(truncatingIfNeeded: hash) & mask]
-                    }
-                    for index in 0..<count {
-                        let hash = hashes[index], tag = hash & 0xFFFF_FFFF_0000_0000
-                        var bucket = Int(truncatingIfNeeded: hash) & mask
-                        var entry = firsts[index]
-                        var found: Int32 = -1
-                        while entry != 0 {
-                            if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                                let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                                if keys[id] == key(index) {
-                                    found = Int32(truncatingIfNeeded: id)
-                                    break
-                                }
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { firsts in
+            buckets.withUnsafeBufferPointer { buckets in
+                for index in 0..<count {
+                    let hash = key(index).internHash
+                    hashes[index] = hash
+                    firsts[index] = buckets[Int(truncatingIfNeeded: hash) & mask]
+                }
+                for index in 0..<count {
+                    let hash = hashes[index], tag = hash & 0xFFFF_FFFF_0000_0000
+                    var bucket = Int(truncatingIfNeeded: hash) & mask
+                    var entry = firsts[index]
+                    var found: Int32 = -1
+                    while entry != 0 {
+                        if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                            let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                            if keys[id] == key(index) {
+                                found = Int32(truncatingIfNeeded: id)
+                                break
                             }
-                            bucket = (bucket + 1) & mask
-                            entry = buckets[bucket]
                         }
-                        ids[index] = found
+                        bucket = (bucket + 1) & mask
+                        entry = buckets[bucket]
                     }
+                    ids[index] = found
                 }
             }
         }

@@ -45,8 +45,14 @@ struct CodeTable<Value: Sendable>: Sendable {
     /// The slot of `key`'s value, if held: lets a caller keep a number instead of a copy.
     func index(of key: String) -> Int? {
         guard !keys.isEmpty else { return nil }
+        return index(of: key, hash: CodeTable.hash(key))
+    }
+
+    /// `index(of:)` for a key whose `ByteHash` is known already.
+    func index(of key: String, hash: Int) -> Int? {
+        guard !keys.isEmpty else { return nil }
         let mask = buckets.count - 1
-        var bucket = CodeTable.hash(key) & mask
+        var bucket = hash & mask
         while true {
             let entry = Int(buckets[bucket])
             if entry == 0 { return nil }

@@ -119,10 +119,12 @@ extension PricingProgram {
                           birthdayMultiplier: birthdayMultiplier, nearMisses: nearMisses)
     }
 
-    /// The id arrays of lines with three or four rules, made once per quote: the lines of a
-    /// basket mostly repeat a few such stacks (tier, regular customer and a promotion).
+    /// The id arrays of lines with three to eight rules, made once per quote: the lines of a
+    /// basket mostly repeat a few such stacks (tier, regular customer, a promotion and the
+    /// basket discounts).
     struct LongIDs {
-        var keys: [UInt64] = []
+        /// The stack's keys, sixteen bits each: the first four, then the next four.
+        var keys: [(UInt64, UInt64)] = []
         var ids: [[String]] = []
     }
 
@@ -134,15 +136,23 @@ extension PricingProgram {
         if local.count == 2, !pairIDs.isEmpty {
             return pairIDs[first * keyCount + key(rule: local[1].rule, level: local[1].level)]
         }
-        var packed: UInt64 = 0
-        if local.count <= 4, keyCount < 0xFFFF {
-            for candidate in local { packed = packed << 16 | UInt64(key(rule: candidate.rule, level: candidate.level) + 1) }
-            if let found = long.keys.firstIndex(of: packed) { return long.ids[found] }
+        var packed: (UInt64, UInt64) = (0, 0)
+        let memo = local.count <= 8 && keyCount < 0xFFFF
+        if memo {
+            for (position, candidate) in local.enumerated() {
+                let bits = UInt64(key(rule: candidate.rule, level: candidate.level) + 1)
+                if position < 4 { packed.0 = packed.0 << 16 | bits } else { packed.1 = packed.1 << 16 | bits }
+            }
+            if let found = long.keys.firstIndex(where: { $0 == packed }) { return long.ids[found] }
         }
         var ids: [String] = []
         ids.reserveCapacity(local.count)
         for candidate in local { ids += lineIDs(key: key(rule: candidate.rule, level: candidate.level)) }
-        if packed != 0, long.keys.count < 16 {
+        if memo, long.keys.count < 16 {
+            if long.keys.isEmpty {
+                long.keys.reserveCapacity(16)
+                long.ids.reserveCapacity(16)
+            }
             long.keys.append(packed)
             long.ids.append(ids)
         }
@@ -173,65 +183,67 @@ extension PricingProgram {
             return slot
         }
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { numbers in
-            catalog.productNumbers(of: receipt.lines, into: numbers)
-            for index in 0..<count {
-                let qty = receipt.lines[index].qty, price = receipt.lines[index].price
-                guard let amount = qty.amount(price: price) else {
-                    failure = LedgerError(.amountOverflow, "qty × price does not fit in a minor-unit amount", field: "lines[\(index)]")
-                    return
-                }
-                // Bounding the basket first keeps every product below in 64 bits (a 30 % cap of an
-                // amount, a points rate times what was paid); a sale this large is refused anyway.
-                subtotal += amount
-                guard subtotal <= Ledger.receiptTotalMax else {
-                    failure = LedgerError(.amountOverflow, "the basket comes to more than \(Money.decimalText(Ledger.receiptTotalMax)), the largest receipt accepted", field: "lines")
-                    return
-                }
-                let number = Int(numbers[index])
-                var flags: Product.Flags = []
-                var catalogCategory: Int?
-                if number >= 0 {
-                    let product = catalog.pricingFacts(number: number)
-                    flags = product.flags
-                    catalogCategory = product.category
-                }
-                let category: String
-                var categorySlot: Int?
-                if let given = receipt.lines[index].category {
-                    category = given
-                    if !categoryFacts.isEmpty { categorySlot = slot(ofCategory: given) }
-                } else if let known = catalogCategory {
-                    category = catalog.categoryName(number: known)
-                    if !categoryFacts.isEmpty {
-                        if let recent = recentNumbers.first(where: { $0.number == known }) {
-                            categorySlot = recent.slot
-                        } else {
-                            categorySlot = categoryFacts.index(of: category)
-                            if recentNumbers.count < 8 {
-                                if recentNumbers.isEmpty { recentNumbers.reserveCapacity(8) }
-                                recentNumbers.append((known, categorySlot))
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { hashes in
+                catalog.productNumbers(of: receipt.lines, into: numbers, hashes: hashes)
+                for index in 0..<count {
+                    let qty = receipt.lines[index].qty, price = receipt.lines[index].price
+                    guard let amount = qty.amount(price: price) else {
+                        failure = LedgerError(.amountOverflow, "qty × price does not fit in a minor-unit amount", field: "lines[\(index)]")
+                        return
+                    }
+                    // Bounding the basket first keeps every product below in 64 bits (a 30 % cap of an
+                    // amount, a points rate times what was paid); a sale this large is refused anyway.
+                    subtotal += amount
+                    guard subtotal <= Ledger.receiptTotalMax else {
+                        failure = LedgerError(.amountOverflow, "the basket comes to more than \(Money.decimalText(Ledger.receiptTotalMax)), the largest receipt accepted", field: "lines")
+                        return
+                    }
+                    let number = Int(numbers[index])
+                    var flags: Product.Flags = []
+                    var catalogCategory: Int?
+                    if number >= 0 {
+                        let product = catalog.pricingFacts(number: number)
+                        flags = product.flags
+                        catalogCategory = product.category
+                    }
+                    let category: String
+                    var categorySlot: Int?
+                    if let given = receipt.lines[index].category {
+                        category = given
+                        if !categoryFacts.isEmpty { categorySlot = slot(ofCategory: given) }
+                    } else if let known = catalogCategory {
+                        category = catalog.categoryName(number: known)
+                        if !categoryFacts.isEmpty {
+                            if let recent = recentNumbers.first(where: { $0.number == known }) {
+                                categorySlot = recent.slot
+                            } else {
+                                categorySlot = categoryFacts.index(of: category)
+                                if recentNumbers.count < 8 {
+                                    if recentNumbers.isEmpty { recentNumbers.reserveCapacity(8) }
+                                    recentNumbers.append((known, categorySlot))
+                                }
                             }
                         }
+                    } else {
+                        category = number >= 0 ? catalog.category(ofProduct: number) : ""
+                        if !categoryFacts.isEmpty { categorySlot = slot(ofCategory: category) }
                     }
-                } else {
-                    category = number >= 0 ? catalog.category(ofProduct: number) : ""
-                    if !categoryFacts.isEmpty { categorySlot = slot(ofCategory: category) }
-                }
-                let skuSlot = skuFacts.isEmpty ? nil : skuFacts.index(of: receipt.lines[index].sku.code)
-                let sku = skuSlot.map { skuFacts[slot: $0] }
-                let group = categorySlot.map { categoryFacts[slot: $0] }
-                let excluded = flags.contains(.neverDiscounted) || sku?.excluded == true || group?.excluded == true
-                var room: Int64 = 0
-                if !excluded && amount > 0 {
-                    // The cap rounds down: a 30 % cap never lets 30.01 % through.
-                    room = cap >= 10_000 ? amount : amount * cap / 10_000
-                    if let floor = sku?.floor, let floorAmount = qty.amount(price: floor) {
-                        room = min(room, max(0, amount - floorAmount))
+                    let skuSlot = skuFacts.isEmpty ? nil : skuFacts.index(of: receipt.lines[index].sku.code, hash: Int(truncatingIfNeeded: hashes[index]))
+                    let sku = skuSlot.map { skuFacts[slot: $0] }
+                    let group = categorySlot.map { categoryFacts[slot: $0] }
+                    let excluded = flags.contains(.neverDiscounted) || sku?.excluded == true || group?.excluded == true
+                    var room: Int64 = 0
+                    if !excluded && amount > 0 {
+                        // The cap rounds down: a 30 % cap never lets 30.01 % through.
+                        room = cap >= 10_000 ? amount : amount * cap / 10_000
+                        if let floor = sku?.floor, let floorAmount = qty.amount(price: floor) {
+                            room = min(room, max(0, amount - floorAmount))
+                        }
                     }
+                    priced.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
+                    facts.lines.append(LineFact(amount: amount, room: room, skuSlot: Int32(skuSlot ?? -1),
+                                                categorySlot: Int32(categorySlot ?? -1), excluded: excluded))
                 }
-                priced.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
-                facts.lines.append(LineFact(amount: amount, room: room, skuSlot: Int32(skuSlot ?? -1),
-                                            categorySlot: Int32(categorySlot ?? -1), excluded: excluded))
             }
         }
         if let failure { throw failure }
