@@ -68,6 +68,30 @@ struct ReplayFromJournalBytesTests {
         #expect(replica == live)
     }
 
+    @Test func oneDecoderPacksSalesIntoManyArenasAndEachReplaysAfterwards() throws {
+        var live = Ledger()
+        _ = live.run(.enrol(Fixture.customer()))
+        var entries: [LedgerEntry] = []
+        for number in 0..<4_000 {
+            let lines = (0..<30).map { Fixture.line(number % 3 == 0 ? Fixture.milk : Fixture.sku("PLU-\($0)"), "1", Int64(100 + $0), category: "c\($0 % 7)") }
+            let receipt = Fixture.receipt("S\(number)", customer: number % 2 == 0 ? Fixture.card() : nil, lines: lines)
+            guard case .applied(let entry, _) = live.apply(.sale(receipt), at: Fixture.morning, pricing: DiscountingPoints()) else {
+                Issue.record("sale \(number) refused")
+                return
+            }
+            entries.append(entry)
+        }
+        // Everything decoded before anything is replayed: every sale keeps its arena.
+        var decoder = ReplayDecoder()
+        let decoded = try entries.map { entry in
+            try LedgerEntryCodec.encode(entry).withUnsafeBytes { payload in try decoder.decode(seq: entry.seq, payload: payload) }
+        }
+        var replica = Ledger()
+        _ = replica.run(.enrol(Fixture.customer()))
+        for entry in decoded { try replica.replay(entry) }
+        #expect(replica == live)
+    }
+
     @Test func theReceiptIndexRestoredFromBytesEqualsTheOneFromDecodedEntries() throws {
         let (_, entries) = ReplayFromJournalBytesTests.journal(seed: 7, count: 1_000)
         var fromBytes = Ledger(), decoded = Ledger()

@@ -249,8 +249,9 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         let start = clock.now
         let replay = PipelinedReplay(ledger: Ledger()) { ledger, entry in try ledger.replay(entry) }
+        var decoder = ReplayDecoder()
         let report = try JournalScanner.scan(directory: run.directory + "/journal", recordBytesMax: 1 << 20) { seq, payload in
-            try replay.add(try LedgerEntryCodec.decodeForReplay(seq: seq, payload: payload))
+            try replay.add(try decoder.decode(seq: seq, payload: payload))
             replayed += 1
         }
         let ledger = try replay.finish()

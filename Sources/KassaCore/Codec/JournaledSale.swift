@@ -36,8 +36,11 @@ public struct JournaledSale: Sendable {
     let discount: Int64
     /// The packed body (lines, then payments); then the sale's strings, each as a count and
     /// its bytes; then the net spend per category as (string number, spend) pairs, in the
-    /// order the customer's spend meets them.
-    let packed: [UInt8]
+    /// order the customer's spend meets them. At `packedStart` in `arena`; offsets below are
+    /// from there.
+    let arena: PackedSaleArena
+    let packedStart: Int
+    let packedCount: Int
     /// Where the payments start in `packed`.
     let paymentsOffset: Int
     /// Where the body ends and the strings start in `packed`.
@@ -49,9 +52,10 @@ public struct JournaledSale: Sendable {
     var total: Int64 { subtotal - discount }
 
     /// Reads a sale's payload (format `formatVersion`) from `reader`, positioned just after the
-    /// event's server time; the reader is `payload`'s.
+    /// event's server time (the reader is `payload`'s), and packs it into `arena`, or into a
+    /// new one when it is full. `body` is scratch kept from one sale to the next.
     init(seq: UInt64, at: Timestamp, formatVersion: UInt8, payload: UnsafeRawBufferPointer,
-         reader r: inout BinaryReader) throws(DecodeError) {
+         reader r: inout BinaryReader, arena: inout PackedSaleArena, body: inout Body) throws(DecodeError) {
         self.seq = seq
         self.at = at
         fingerprint = try r.readFixed()
@@ -63,15 +67,17 @@ public struct JournaledSale: Sendable {
         customer = try r.readOptional { (r: inout BinaryReader) throws(DecodeError) in try r.readCard() }
         let lineCount = try r.readCount()
         self.lineCount = lineCount
-        // See `packedBound`.
+        // See `Body`.
         let bound = 6 * payload.count + 49 * lineCount + 64
-        var body = JournaledSale.Body()
-        let packed = try withUnsafeTemporaryAllocation(byteCount: bound, alignment: 8) { raw throws(DecodeError) in
-            var w = FixedBufferWriter(raw)
+        if arena.remaining < bound { arena = PackedSaleArena(capacity: max(PackedSaleArena.bytesDefault, bound)) }
+        body.reset()
+        var written = 0
+        packedStart = try arena.append(bound: bound) { (w: inout FixedBufferWriter) throws(DecodeError) in
             try body.pack(lines: lineCount, from: &r, payload: payload, into: &w)
-            return [UInt8](w.written)
+            written = w.count
         }
-        self.packed = packed
+        packedCount = written
+        self.arena = arena
         subtotal = body.subtotal
         discount = body.discount
         paymentsOffset = body.paymentsOffset
@@ -95,12 +101,15 @@ public struct JournaledSale: Sendable {
         return PaymentMethod(name: String(decoding: name, as: UTF8.self))
     }
 
-    /// Runs `body` on `packed` with a reader placed at `offset`; the reader is valid only
-    /// inside `body`. `packed` was written by `init`, so a read failing here means memory can
-    /// no longer be trusted.
+    /// The packed bytes; valid while the sale is.
+    var packed: UnsafeRawBufferPointer { arena.bytes(at: packedStart, count: packedCount) }
+
+    /// Runs `body` on the packed bytes with a reader placed at `offset`; the reader is valid
+    /// only inside `body`. They were written by `init`, so a read failing here means memory
+    /// can no longer be trusted.
     func read<T>(from offset: Int, _ body: (inout BinaryReader) throws(DecodeError) -> T) -> T {
-        let result: Result<T, DecodeError> = packed.withUnsafeBytes { raw in
-            var reader = BinaryReader(raw)
+        let result: Result<T, DecodeError> = withExtendedLifetime(arena) {
+            var reader = BinaryReader(packed)
             reader.offset = offset
             return Result { () throws(DecodeError) in try body(&reader) }
         }
@@ -132,15 +141,21 @@ extension JournaledSale {
         }
 
         private var names: [Name] = []
-        var subtotal: Int64 = 0
-        var discount: Int64 = 0
-        var paymentsOffset = 0
-        var stringsOffset = 0
-        var netsOffset = 0
+        private(set) var subtotal: Int64 = 0
+        private(set) var discount: Int64 = 0
+        private(set) var paymentsOffset = 0
+        private(set) var stringsOffset = 0
+        private(set) var netsOffset = 0
+
+        /// Ready for the next sale; keeps the memory of its string list.
+        mutating func reset() {
+            names.removeAll(keepingCapacity: true)
+            subtotal = 0
+            discount = 0
+        }
 
         mutating func pack(lines count: Int, from r: inout BinaryReader, payload: UnsafeRawBufferPointer,
                            into w: inout FixedBufferWriter) throws(DecodeError) {
-            names.reserveCapacity(16)
             w.writeVarint(UInt64(count))
             for line in 0..<count { try packLine(line, from: &r, payload: payload, into: &w) }
             paymentsOffset = w.count

@@ -7,6 +7,9 @@ public enum LedgerEntryCodec {
     /// version 1 payloads still decode (with none expired).
     public static let version: UInt8 = 2
 
+    /// The tag byte of a sale's payload (after the version byte).
+    static var saleTag: UInt8 { Tag.saleRegistered.rawValue }
+
     private enum Tag: UInt8 {
         case customerEnrolled = 1, saleRegistered, returnRegistered, saleVoided, productsUpserted, shiftOpened, shiftClosed, audited
         case rulesReplaced
@@ -72,20 +75,11 @@ public enum LedgerEntryCodec {
         return LedgerEntry(seq: seq, at: at, event: event)
     }
 
-    /// Decodes a payload journaled at `seq` for replay: a sale stays in its bytes (checked, and
-    /// its header decoded), every other event is decoded as by `decode`.
+    /// Decodes a payload journaled at `seq` for replay (`ReplayDecoder`, which recovery keeps
+    /// from one record to the next).
     public static func decodeForReplay(seq: UInt64, payload: UnsafeRawBufferPointer) throws(DecodeError) -> ReplayEntry {
-        guard payload.count >= 2, payload[1] == Tag.saleRegistered.rawValue else {
-            return .decoded(try decode(seq: seq, payload: payload))
-        }
-        var reader = BinaryReader(payload)
-        let version = try reader.readByte()
-        guard version == 1 || version == LedgerEntryCodec.version else { throw DecodeError("unknown entry format version \(version)", offset: 0) }
-        _ = try reader.readByte()
-        let at = try reader.readTimestamp()
-        let sale = try JournaledSale(seq: seq, at: at, formatVersion: version, payload: payload, reader: &reader)
-        guard reader.isAtEnd else { throw DecodeError("trailing bytes after the event", offset: reader.offset) }
-        return .sale(sale)
+        var decoder = ReplayDecoder()
+        return try decoder.decode(seq: seq, payload: payload)
     }
 
     /// `decodeForReplay` of a payload held in an array.
@@ -102,22 +96,5 @@ public enum LedgerEntryCodec {
             Result { () throws(DecodeError) in try decode(seq: seq, payload: raw) }
         }
         return try result.get()
-    }
-}
-
-/// A journal entry on its way into `Ledger.replay`: decoded, or a sale still in its journal
-/// bytes (`JournaledSale`), which replay packs into the receipt index without decoding it.
-public enum ReplayEntry: Sendable {
-    /// Any entry, decoded.
-    case decoded(LedgerEntry)
-    /// A sale, as journaled.
-    case sale(JournaledSale)
-
-    /// The journal sequence number.
-    public var seq: UInt64 {
-        switch self {
-        case .decoded(let entry): entry.seq
-        case .sale(let sale): sale.seq
-        }
     }
 }

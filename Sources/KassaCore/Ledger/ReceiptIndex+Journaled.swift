@@ -73,7 +73,7 @@ extension ReceiptIndex {
         let varint = FixedBufferWriter.varintBytesMax
         // The header as in `packedBytesMax`, a number per string (no more than the bytes of
         // the strings), and the body.
-        let bound = 19 * varint + 11 + (sale.packed.count - sale.stringsOffset) * varint + sale.stringsOffset
+        let bound = 19 * varint + 11 + (sale.packedCount - sale.stringsOffset) * varint + sale.stringsOffset
         var buffer: [UInt8] = []
         swap(&buffer, &packBuffer)
         defer { swap(&buffer, &packBuffer) }
@@ -83,7 +83,7 @@ extension ReceiptIndex {
         return buffer.withUnsafeMutableBytes { raw in
             var w = FixedBufferWriter(raw)
             packHeader(sale, into: &w)
-            sale.packed.withUnsafeBytes { packed in
+            withExtendedLifetime(sale) {
                 sale.read(from: sale.stringsOffset) { (r: inout BinaryReader) throws(DecodeError) in
                     let count = try r.readCount()
                     w.writeVarint(UInt64(count))
@@ -98,7 +98,7 @@ extension ReceiptIndex {
                         categoryNets.append(CategoryNet(category: saleStringIds[name], spend: try r.readSignedVarint()))
                     }
                 }
-                w.append(UnsafeRawBufferPointer(rebasing: packed[0..<sale.stringsOffset]))
+                w.append(UnsafeRawBufferPointer(rebasing: sale.packed[0..<sale.stringsOffset]))
             }
             return PackedSale(bytes: [UInt8](w.written))
         }

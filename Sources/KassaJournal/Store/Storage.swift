@@ -94,6 +94,7 @@ public final class Storage: @unchecked Sendable {
         let replay = PipelinedReplay(ledger: restored) { ledger, entry in
             if entry.seq <= snapshotSeq { ledger.restoreIndex(entry) } else { try ledger.replay(entry) }
         }
+        var decoder = ReplayDecoder()
         let opened: Journal.Opened
         do {
             opened = try Journal.open(directory: directory + "/journal", options: options.journal,
@@ -102,7 +103,7 @@ public final class Storage: @unchecked Sendable {
                 guard seq >= snapshot.indexFromSeq else { return }
                 let entry: ReplayEntry
                 do {
-                    entry = try LedgerEntryCodec.decodeForReplay(seq: seq, payload: payload)
+                    entry = try decoder.decode(seq: seq, payload: payload)
                 } catch {
                     throw RecoveryError(description: "journal entry \(seq) verifies but cannot be read: \(error). It was written by a newer or damaged build; start-up stopped")
                 }
