@@ -47,6 +47,34 @@ extension PricingProgram {
         }
     }
 
+    /// A percentage every discountable line gets from the customer's standing (the tier
+    /// level for the tiers rule, else −1). Structs rather than tuples in the arrays of a quote:
+    /// an array of tuples looks its type up in the runtime at every allocation.
+    struct Percent {
+        var rule: Int
+        var level: Int
+        var basisPoints: Int64
+    }
+
+    /// A line taking part in an N-for-M rule.
+    struct SetMember {
+        var rule: Int
+        var line: Int
+    }
+
+    /// A category already matched to the rules' table of categories, by name or by the
+    /// catalog's number.
+    struct KnownCategory<Key: Equatable> {
+        var key: Key
+        var slot: Int?
+    }
+
+    /// The rule keys of a stack of three to eight rules, sixteen bits each.
+    struct StackKey: Equatable {
+        var first: UInt64
+        var second: UInt64
+    }
+
     /// What pass one learns about each line, in one array.
     struct LineFacts {
         var lines: [LineFact] = []
@@ -124,7 +152,7 @@ extension PricingProgram {
     /// basket discounts).
     struct LongIDs {
         /// The stack's keys, sixteen bits each: the first four, then the next four.
-        var keys: [(UInt64, UInt64)] = []
+        var keys: [StackKey] = []
         var ids: [[String]] = []
     }
 
@@ -136,14 +164,14 @@ extension PricingProgram {
         if local.count == 2, !pairIDs.isEmpty {
             return pairIDs[first * keyCount + key(rule: local[1].rule, level: local[1].level)]
         }
-        var packed: (UInt64, UInt64) = (0, 0)
+        var packed = StackKey(first: 0, second: 0)
         let memo = local.count <= 8 && keyCount < 0xFFFF
         if memo {
             for (position, candidate) in local.enumerated() {
                 let bits = UInt64(key(rule: candidate.rule, level: candidate.level) + 1)
-                if position < 4 { packed.0 = packed.0 << 16 | bits } else { packed.1 = packed.1 << 16 | bits }
+                if position < 4 { packed.first = packed.first << 16 | bits } else { packed.second = packed.second << 16 | bits }
             }
-            if let found = long.keys.firstIndex(where: { $0 == packed }) { return long.ids[found] }
+            if let found = long.keys.firstIndex(of: packed) { return long.ids[found] }
         }
         var ids: [String] = []
         ids.reserveCapacity(local.count)
@@ -169,16 +197,16 @@ extension PricingProgram {
         let cap = ruleSet.stacking.capBasisPoints
         // A basket's lines share a few categories: the last ones looked up are remembered, by
         // name for categories the till sent and by the catalog's number for the others.
-        var recentCategories: [(name: String, slot: Int?)] = []
-        var recentNumbers: [(number: Int, slot: Int?)] = []
+        var recentCategories: [KnownCategory<String>] = []
+        var recentNumbers: [KnownCategory<Int>] = []
         var subtotal: Int64 = 0
         var failure: LedgerError?
         func slot(ofCategory name: String) -> Int? {
-            if let known = recentCategories.first(where: { $0.name == name }) { return known.slot }
+            if let known = recentCategories.first(where: { $0.key == name }) { return known.slot }
             let slot = categoryFacts.index(of: name)
             if recentCategories.count < 8 {
                 if recentCategories.isEmpty { recentCategories.reserveCapacity(8) }
-                recentCategories.append((name, slot))
+                recentCategories.append(KnownCategory(key: name, slot: slot))
             }
             return slot
         }
@@ -214,13 +242,13 @@ extension PricingProgram {
                     } else if let known = catalogCategory {
                         category = catalog.categoryName(number: known)
                         if !categoryFacts.isEmpty {
-                            if let recent = recentNumbers.first(where: { $0.number == known }) {
+                            if let recent = recentNumbers.first(where: { $0.key == known }) {
                                 categorySlot = recent.slot
                             } else {
                                 categorySlot = categoryFacts.index(of: category)
                                 if recentNumbers.count < 8 {
                                     if recentNumbers.isEmpty { recentNumbers.reserveCapacity(8) }
-                                    recentNumbers.append((known, categorySlot))
+                                    recentNumbers.append(KnownCategory(key: known, slot: categorySlot))
                                 }
                             }
                         }
@@ -254,19 +282,19 @@ extension PricingProgram {
     /// regular-customer rule, the birthday. Also notes the birthday points multiplier.
     private func customerPercents(_ customer: CustomerAccount?, standing: CustomerStanding?, active: [Bool], today: Int32,
                                   nearMisses: inout [NearMiss],
-                                  birthdayMultiplier: inout (rule: Int, factor: Int64)?) -> [(rule: Int, level: Int, basisPoints: Int64)] {
+                                  birthdayMultiplier: inout (rule: Int, factor: Int64)?) -> [Percent] {
         guard let customer, let standing else { return [] }
-        var percents: [(rule: Int, level: Int, basisPoints: Int64)] = []
+        var percents: [Percent] = []
         percents.reserveCapacity(3)
         if let ladder = ladder(active), let tiersRule, let level = standing.tierLevel, ladder.levels[level].percentBasisPoints > 0 {
-            percents.append((tiersRule, level, ladder.levels[level].percentBasisPoints))
+            percents.append(Percent(rule: tiersRule, level: level, basisPoints: ladder.levels[level].percentBasisPoints))
         }
         for index in customerRules where active[index] {
             switch ruleSet.rules[index].kind {
             case .regularCustomer(let visits, let days, let basisPoints):
                 let recent = customer.visits(lastDays: days, today: today)
                 if recent >= visits {
-                    percents.append((index, -1, basisPoints))
+                    percents.append(Percent(rule: index, level: -1, basisPoints: basisPoints))
                 } else {
                     // This sale is a visit too.
                     nearMisses.append(.regularCustomer(rule: index, visits: max(0, visits - recent - 1)))
@@ -275,7 +303,7 @@ extension PricingProgram {
                 guard let delta = standing.birthdayInDays else { continue }
                 if PricingProgram.inBirthdayWindow(delta, before: before, after: after) {
                     switch benefit {
-                    case .percent(let basisPoints): percents.append((index, -1, basisPoints))
+                    case .percent(let basisPoints): percents.append(Percent(rule: index, level: -1, basisPoints: basisPoints))
                     case .pointsMultiplier(let factor):
                         if factor > (birthdayMultiplier?.factor ?? 1) { birthdayMultiplier = (index, factor) }
                     }
@@ -304,7 +332,7 @@ extension PricingProgram {
                           nearMisses: inout [NearMiss]) {
         guard !setRules.isEmpty else { return }
         // One pass over the lines gathers every (rule, line) pair; most baskets have none.
-        var members: [(rule: Int, line: Int)] = []
+        var members: [SetMember] = []
         var highestPrice: Int64 = 0
         for index in facts.lines.indices where !facts.lines[index].excluded && receipt.lines[index].qty.isWhole {
             let bySKU = skuRules(facts, index)
@@ -313,7 +341,7 @@ extension PricingProgram {
                 let rule = targetRules[position]
                 if isSetRule[rule] && active[rule] {
                     if members.isEmpty { members.reserveCapacity(facts.lines.count) }
-                    members.append((rule, index))
+                    members.append(SetMember(rule: rule, line: index))
                     joined = true
                 }
             }
@@ -321,7 +349,7 @@ extension PricingProgram {
                 let rule = targetRules[position]
                 if isSetRule[rule] && active[rule] && !names(bySKU, rule) {
                     if members.isEmpty { members.reserveCapacity(facts.lines.count) }
-                    members.append((rule, index))
+                    members.append(SetMember(rule: rule, line: index))
                     joined = true
                 }
             }
@@ -360,7 +388,7 @@ extension PricingProgram {
     /// Orders set members by rule, then the cheapest unit first (the earlier line on equal
     /// prices). Rule, price and line packed in one integer sort without a comparison closure;
     /// prices too large to pack (never a real one) take the general sort.
-    private func sortMembers(_ members: inout [(rule: Int, line: Int)], receipt: Receipt, highestPrice: Int64) {
+    private func sortMembers(_ members: inout [SetMember], receipt: Receipt, highestPrice: Int64) {
         let lineBits = Int.bitWidth - receipt.lines.count.leadingZeroBitCount
         let priceBits = Int64.bitWidth - highestPrice.leadingZeroBitCount
         let ruleBits = Int.bitWidth - ruleSet.rules.count.leadingZeroBitCount
@@ -376,7 +404,7 @@ extension PricingProgram {
         keys.sort()
         let lineMask = UInt64(1) << lineBits - 1
         for (position, key) in keys.enumerated() {
-            members[position] = (Int(key >> (priceBits + lineBits)), Int(key & lineMask))
+            members[position] = SetMember(rule: Int(key >> (priceBits + lineBits)), line: Int(key & lineMask))
         }
     }
 
@@ -429,7 +457,7 @@ extension PricingProgram {
 
     /// Every discount any rule offers line `index`.
     private func collect(_ index: Int, qty: Quantity, facts: LineFacts,
-                         percents: [(rule: Int, level: Int, basisPoints: Int64)], shares: RuleShares,
+                         percents: [Percent], shares: RuleShares,
                          active: [Bool], into local: UnsafeMutableBufferPointer<Candidate>) -> Int {
         let amount = facts.lines[index].amount
         var count = 0
