@@ -64,6 +64,9 @@ struct PackingPrimitivesTests {
     @Test(arguments: [
         ("0", 0, 1), ("9", 9, 1), ("42", 42, 2), ("00012", 12, 5), ("4607001234562", 4_607_001_234_562, 13),
         ("9999999999999999999", 9_999_999_999_999_999_999, 19),
+        ("46012340", 46_012_340, 8), ("000000001", 1, 9), ("036000291452", 36_000_291_452, 12),
+        ("10000000000000", 10_000_000_000_000, 14), ("9876543210987654", 9_876_543_210_987_654, 16),
+        ("12345678901234567", 12_345_678_901_234_567, 17),
     ] as [(String, UInt64, Int)])
     func allDigitCodesPackAsTheirNumber(code: String, value: UInt64, digits: Int) {
         var text = code
@@ -72,7 +75,8 @@ struct PackingPrimitivesTests {
         #expect(result.1 == digits)
     }
 
-    @Test(arguments: ["", "12a4", "/0", ":9", "PLU-4011", "99999999999999999999", "1 2"])
+    @Test(arguments: ["", "12a4", "/0", ":9", "PLU-4011", "99999999999999999999", "1 2",
+                      "4607001234a62", "460700123456:", "/460700123456", "12345678/", "1234567?", "@2345678901234"])
     func otherCodesPackAsText(code: String) {
         var text = code
         let result = text.withUTF8 { ReceiptIndex.digitsValue($0) }

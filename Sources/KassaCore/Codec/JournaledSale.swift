@@ -131,8 +131,6 @@ extension JournaledSale {
     /// nets are 15 bytes a category at most. So `6 × payload + 49 × lines + 64` bytes.
     struct Body {
         private struct Name {
-            /// The bytes' key, or nil when longer than a key holds.
-            var key: CategoryCache.Key?
             var start: Int
             var count: Int
             var net: Int64 = 0
@@ -141,6 +139,10 @@ extension JournaledSale {
         }
 
         private var names: [Name] = []
+        /// The key of each name's bytes (`CategoryCache.key`), or `longKey` when longer than a
+        /// key holds: apart from `names`, so that looking one up reads only keys.
+        private var keys: [CategoryCache.Key] = []
+        private static let longKey = CategoryCache.Key(first: 0, last: 0, count: -1)
         private(set) var subtotal: Int64 = 0
         private(set) var discount: Int64 = 0
         private(set) var paymentsOffset = 0
@@ -150,6 +152,7 @@ extension JournaledSale {
         /// Ready for the next sale; keeps the memory of its string list.
         mutating func reset() {
             names.removeAll(keepingCapacity: true)
+            keys.removeAll(keepingCapacity: true)
             subtotal = 0
             discount = 0
         }
@@ -234,20 +237,25 @@ extension JournaledSale {
         /// The number of the string `bytes` (a slice of `payload`) on this sale, numbering it
         /// first when new; a new string's UTF-8 is checked.
         private mutating func number(_ bytes: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, at offset: Int) throws(DecodeError) -> Int {
-            let key = CategoryCache.key(bytes)
-            if let key {
-                for index in names.indices where names[index].key == key { return index }
-            } else {
-                for index in names.indices where names[index].key == nil && names[index].count == bytes.count
-                    && UnsafeRawBufferPointer(rebasing: payload[names[index].start..<(names[index].start + bytes.count)]).elementsEqual(bytes) {
-                    return index
+            let key = CategoryCache.key(bytes, within: payload)
+            let found: Int? = keys.withUnsafeBufferPointer { keys in
+                if let key {
+                    for index in keys.indices where keys[index] == key { return index }
+                } else {
+                    for index in keys.indices where keys[index] == Body.longKey && names[index].count == bytes.count
+                        && UnsafeRawBufferPointer(rebasing: payload[names[index].start..<(names[index].start + bytes.count)]).elementsEqual(bytes) {
+                        return index
+                    }
                 }
+                return nil
             }
+            if let found { return found }
             guard BinaryReader.isASCII(bytes) || String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) != nil else {
                 throw DecodeError("string is not valid UTF-8", offset: offset)
             }
             let start = bytes.isEmpty ? 0 : (bytes.baseAddress! - payload.baseAddress!)
-            names.append(Name(key: key, start: start, count: bytes.count))
+            names.append(Name(start: start, count: bytes.count))
+            keys.append(key ?? Body.longKey)
             return names.count - 1
         }
 

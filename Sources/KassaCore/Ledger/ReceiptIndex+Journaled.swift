@@ -46,6 +46,18 @@ struct CategoryCache {
         return Key(first: word, last: 0, count: count)
     }
 
+    /// `key(bytes)`, loading a short string's bytes in one word when `buffer`, which holds
+    /// them, has eight bytes from their start.
+    @inline(__always)
+    static func key(_ bytes: UnsafeRawBufferPointer, within buffer: UnsafeRawBufferPointer) -> Key? {
+        let count = bytes.count
+        if count > 0, count < 8, let base = bytes.baseAddress, let start = buffer.baseAddress, base + 8 <= start + buffer.count {
+            let word = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self)) & ((1 << UInt64(count * 8)) &- 1)
+            return Key(first: word, last: 0, count: count)
+        }
+        return key(bytes)
+    }
+
     @inline(__always)
     private static func slot(_ key: Key) -> Int {
         Int(truncatingIfNeeded: ByteHash.mix(key.first ^ key.last &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count))) & (entriesCount - 1)

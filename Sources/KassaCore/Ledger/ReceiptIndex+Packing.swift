@@ -189,6 +189,22 @@ extension ReceiptIndex {
     /// other code. Digits go in pairs: the multiply-add chain is what a line's packing waits on.
     static func digitsValue(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, Int) {
         guard !bytes.isEmpty, bytes.count <= 19 else { return (0, 0) }
+        // GTINs (8 to 14 digits) are nearly every code: two overlapping words, eight digits
+        // each at a time.
+        if bytes.count >= 8, bytes.count <= 16 {
+            let raw = UnsafeRawBufferPointer(bytes)
+            let first = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+            let last = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
+            guard ReceiptIndex.allDigits(first), ReceiptIndex.allDigits(last) else { return (0, 0) }
+            guard bytes.count > 8 else { return (ReceiptIndex.eightDigitsValue(first), 8) }
+            // The digits after the first eight are the top bytes of `last`; the bytes below
+            // them, read already in `first`, count as '0's.
+            let overlap: UInt64 = (1 << (UInt64(16 - bytes.count) * 8)) &- 1
+            let tail = last & ~overlap | 0x3030_3030_3030_3030 & overlap
+            var scale: UInt64 = 1
+            for _ in 8..<bytes.count { scale &*= 10 }
+            return (ReceiptIndex.eightDigitsValue(first) &* scale &+ ReceiptIndex.eightDigitsValue(tail), bytes.count)
+        }
         var value: UInt64 = 0
         // Non-zero once any byte is outside '0'…'9'; checked once at the end, off the chain.
         var outside: UInt8 = 0
@@ -206,6 +222,24 @@ extension ReceiptIndex {
             index += 2
         }
         return outside == 0 ? (value, bytes.count) : (0, 0)
+    }
+
+    /// True when all eight bytes of `word` are '0'…'9'.
+    @inline(__always)
+    private static func allDigits(_ word: UInt64) -> Bool {
+        // High nibbles all 3, and still 3 after adding 6 (':' to '?' would carry into 4).
+        word & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030
+            && (word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030
+    }
+
+    /// The number eight ASCII digits spell, the first in the lowest byte: pairs, then fours,
+    /// then all eight combined in three multiply-adds.
+    @inline(__always)
+    private static func eightDigitsValue(_ word: UInt64) -> UInt64 {
+        var value = word &- 0x3030_3030_3030_3030
+        value = (value &* 10 &+ value >> 8) & 0x00FF_00FF_00FF_00FF
+        value = (value &* 100 &+ value >> 16) & 0x0000_FFFF_0000_FFFF
+        return (value &* 10000 &+ value >> 32) & 0xFFFF_FFFF
     }
 
     private static func readSKU(from r: inout BinaryReader) throws(DecodeError) -> SKU {
