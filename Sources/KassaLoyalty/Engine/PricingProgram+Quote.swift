@@ -373,9 +373,8 @@ extension PricingProgram {
                 if free > 0 {
                     shares.add(rule) { parts in
                         for member in members[start..<end] where free > 0 {
-                            let line = receipt.lines[member.line]
-                            let take = min(free, line.qty.thousandths / 1000)
-                            parts[member.line] = take * line.price
+                            let take = min(free, receipt.lines[member.line].qty.thousandths / 1000)
+                            parts[member.line] = take * receipt.lines[member.line].price
                             free -= take
                         }
                     }
@@ -400,11 +399,16 @@ extension PricingProgram {
             }
             return
         }
-        var keys = members.map { UInt64($0.rule) << (priceBits + lineBits) | UInt64(receipt.lines[$0.line].price) << lineBits | UInt64($0.line) }
-        keys.sort()
         let lineMask = UInt64(1) << lineBits - 1
-        for (position, key) in keys.enumerated() {
-            members[position] = SetMember(rule: Int(key >> (priceBits + lineBits)), line: Int(key & lineMask))
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: members.count) { buffer in
+            var keys = buffer
+            for (position, member) in members.enumerated() {
+                keys[position] = UInt64(member.rule) << (priceBits + lineBits) | UInt64(receipt.lines[member.line].price) << lineBits | UInt64(member.line)
+            }
+            keys.sort()
+            for (position, key) in keys.enumerated() {
+                members[position] = SetMember(rule: Int(key >> (priceBits + lineBits)), line: Int(key & lineMask))
+            }
         }
     }
 
