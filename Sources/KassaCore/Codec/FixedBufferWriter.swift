@@ -72,9 +72,15 @@ struct FixedBufferWriter {
     }
 
     /// Bytes as they are, without a count.
+    @inline(__always)
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         reserve(bytes.count)
-        UnsafeMutableRawBufferPointer(rebasing: buffer[count...]).copyMemory(from: bytes)
+        if bytes.count <= 16 {
+            // A few varints: a byte loop beats a call to memmove.
+            for index in 0..<bytes.count { buffer.storeBytes(of: bytes[index], toByteOffset: count + index, as: UInt8.self) }
+        } else {
+            UnsafeMutableRawBufferPointer(rebasing: buffer[count...]).copyMemory(from: bytes)
+        }
         count += bytes.count
     }
 

@@ -122,6 +122,25 @@ public struct JournaledSale: Sendable {
 }
 
 extension JournaledSale {
+    /// The payments, each as `body` gets it; `name` gives the string a method other than
+    /// cash, card and points has its place in the sale's strings.
+    func forEachPayment(named name: (Int) -> String, _ body: (Payment) -> Void) {
+        read(from: paymentsOffset) { (r: inout BinaryReader) throws(DecodeError) in
+            let count = try r.readCount()
+            for _ in 0..<count {
+                let code = try r.readVarint()
+                let method: PaymentMethod
+                switch code {
+                case ReceiptIndex.MethodCode.cash: method = .cash
+                case ReceiptIndex.MethodCode.card: method = .card
+                case ReceiptIndex.MethodCode.points: method = .points
+                default: method = .other(name(Int(code - ReceiptIndex.MethodCode.otherBase)))
+                }
+                body(Payment(method: method, amount: try r.readSignedVarint()))
+            }
+        }
+    }
+
     /// The packing of a sale's lines and payments on the reading thread: its strings numbered
     /// in order of first use, by their bytes.
     ///
@@ -201,20 +220,23 @@ extension JournaledSale {
                 w.write(kind)
                 w.write(bytes: sku)
             }
+            // Quantity, price and discount are varints of the same encoding in both: their
+            // bytes are copied as they are.
+            let quantityAt = r.offset
             let qty = try r.readSignedVarint()
             let price = try r.readSignedVarint()
-            w.writeVarint(qty)
-            w.writeVarint(price)
+            w.append(r.slice(quantityAt, r.offset - quantityAt))
             if try r.readBool() {
                 w.writeVarint(UInt64(try number(try r.readBytes(), payload: payload, at: r.offset)) + 1)
             } else {
                 w.writeVarint(0 as UInt64)
             }
             let amount = try r.readSignedVarint()
+            let discountAt = r.offset
             let discount = try r.readSignedVarint()
             // Wrapping, as `pack(_: SoldLine, …)`: the difference is only ever added back.
             w.writeVarint(amount &- (Quantity(thousandths: qty).amount(price: price) ?? 0))
-            w.writeVarint(discount)
+            w.append(r.slice(discountAt, r.offset - discountAt))
             // Wrapping: a sale's total was checked against `Ledger.receiptTotalMax` before it
             // was journaled; these sums only repeat what `SaleRecord.subtotal` adds.
             subtotal = subtotal &+ amount
@@ -224,9 +246,9 @@ extension JournaledSale {
             for _ in 0..<rules { w.writeVarint(UInt64(try number(try r.readBytes(), payload: payload, at: r.offset))) }
             let category = try number(try r.readBytes(), payload: payload, at: r.offset)
             w.writeVarint(UInt64(category))
-            // Nothing returned or refunded yet.
-            w.writeVarint(0 as Int64)
-            w.writeVarint(0 as Int64)
+            // Nothing returned or refunded yet: two varints of zero.
+            w.write(0 as UInt8)
+            w.write(0 as UInt8)
             let net = amount &- discount
             if net != 0 {
                 names[category].net = names[category].net &+ net

@@ -131,12 +131,13 @@ extension Ledger {
         receipts.insert(sale, day: sale.at.localDay)
         if indexOnly { return }
         let total = sale.total
+        // Held apart from the index, so that the updates below may run while they are read.
+        let strings = receipts.strings, ids = receipts.saleStringIds
         if let card = sale.customer {
             changes.customers.insert(card)
             let day = sale.tillAt.localDay
             let retention = limits.activityRetentionDays
             let nets = receipts.categoryNets
-            let strings = receipts.strings
             customers.update(card) { account in
                 account.points += sale.pointsEarned - sale.pointsSpent - sale.pointsExpired
                 account.visits += 1
@@ -147,14 +148,12 @@ extension Ledger {
                 for net in nets { account.record(category: strings[net.category], spend: net.spend) }
             }
         }
-        // A second reference, not a copy: nothing changes the index while it is held.
-        let index = receipts
         updateOpenShift(sale.terminal, at: sale.at) { shift in
             shift.receipts += 1
             shift.gross += sale.subtotal
             shift.discounts += sale.discount
             shift.sales += total
-            index.forEachPayment(of: sale) { shift.add(payment: $0) }
+            sale.forEachPayment(named: { strings[ids[$0]] }) { shift.add(payment: $0) }
             shift.pointsEarned += sale.pointsEarned
             shift.pointsSpent += sale.pointsSpent
         }

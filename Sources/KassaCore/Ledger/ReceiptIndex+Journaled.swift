@@ -116,24 +116,6 @@ extension ReceiptIndex {
         }
     }
 
-    /// The payments of the journaled sale last packed (its strings are in `saleStringIds`).
-    func forEachPayment(of sale: JournaledSale, _ body: (Payment) -> Void) {
-        sale.read(from: sale.paymentsOffset) { (r: inout BinaryReader) throws(DecodeError) in
-            let count = try r.readCount()
-            for _ in 0..<count {
-                let code = try r.readVarint()
-                let method: PaymentMethod
-                switch code {
-                case MethodCode.cash: method = .cash
-                case MethodCode.card: method = .card
-                case MethodCode.points: method = .points
-                default: method = .other(strings[saleStringIds[Int(code - MethodCode.otherBase)]])
-                }
-                body(Payment(method: method, amount: try r.readSignedVarint()))
-            }
-        }
-    }
-
     private mutating func packHeader(_ sale: JournaledSale, into w: inout FixedBufferWriter) {
         w.writeVarint(sale.seq)
         w.writeFixed(sale.fingerprint)
