@@ -284,8 +284,22 @@ extension JournaledSale {
         /// The categories with a net amount, in the order of their first line with one.
         private func writeNets(into w: inout FixedBufferWriter) {
             var written = 0
-            for name in names where name.firstNet != Int.max { written += 1 }
+            var inOrder = true
+            var previous = -1
+            for name in names where name.firstNet != Int.max {
+                written += 1
+                inOrder = inOrder && name.firstNet > previous
+                previous = name.firstNet
+            }
             w.writeVarint(UInt64(written))
+            if inOrder {
+                // The usual case: a category's first line has a net amount.
+                for index in names.indices where names[index].firstNet != Int.max {
+                    w.writeVarint(UInt64(index))
+                    w.writeVarint(names[index].net)
+                }
+                return
+            }
             var after = -1
             for _ in 0..<written {
                 // The next category by first line: a sale has a few, so a scan each is cheap.

@@ -38,14 +38,15 @@ public struct SegmentScan: Sendable {
 enum SegmentScanner {
     /// Scans the segment at `path`; `recordBytesMax` bounds a plausible payload length.
     /// `visit` sees each verified record's sequence number and payload, in order.
-    static func scan(path: String, recordBytesMax: Int,
+    /// `buffer` holds the file while it is scanned; one buffer serves every segment of a
+    /// journal, so the memory of a 64 MB segment is faulted in once, not once a segment.
+    static func scan(path: String, recordBytesMax: Int, buffer reused: ScanBuffer = ScanBuffer(),
                      visit: ((UInt64, UnsafeRawBufferPointer) throws -> Void)? = nil) throws -> SegmentScan {
         let fd = try FileIO.open(path, O_RDONLY)
         defer { close(fd) }
         let size = try FileIO.size(fd, path: path)
         var scan = SegmentScan(path: path, fileSize: size)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 8)
-        defer { buffer.deallocate() }
+        let buffer = reused.bytes(count: size)
         let got = try FileIO.preadFully(fd, buffer.baseAddress!, count: size, at: 0, path: path)
         let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<got])
         scan.fileSize = got
@@ -142,5 +143,24 @@ enum SegmentScanner {
             i += 1
         }
         return true
+    }
+}
+
+/// Memory a journal's segments are read into, one after another; grows to the largest.
+final class ScanBuffer {
+    private var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1, alignment: 8)
+
+    /// Empty until the first segment is read.
+    init() {}
+
+    deinit { buffer.deallocate() }
+
+    /// At least `count` bytes (and at least one), valid until the next call.
+    func bytes(count: Int) -> UnsafeMutableRawBufferPointer {
+        if buffer.count < count {
+            buffer.deallocate()
+            buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 8)
+        }
+        return buffer
     }
 }
