@@ -26,9 +26,12 @@ struct FingerprintHasher {
     mutating func varint(_ signed: Int64) { varint(UInt64(bitPattern: (signed << 1) ^ (signed >> 63))) }
 
     mutating func string(_ text: String) {
-        let utf8 = text.utf8
-        varint(UInt64(utf8.count))
-        for b in utf8 { byte(b) }
+        // The bytes in one buffer: walking `utf8` decodes a small string's bytes one at a time.
+        var text = text
+        text.withUTF8 { bytes in
+            varint(UInt64(bytes.count))
+            for b in bytes { byte(b) }
+        }
     }
 
     mutating func timestamp(_ t: Timestamp) {

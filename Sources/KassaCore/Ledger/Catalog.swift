@@ -49,6 +49,9 @@ public struct Catalog: Hashable, Sendable {
         return (category == Catalog.unpackedCategory ? nil : Int(category), Product.Flags(rawValue: UInt8(truncatingIfNeeded: packed)))
     }
 
+    /// The category of product `number`, however it is held.
+    func category(ofNumber number: Int) -> String { category(id: number, packed: facts[number]) }
+
     /// The name of category `number`.
     public func categoryName(number: Int) -> String { categories[number] }
 

@@ -92,13 +92,26 @@ public struct ListPricing: SalePricing {
     public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
                       today: Int32) throws(LedgerError) -> PricedSale {
         var lines: [PricedLine] = []
-        lines.reserveCapacity(receipt.lines.count)
-        for (index, line) in receipt.lines.enumerated() {
-            guard let amount = line.qty.amount(price: line.price) else {
-                throw LedgerError(.amountOverflow, "qty × price does not fit in a minor-unit amount", field: "lines[\(index)]")
+        let count = receipt.lines.count
+        lines.reserveCapacity(count)
+        var overflow: Int?
+        // The basket's products looked up together, which overlaps their cache misses.
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { numbers in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { hashes in
+                catalog.productNumbers(of: receipt.lines, into: numbers, hashes: hashes)
+                for index in 0..<count {
+                    guard let amount = receipt.lines[index].qty.amount(price: receipt.lines[index].price) else {
+                        overflow = index
+                        return
+                    }
+                    let number = Int(numbers[index])
+                    let category = receipt.lines[index].category ?? (number >= 0 ? catalog.category(ofNumber: number) : "")
+                    lines.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
+                }
             }
-            let category = line.category ?? catalog.category(of: line.sku) ?? ""
-            lines.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
+        }
+        if let index = overflow {
+            throw LedgerError(.amountOverflow, "qty × price does not fit in a minor-unit amount", field: "lines[\(index)]")
         }
         let spent = try PointsPayment.points(in: receipt.payments, minorUnitsPerPoint: minorUnitsPerPoint)
         return PricedSale(lines: lines, pointsEarned: 0, pointsSpent: spent, rulesVersion: 0, tier: nil)
