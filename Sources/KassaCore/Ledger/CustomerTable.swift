@@ -90,24 +90,28 @@ public struct CustomerTable: Hashable, Sendable {
     /// number and spend. Empty when there is neither.
     static func pack(_ days: [DayActivity], _ spend: [CategorySpend], categories: inout InternTable<String>) -> [UInt8] {
         guard !days.isEmpty || !spend.isEmpty else { return [] }
-        var w = BinaryWriter(capacity: 2 + days.count * 10 + spend.count * 6)
-        w.writeVarint(UInt64(days.count))
-        var previous: Int64 = 0
-        for day in days {
-            w.writeVarint(Int64(day.day) - previous)
-            previous = Int64(day.day)
-            w.writeVarint(Int64(day.visits))
-            w.writeVarint(day.spend)
+        // Every varint at its longest: two counts, three a day, two a category. Written in
+        // scratch memory and copied out once, at its exact size: one allocation a customer
+        // update instead of a growing writer's and the copy's.
+        let varint = FixedBufferWriter.varintBytesMax
+        let bound = (2 + days.count * 3 + spend.count * 2) * varint
+        return withUnsafeTemporaryAllocation(byteCount: bound, alignment: 8) { raw in
+            var w = FixedBufferWriter(raw)
+            w.writeVarint(UInt64(days.count))
+            var previous: Int64 = 0
+            for day in days {
+                w.writeVarint(Int64(day.day) - previous)
+                previous = Int64(day.day)
+                w.writeVarint(Int64(day.visits))
+                w.writeVarint(day.spend)
+            }
+            w.writeVarint(UInt64(spend.count))
+            for entry in spend {
+                w.writeVarint(UInt64(categories.intern(entry.category)))
+                w.writeVarint(entry.spend)
+            }
+            return [UInt8](w.written)
         }
-        w.writeVarint(UInt64(spend.count))
-        for entry in spend {
-            w.writeVarint(UInt64(categories.intern(entry.category)))
-            w.writeVarint(entry.spend)
-        }
-        var exact: [UInt8] = []
-        exact.reserveCapacity(w.bytes.count)
-        exact.append(contentsOf: w.bytes)
-        return exact
     }
 
     /// What `pack` packed; without `categories` the days only (pricing reads no category spend).
