@@ -8,72 +8,63 @@ enum LargestRemainder {
     static func spread(_ amount: Int64, weights: [Int64], room: [Int64]) -> [Int64] {
         precondition(weights.count == room.count, "one weight and one room per line")
         var parts = [Int64](repeating: 0, count: weights.count)
-        var scratch = Scratch(count: weights.count)
+        var scratch = [Int64](repeating: 0, count: 2 * weights.count)
         weights.withUnsafeBufferPointer { weights in
             room.withUnsafeBufferPointer { room in
                 parts.withUnsafeMutableBufferPointer { parts in
-                    spread(amount, weights: weights, room: room, into: parts, scratch: &scratch)
+                    scratch.withUnsafeMutableBufferPointer { scratch in
+                        spread(amount, weights: weights, room: room, into: parts, scratch: scratch)
+                    }
                 }
             }
         }
         return parts
     }
 
-    /// Working room for `spread`, reused across the spreads of a basket.
-    struct Scratch {
-        var shares: [Int64]
-        var remainders: [UInt64]
-
-        init(count: Int) {
-            shares = [Int64](repeating: 0, count: count)
-            remainders = [UInt64](repeating: 0, count: count)
-        }
-    }
-
     /// `spread` into `parts` (all zero on entry): pricing spreads straight from its line facts
-    /// into its table of shares, with no array of its own.
+    /// into its table of shares, with no array of its own. `scratch` is working room of two
+    /// entries per line, reused across the spreads of a basket.
     static func spread(_ amount: Int64, weights: UnsafeBufferPointer<Int64>, room: UnsafeBufferPointer<Int64>,
-                       into parts: UnsafeMutableBufferPointer<Int64>, scratch: inout Scratch) {
+                       into parts: UnsafeMutableBufferPointer<Int64>, scratch: UnsafeMutableBufferPointer<Int64>) {
         let count = weights.count
         guard amount > 0, count > 0 else { return }
-        precondition(room.count == count && parts.count == count && scratch.shares.count >= count, "one weight, room and part per line")
-        scratch.shares.withUnsafeMutableBufferPointer { share in
-            scratch.remainders.withUnsafeMutableBufferPointer { remainder in
-                var left = amount
-                // Each round either places everything or fills at least one line, so it ends.
-                while left > 0 {
-                    var weightSum: Int64 = 0
-                    for index in 0..<count where parts[index] < room[index] && weights[index] > 0 { weightSum += weights[index] }
-                    guard weightSum > 0 else { break }
-                    let reciprocal = 1 / Double(weightSum)
-                    var placed: Int64 = 0
-                    var sharing = 0
-                    for index in 0..<count {
-                        if parts[index] < room[index] && weights[index] > 0 {
-                            let (part, rest) = proportion(left, weights[index], weightSum, reciprocal: reciprocal)
-                            share[index] = part
-                            remainder[index] = rest
-                            placed += part
-                            sharing += 1
-                        } else {
-                            share[index] = -1
-                        }
+        precondition(room.count == count && parts.count == count && scratch.count >= 2 * count, "one weight, room and part per line")
+        let share = UnsafeMutableBufferPointer(rebasing: scratch[0..<count])
+        UnsafeMutableBufferPointer(rebasing: scratch[count..<2 * count]).withMemoryRebound(to: UInt64.self) { remainder in
+            var left = amount
+            // Each round either places everything or fills at least one line, so it ends.
+            while left > 0 {
+                var weightSum: Int64 = 0
+                for index in 0..<count where parts[index] < room[index] && weights[index] > 0 { weightSum += weights[index] }
+                guard weightSum > 0 else { break }
+                let reciprocal = 1 / Double(weightSum)
+                var placed: Int64 = 0
+                var sharing = 0
+                for index in 0..<count {
+                    if parts[index] < room[index] && weights[index] > 0 {
+                        let (part, rest) = proportion(left, weights[index], weightSum, reciprocal: reciprocal)
+                        share[index] = part
+                        remainder[index] = rest
+                        placed += part
+                        sharing += 1
+                    } else {
+                        share[index] = -1
                     }
-                    // Fewer minor units are left than lines share them: each floor lost less than one.
-                    let extra = Int(left - placed)
-                    if extra > 0 {
-                        giveExtra(extra, shares: UnsafeMutableBufferPointer(rebasing: share[0..<count]),
-                                  remainders: remainder, sharing: sharing, weightSum: weightSum)
-                    }
-                    var filledAny = false
-                    for index in 0..<count where share[index] >= 0 {
-                        let take = min(share[index], room[index] - parts[index])
-                        if take < share[index] { filledAny = true }
-                        parts[index] += take
-                        left -= take
-                    }
-                    if !filledAny { break }
                 }
+                // Fewer minor units are left than lines share them: each floor lost less than one.
+                let extra = Int(left - placed)
+                if extra > 0 {
+                    giveExtra(extra, shares: UnsafeMutableBufferPointer(rebasing: share[0..<count]),
+                              remainders: remainder, sharing: sharing, weightSum: weightSum)
+                }
+                var filledAny = false
+                for index in 0..<count where share[index] >= 0 {
+                    let take = min(share[index], room[index] - parts[index])
+                    if take < share[index] { filledAny = true }
+                    parts[index] += take
+                    left -= take
+                }
+                if !filledAny { break }
             }
         }
     }

@@ -418,8 +418,9 @@ extension PricingProgram {
         var subtotal: Int64 = 0
         for index in facts.lines.indices where !facts.lines[index].excluded { subtotal += facts.lines[index].amount }
         guard subtotal > 0 else { return }
-        var weights: [Int64] = [], rooms: [Int64] = []
-        var scratch = LargestRemainder.Scratch(count: 0)
+        // Each line's weight and room, then the spreads' working room: one array for them all.
+        var lines: [Int64] = []
+        let count = facts.lines.count
         for rule in basketRules where active[rule] {
             let benefit: BasketBenefit
             switch ruleSet.rules[rule].kind {
@@ -444,16 +445,19 @@ extension PricingProgram {
             case .amount(let off): amount = min(off, subtotal)
             }
             guard amount > 0 else { continue }
-            if weights.isEmpty {
-                weights = facts.lines.map { $0.excluded ? 0 : $0.amount }
-                rooms = facts.lines.map(\.room)
-                scratch = LargestRemainder.Scratch(count: facts.lines.count)
+            if lines.isEmpty {
+                lines = [Int64](repeating: 0, count: 4 * count)
+                for (index, line) in facts.lines.enumerated() {
+                    lines[index] = line.excluded ? 0 : line.amount
+                    lines[count + index] = line.room
+                }
             }
-            weights.withUnsafeBufferPointer { weights in
-                rooms.withUnsafeBufferPointer { rooms in
-                    shares.add(rule) { parts in
-                        LargestRemainder.spread(amount, weights: weights, room: rooms, into: parts, scratch: &scratch)
-                    }
+            lines.withUnsafeMutableBufferPointer { lines in
+                let weights = UnsafeBufferPointer(rebasing: lines[0..<count])
+                let rooms = UnsafeBufferPointer(rebasing: lines[count..<2 * count])
+                let scratch = UnsafeMutableBufferPointer(rebasing: lines[2 * count..<4 * count])
+                shares.add(rule) { parts in
+                    LargestRemainder.spread(amount, weights: weights, room: rooms, into: parts, scratch: scratch)
                 }
             }
         }
