@@ -205,10 +205,11 @@ extension JournaledSale {
         private mutating func packLine(_ line: Int, from r: inout BinaryReader, payload: UnsafeRawBufferPointer,
                                        into w: inout FixedBufferWriter) throws(DecodeError) {
             let sku = try r.readBytes()
-            guard !sku.isEmpty, sku.count <= SKU.lengthMax, BinaryReader.isASCII(sku) else {
+            let (value, digits) = ReceiptIndex.digitsValue(sku.bindMemory(to: UInt8.self))
+            // All digits is ASCII; other codes are checked byte by byte.
+            guard digits > 0 || (!sku.isEmpty && sku.count <= SKU.lengthMax && BinaryReader.isASCII(sku)) else {
                 throw DecodeError("a sale line's SKU is not a code", offset: r.offset)
             }
-            let (value, digits) = ReceiptIndex.digitsValue(sku.bindMemory(to: UInt8.self))
             // The kind `SKU.classify` gave the code before it was journaled: all digits of a
             // GTIN's length is that GTIN (its check digit was validated then), anything else
             // is plain.

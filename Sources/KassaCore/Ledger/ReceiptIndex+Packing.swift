@@ -187,6 +187,7 @@ extension ReceiptIndex {
 
     /// The number an all-digit code of 1–19 digits spells and its digit count; (0, 0) for any
     /// other code. Digits go in pairs: the multiply-add chain is what a line's packing waits on.
+    @inline(__always)
     static func digitsValue(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, Int) {
         guard !bytes.isEmpty, bytes.count <= 19 else { return (0, 0) }
         // GTINs (8 to 14 digits) are nearly every code: two overlapping words, eight digits
