@@ -60,6 +60,16 @@ public final class PricingProgram: Sendable {
     /// Most targeted rules one line can meet: the longest SKU entry plus the longest category
     /// entry (bounds a line's candidates).
     let lineTargetsMax: Int
+    /// Per rule, what decides whether it applies to a receipt: first and last local day in
+    /// force (inclusive), members only, the stores it is limited to (empty: all). Read on
+    /// every quote without copying the rules.
+    let validFrom: [Int32]
+    let validTo: [Int32]
+    let membersOnly: [Bool]
+    let storeLists: [[String]]
+    /// The tiers rule's ladder and the points rule's programme, taken out of the rules once.
+    let compiledLadder: TierLadder?
+    let compiledPoints: PointsProgramme?
 
     /// Compiles `ruleSet`, the document of rules version `version`.
     public init(_ ruleSet: RuleSet, version: UInt32) {
@@ -98,6 +108,12 @@ public final class PricingProgram: Sendable {
         }
         skuFacts = CodeTable(flatten(bySKU))
         categoryFacts = CodeTable(flatten(byCategory))
+        if let tiersRule, case .tiers(let ladder) = ruleSet.rules[tiersRule].kind { compiledLadder = ladder } else { compiledLadder = nil }
+        if let pointsRule, case .points(let programme) = ruleSet.rules[pointsRule].kind { compiledPoints = programme } else { compiledPoints = nil }
+        validFrom = ruleSet.rules.map { $0.validFrom?.daysSinceEpoch ?? Int32.min }
+        validTo = ruleSet.rules.map { $0.validTo?.daysSinceEpoch ?? Int32.max }
+        membersOnly = ruleSet.rules.map(\.membersOnly)
+        storeLists = ruleSet.rules.map(\.stores)
         lineTargetsMax = (bySKU.values.map(\.rules.count).max() ?? 0) + (byCategory.values.map(\.rules.count).max() ?? 0)
         self.targetRules = targetRules
         lineOffers = ruleSet.rules.map { rule in
@@ -143,18 +159,14 @@ public final class PricingProgram: Sendable {
 
     /// Whether rule `index` applies to a receipt of `store` on local day `today`.
     func isActive(_ index: Int, store: String, today: Int32, member: Bool) -> Bool {
-        let rule = ruleSet.rules[index]
         guard isInForce(index, on: today) else { return false }
-        if rule.membersOnly && !member { return false }
-        return rule.stores.isEmpty || rule.stores.contains(store)
+        if membersOnly[index] && !member { return false }
+        return storeLists[index].isEmpty || storeLists[index].contains(store)
     }
 
     /// Whether local day `today` lies within rule `index`'s validity dates.
     func isInForce(_ index: Int, on today: Int32) -> Bool {
-        let rule = ruleSet.rules[index]
-        if let from = rule.validFrom, today < from.daysSinceEpoch { return false }
-        if let to = rule.validTo, today > to.daysSinceEpoch { return false }
-        return true
+        today >= validFrom[index] && today <= validTo[index]
     }
 
     /// Whether rule `a` goes before rule `b`: the higher priority, then the one written first.
@@ -165,10 +177,7 @@ public final class PricingProgram: Sendable {
     }
 
     /// The tier ladder of the rule set, whatever the day.
-    var tierLadder: TierLadder? {
-        guard let index = tiersRule, case .tiers(let ladder) = ruleSet.rules[index].kind else { return nil }
-        return ladder
-    }
+    var tierLadder: TierLadder? { compiledLadder }
 
     /// The tier ladder, when the tiers rule is active.
     func ladder(_ active: [Bool]) -> TierLadder? {
@@ -187,8 +196,8 @@ public final class PricingProgram: Sendable {
 
     /// The points programme, when the points rule is active.
     func points(_ active: [Bool]) -> PointsProgramme? {
-        guard let index = pointsRule, active[index], case .points(let programme) = ruleSet.rules[index].kind else { return nil }
-        return programme
+        guard let index = pointsRule, active[index] else { return nil }
+        return compiledPoints
     }
 
     /// Index of the highest level of `ladder` that `spend` reaches.
