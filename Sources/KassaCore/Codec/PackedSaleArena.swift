@@ -4,7 +4,8 @@
 /// One allocation a sale, made on one thread and freed on the other, had the two threads
 /// waiting on the allocator's lock. An arena is written only by the reading thread, each sale
 /// into bytes no one has seen yet, and read by the recording thread only after the sale was
-/// handed over (under `PipelinedReplay`'s lock); a sale keeps its arena alive.
+/// handed over (under `PipelinedReplay`'s lock); a sale keeps its arena alive. Only the
+/// reading thread touches `used`.
 final class PackedSaleArena: @unchecked Sendable {
     /// Bytes in an arena unless a sale needs more.
     static let bytesDefault = 1 << 20
@@ -37,9 +38,11 @@ final class PackedSaleArena: @unchecked Sendable {
         return start
     }
 
-    /// The `count` bytes written at `start`; valid while the arena is.
+    /// The `count` bytes written at `start`; valid while the arena is. Checked against the
+    /// capacity, not against `used`: the recording thread calls this while the reading thread
+    /// may be moving `used` on.
     func bytes(at start: Int, count: Int) -> UnsafeRawBufferPointer {
-        precondition(start >= 0 && count >= 0 && start + count <= used, "a packed sale lies outside its arena; memory can no longer be trusted")
+        precondition(start >= 0 && count >= 0 && start + count <= capacity, "a packed sale lies outside its arena; memory can no longer be trusted")
         return UnsafeRawBufferPointer(start: base + start, count: count)
     }
 }

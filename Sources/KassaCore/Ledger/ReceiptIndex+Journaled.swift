@@ -8,11 +8,11 @@ struct CategoryNet {
 
 /// Strings of replayed sales (categories, rule ids, payment methods) and their numbers in the
 /// index's strings, by their bytes: a small direct-mapped cache in front of the intern table.
-/// A string of up to 16 bytes is its length and two
-/// words, so a line compares three words instead of making a string and hashing it. Numbers
-/// never change once given, so entries stay right for as long as the index lives.
+/// A string of up to 16 bytes is its length and two words, so a lookup compares three words
+/// instead of making a string and hashing it. Numbers never change once given, so entries
+/// stay right for as long as the index lives.
 struct CategoryCache {
-    /// A category's bytes as its length and first and last eight (zero-padded when shorter).
+    /// A string's bytes as its length and first and last eight (zero-padded when shorter).
     struct Key: Equatable {
         var first: UInt64
         var last: UInt64
