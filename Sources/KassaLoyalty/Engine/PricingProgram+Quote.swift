@@ -20,6 +20,8 @@ extension PricingProgram {
         var skuSlot: Int32
         var categorySlot: Int32
         var excluded: Bool
+        /// Its SKU or category is targeted by an N-for-M rule.
+        var inSets: Bool
     }
 
     /// What the rules priced on the whole basket (N-for-M sets, basket discounts) give each
@@ -270,7 +272,8 @@ extension PricingProgram {
                     }
                     priced.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
                     facts.lines.append(LineFact(amount: amount, room: room, skuSlot: Int32(skuSlot ?? -1),
-                                                categorySlot: Int32(categorySlot ?? -1), excluded: excluded))
+                                                categorySlot: Int32(categorySlot ?? -1), excluded: excluded,
+                                                inSets: sku?.inSets == true || group?.inSets == true))
                 }
             }
         }
@@ -334,7 +337,7 @@ extension PricingProgram {
         // One pass over the lines gathers every (rule, line) pair; most baskets have none.
         var members: [SetMember] = []
         var highestPrice: Int64 = 0
-        for index in facts.lines.indices where !facts.lines[index].excluded && receipt.lines[index].qty.isWhole {
+        for index in facts.lines.indices where facts.lines[index].inSets && !facts.lines[index].excluded && receipt.lines[index].qty.isWhole {
             let bySKU = skuRules(facts, index)
             var joined = false
             for position in bySKU {

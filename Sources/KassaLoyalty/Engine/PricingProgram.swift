@@ -14,6 +14,8 @@ public final class PricingProgram: Sendable {
         var excluded: Bool
         /// Lowest unit price after discounts (SKUs only).
         var floor: Int64?
+        /// Some of its rules are N-for-M sets.
+        var inSets: Bool
     }
 
     /// What a targeted rule offers a line, without the rule's lists of SKUs and categories.
@@ -103,7 +105,8 @@ public final class PricingProgram: Sendable {
             entries.sorted { $0.key < $1.key }.map { key, value in
                 let start = targetRules.count
                 targetRules += value.rules
-                return (key, Facts(rules: start..<targetRules.count, excluded: value.excluded, floor: value.floor))
+                return (key, Facts(rules: start..<targetRules.count, excluded: value.excluded, floor: value.floor,
+                                   inSets: value.rules.contains { setRules.contains($0) }))
             }
         }
         skuFacts = CodeTable(flatten(bySKU))
