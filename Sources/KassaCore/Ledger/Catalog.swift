@@ -39,7 +39,7 @@ public struct Catalog: Hashable, Sendable {
         }
     }
 
-    /// What pricing needs of product `number` (from `productNumbers(of:into:)`): its category's
+    /// What pricing needs of product `number` (from `productNumbers(of:into:hashes:)`): its category's
     /// number (for `categoryName(number:)`; nil when the category is read from the product, one
     /// of more than sixteen million) and its flags.
     @inline(__always)
