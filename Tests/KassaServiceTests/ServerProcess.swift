@@ -32,8 +32,7 @@ final class ServerProcess: @unchecked Sendable {
         process.environment = env
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
+        PipeReader.start(output) { [weak self] chunk in
             guard let self, !chunk.isEmpty else { return }
             self.lock.lock()
             self.lines.append(contentsOf: String(decoding: chunk, as: UTF8.self).split(separator: "\n").map(String.init))

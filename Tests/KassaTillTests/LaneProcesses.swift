@@ -108,8 +108,7 @@ final class TillProcess: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
+        PipeReader.start(output) { [weak self] chunk in
             guard let self, !chunk.isEmpty else { return }
             self.condition.withLock {
                 self.partial += String(decoding: chunk, as: UTF8.self)

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// `kassa serve` started by the load test itself, on a temporary data directory and a free
 /// loopback port, with a fresh admin token and no rate limit; stopped (SIGTERM) and removed at
@@ -34,23 +33,22 @@ final class OwnServer: Sendable {
         environment["KASSA_LOYALTY_RULES_FILE"] = ""
         environment["KASSA_HTTP_REQUESTS_PER_SECOND_MAX"] = "0"
         process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
+        // The server's output goes to files that are read back while it starts: a pipe read
+        // through Foundation's readabilityHandler runs on libdispatch, which on Linux now and
+        // then crashes the reading process (swift-corelibs-foundation issue 3276).
+        let outputPath = directory + "/server.out"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
         FileManager.default.createFile(atPath: directory + "/server.log", contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
         process.standardError = FileHandle(forWritingAtPath: directory + "/server.log")
-        let lines = Mutex<[String]>([])
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            guard !chunk.isEmpty else { return }
-            lines.withLock { $0.append(contentsOf: String(decoding: chunk, as: UTF8.self).split(separator: "\n").map(String.init)) }
-        }
+        var lines: [String] { ((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
         try process.run()
         var port: Int?
         var recovered = false
         let deadline = Date(timeIntervalSinceNow: 120)
         while Date() < deadline, process.isRunning, !(port != nil && recovered) {
             try await Task.sleep(nanoseconds: 20_000_000)
-            let printed = lines.withLock { $0 }
+            let printed = lines
             if port == nil, let line = printed.first(where: { $0.hasPrefix("kassa: listening on http://") }) {
                 port = line.split(separator: ":").last.flatMap { Int($0) }
             }
@@ -58,7 +56,7 @@ final class OwnServer: Sendable {
         }
         guard let port, recovered else {
             if process.isRunning { process.terminate() }
-            let printed = lines.withLock { $0 }.joined(separator: "\n")
+            let printed = lines.joined(separator: "\n")
             let errors = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
             throw LoadTestError("the server did not start:\n\(printed)\n\(errors)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KassaTestSupport
 
 /// A child process whose standard output is collected line by line as it arrives.
 final class ChildProcess: @unchecked Sendable {
@@ -25,12 +26,8 @@ final class ChildProcess: @unchecked Sendable {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            self?.take(data)
-        }
-        err.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
+        PipeReader.start(out) { [weak self] data in self?.take(data) }
+        PipeReader.start(err) { [weak self] data in
             guard let self else { return }
             self.lock.lock()
             self.errors.append(data)
