@@ -13,6 +13,8 @@ final class ServerProcess: @unchecked Sendable {
     private let output = Pipe()
     private let lock = NSCondition()
     private var lines: [String] = []
+    /// Output after the last newline: a line can arrive in two chunks.
+    private var partial = Data()
 
     static var binary: String { builtExecutable("kassa") }
 
@@ -35,7 +37,11 @@ final class ServerProcess: @unchecked Sendable {
         PipeReader.start(output) { [weak self] chunk in
             guard let self, !chunk.isEmpty else { return }
             self.lock.lock()
-            self.lines.append(contentsOf: String(decoding: chunk, as: UTF8.self).split(separator: "\n").map(String.init))
+            self.partial.append(chunk)
+            while let newline = self.partial.firstIndex(of: 10) {
+                self.lines.append(String(decoding: self.partial[self.partial.startIndex..<newline], as: UTF8.self))
+                self.partial.removeSubrange(self.partial.startIndex...newline)
+            }
             self.lock.broadcast()
             self.lock.unlock()
         }
