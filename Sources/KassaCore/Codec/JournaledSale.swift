@@ -330,3 +330,11 @@ extension BinaryReader {
         return slice(start, Int(count))
     }
 }
+
+extension JournaledSale: SaleHeader {
+    var closedAt: Timestamp { tillAt }
+    // A sale is journaled before anything is returned or voided against it.
+    var pointsEarnedReversed: Int64 { 0 }
+    var pointsSpentRestored: Int64 { 0 }
+    var voided: Bool { false }
+}

@@ -89,39 +89,13 @@ extension Ledger {
         sale.seq = seq
         receipts.insert(sale, seq: seq, day: now.localDay)
         if indexOnly { return .sale(sale) }
-        let total = sale.total
-        if let card = sale.customer {
-            changes.customers.insert(card)
-            let day = sale.at.localDay
-            let retention = limits.activityRetentionDays
-            customers.update(card) { account in
-                account.points += sale.pointsEarned - sale.pointsSpent - sale.pointsExpired
-                account.visits += 1
-                account.lifetimeSpend += total
-                account.firstVisitDay = min(account.firstVisitDay ?? day, day)
-                account.lastVisitDay = max(account.lastVisitDay ?? day, day)
-                account.record(day: day, visits: 1, spend: total, retentionDays: retention)
-                for line in sale.lines where line.priced.net != 0 {
-                    account.record(category: line.priced.category, spend: line.priced.net)
-                }
+        recordTotals(of: sale, at: now, subtotal: sale.subtotal, discount: sale.discount, lineCount: sale.lines.count) { account in
+            for line in sale.lines where line.priced.net != 0 {
+                account.record(category: line.priced.category, spend: line.priced.net)
             }
-        }
-        updateOpenShift(sale.terminal, at: now) { shift in
-            shift.receipts += 1
-            shift.gross += sale.subtotal
-            shift.discounts += sale.discount
-            shift.sales += total
+        } payments: { shift in
             for payment in sale.payments { shift.add(payment: payment) }
-            shift.pointsEarned += sale.pointsEarned
-            shift.pointsSpent += sale.pointsSpent
         }
-        stats.receipts += 1
-        stats.lines += Int64(sale.lines.count)
-        stats.revenue += total
-        stats.discounts += sale.discount
-        stats.pointsEarned += sale.pointsEarned
-        stats.pointsSpent += sale.pointsSpent
-        stats.pointsExpired += sale.pointsExpired
         return .sale(sale)
     }
 
@@ -130,14 +104,27 @@ extension Ledger {
     mutating func recordSale(_ sale: JournaledSale, indexOnly: Bool) {
         receipts.insert(sale, day: sale.at.localDay)
         if indexOnly { return }
-        let total = sale.total
         // Held apart from the index, so that the updates below may run while they are read.
-        let strings = receipts.strings, ids = receipts.saleStringIds
+        let strings = receipts.strings, ids = receipts.saleStringIds, nets = receipts.categoryNets
+        recordTotals(of: sale, at: sale.at, subtotal: sale.subtotal, discount: sale.discount, lineCount: sale.lineCount) { account in
+            for net in nets { account.record(category: strings[net.category], spend: net.spend) }
+        } payments: { shift in
+            sale.forEachPayment(named: { strings[ids[$0]] }) { shift.add(payment: $0) }
+        }
+    }
+
+    /// What a sale recorded at server time `now` changes besides the receipt index, whichever
+    /// form it comes in: its card's account (a visit on the till's day, the spend, the points;
+    /// `categorySpend` adds the spend per category), its terminal's open shift (`payments` adds
+    /// the payments) and the ledger's totals.
+    private mutating func recordTotals(of sale: some SaleHeader, at now: Timestamp, subtotal: Int64, discount: Int64, lineCount: Int,
+                                       categorySpend: (inout CustomerAggregates) -> Void,
+                                       payments: (inout ShiftTotals) -> Void) {
+        let total = subtotal - discount
         if let card = sale.customer {
             changes.customers.insert(card)
-            let day = sale.tillAt.localDay
+            let day = sale.closedAt.localDay
             let retention = limits.activityRetentionDays
-            let nets = receipts.categoryNets
             customers.update(card) { account in
                 account.points += sale.pointsEarned - sale.pointsSpent - sale.pointsExpired
                 account.visits += 1
@@ -145,22 +132,22 @@ extension Ledger {
                 account.firstVisitDay = min(account.firstVisitDay ?? day, day)
                 account.lastVisitDay = max(account.lastVisitDay ?? day, day)
                 account.record(day: day, visits: 1, spend: total, retentionDays: retention)
-                for net in nets { account.record(category: strings[net.category], spend: net.spend) }
+                categorySpend(&account)
             }
         }
-        updateOpenShift(sale.terminal, at: sale.at) { shift in
+        updateOpenShift(sale.terminal, at: now) { shift in
             shift.receipts += 1
-            shift.gross += sale.subtotal
-            shift.discounts += sale.discount
+            shift.gross += subtotal
+            shift.discounts += discount
             shift.sales += total
-            sale.forEachPayment(named: { strings[ids[$0]] }) { shift.add(payment: $0) }
+            payments(&shift)
             shift.pointsEarned += sale.pointsEarned
             shift.pointsSpent += sale.pointsSpent
         }
         stats.receipts += 1
-        stats.lines += Int64(sale.lineCount)
+        stats.lines += Int64(lineCount)
         stats.revenue += total
-        stats.discounts += sale.discount
+        stats.discounts += discount
         stats.pointsEarned += sale.pointsEarned
         stats.pointsSpent += sale.pointsSpent
         stats.pointsExpired += sale.pointsExpired

@@ -116,32 +116,6 @@ extension ReceiptIndex {
         }
     }
 
-    private mutating func packHeader(_ sale: JournaledSale, into w: inout FixedBufferWriter) {
-        w.writeVarint(sale.seq)
-        w.writeFixed(sale.fingerprint)
-        w.writeVarint(UInt64(strings.intern(sale.store)))
-        w.writeVarint(UInt64(strings.intern(sale.terminal)))
-        w.writeVarint(UInt64(strings.intern(sale.cashier)))
-        w.write(sale.tillAt)
-        if let card = sale.customer {
-            w.write(true)
-            w.writeVarint(card.value)
-            w.write(card.digits)
-        } else {
-            w.write(false)
-        }
-        w.writeVarint(UInt64(sale.rulesVersion))
-        w.writeVarint(sale.tier.map { UInt64(strings.intern($0)) + 1 } ?? 0)
-        w.writeVarint(sale.pointsEarned)
-        w.writeVarint(sale.pointsSpent)
-        w.writeVarint(sale.pointsBalanceAfter)
-        // Nothing returned or voided yet.
-        w.writeVarint(0 as Int64)
-        w.writeVarint(0 as Int64)
-        w.writeVarint(sale.pointsExpired)
-        w.write(false)
-    }
-
     /// The number of the string `bytes` in `strings`, through the cache.
     private mutating func number(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard let key = CategoryCache.key(bytes) else { return strings.intern(String(decoding: bytes, as: UTF8.self)) }

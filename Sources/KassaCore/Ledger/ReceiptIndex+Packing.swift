@@ -18,6 +18,33 @@ struct PackedSale: Sendable {
     var bytes: [UInt8]
 }
 
+/// What a sale carries besides its lines and payments, read alike from a sale being recorded
+/// (`SaleRecord`) and from one replayed from its journal bytes (`JournaledSale`): the packed
+/// header and the totals a sale adds to its customer, shift and the ledger.
+protocol SaleHeader {
+    var seq: UInt64 { get }
+    var fingerprint: UInt64 { get }
+    var store: String { get }
+    var terminal: String { get }
+    var cashier: String { get }
+    /// When the till closed the receipt.
+    var closedAt: Timestamp { get }
+    var customer: CardNumber? { get }
+    var rulesVersion: UInt32 { get }
+    var tier: String? { get }
+    var pointsEarned: Int64 { get }
+    var pointsSpent: Int64 { get }
+    var pointsBalanceAfter: Int64 { get }
+    var pointsEarnedReversed: Int64 { get }
+    var pointsSpentRestored: Int64 { get }
+    var pointsExpired: Int64 { get }
+    var voided: Bool { get }
+}
+
+extension SaleRecord: SaleHeader {
+    var closedAt: Timestamp { at }
+}
+
 /// The strings one sale uses, numbered in order of first use, held inline for the usual few
 /// so that packing a sale allocates nothing for them.
 struct SaleStrings {
@@ -104,14 +131,15 @@ extension ReceiptIndex {
         return bound
     }
 
-    /// The header: everything before the sale's string table.
-    private mutating func packHeader(_ sale: SaleRecord, into w: inout FixedBufferWriter) {
+    /// The header: everything before the sale's string table, alike for a sale being
+    /// recorded and one replayed from its journal bytes.
+    mutating func packHeader(_ sale: some SaleHeader, into w: inout FixedBufferWriter) {
         w.writeVarint(sale.seq)
         w.writeFixed(sale.fingerprint)
         w.writeVarint(UInt64(strings.intern(sale.store)))
         w.writeVarint(UInt64(strings.intern(sale.terminal)))
         w.writeVarint(UInt64(strings.intern(sale.cashier)))
-        w.write(sale.at)
+        w.write(sale.closedAt)
         if let card = sale.customer {
             w.write(true)
             w.writeVarint(card.value)
