@@ -1,4 +1,5 @@
 import Foundation
+import KassaCore
 
 extension ReportValue {
     /// The value as CSV or JSON number text: integers as they are, ratios with up to six
@@ -42,9 +43,9 @@ extension ReportTable {
             out += "{"
             for (index, column) in columns.enumerated() {
                 if index > 0 { out += "," }
-                out += Self.jsonString(column) + ":"
+                out += JSONStringLiteral.quoted(column) + ":"
                 switch row[index] {
-                case .text(let text): out += Self.jsonString(text)
+                case .text(let text): out += JSONStringLiteral.quoted(text)
                 case .null: out += "null"
                 default: out += row[index].numberText ?? "null"
                 }
@@ -57,22 +58,5 @@ extension ReportTable {
     static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// A JSON string literal with the escapes RFC 8259 requires.
-    public static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -189,7 +189,7 @@ extension Lane {
         let directory = settings.dataDirectory + "/refused"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let request = (try? OutboxPayload(decoding: body)).map { String(decoding: $0.request, as: UTF8.self) } ?? ""
-        let text = "{\"id\":\(SaleRequest.quoted(id)),\"reason\":\(SaleRequest.quoted(reason)),\"request\":\(request.isEmpty ? "null" : request)}\n"
+        let text = "{\"id\":\(JSONStringLiteral.quoted(id)),\"reason\":\(JSONStringLiteral.quoted(reason)),\"request\":\(request.isEmpty ? "null" : request)}\n"
         try? Data(text.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(id).json"), options: .atomic)
         state.withLock { try? outbox.markSent(id) }
         emit(LaneEvent("error", "error: sale \(id) refused by the server: \(reason); kept in \(directory)/\(id).json for the back office",

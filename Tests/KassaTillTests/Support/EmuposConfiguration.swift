@@ -1,3 +1,5 @@
+import KassaCore
+
 /// The `emupos.yaml` and printer profile the harness writes for one run.
 struct EmuposConfiguration {
     /// The printer's device id, in API paths and event lines.
@@ -25,9 +27,9 @@ struct EmuposConfiguration {
             lines += [
                 "  - id: \(Self.printerID)",
                 "    type: printer",
-                "    profile: \(quoted(profileReference))",
+                "    profile: \(JSONStringLiteral.quoted(profileReference))",
                 "    job_idle_timeout_ms: \(devices.jobIdleTimeoutMs)",
-                "    receipts_dir: \(quoted(receiptsDirectory))",
+                "    receipts_dir: \(JSONStringLiteral.quoted(receiptsDirectory))",
                 "    connections:",
             ]
             if devices.printerOverTCP { lines.append("      - tcp: { host: 127.0.0.1, port: \(printerPort) }") }
@@ -69,19 +71,6 @@ struct EmuposConfiguration {
         case .epsonTMT20III: nil
         case .epsonTMT20IIIWithWPC1251: (profileReference, Self.wpc1251Profile)
         }
-    }
-
-    /// A JSON string is a YAML string too, and survives any path.
-    private func quoted(_ text: String) -> String {
-        var escaped = ""
-        for character in text.unicodeScalars {
-            switch character {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            default: escaped.unicodeScalars.append(character)
-            }
-        }
-        return "\"\(escaped)\""
     }
 
     /// emupos 0.4.0's `epson-tm-t20iii.yaml` with `46: WPC1251` added: Epson's number for
