@@ -1,5 +1,6 @@
 // Journal benchmarks: (b) durable group-committed appends of 30-line receipts from 16
-// concurrent producers, every answer after fdatasync; (c) recovery replay of a journal.
+// concurrent producers, every answer after fdatasync; (c) recovery replay of a journal; (d) the
+// projection of the history into SQLite (ProjectionBenchmarks.swift).
 //
 // The journal lives in a fresh directory under the system temporary directory (the same disk
 // as the SQLite baseline in LedgerBenchmarks), removed at teardown.
@@ -270,4 +271,6 @@ let benchmarks: @Sendable () -> Void = {
     } teardown: {
         if let directory = currentReplayDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
+
+    projectionBenchmarks()
 }

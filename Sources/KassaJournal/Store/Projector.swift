@@ -104,17 +104,7 @@ public final class Projector: @unchecked Sendable {
 
     private func projectHistory() throws {
         guard let reader else { return }
-        let limit = journal.durableSeq
-        var batch: [LedgerEntry] = []
-        batch.reserveCapacity(min(options.historyBatchMax, 1024))
-        while reader.nextSeq <= limit {
-            try reader.read(upTo: min(limit, reader.nextSeq + UInt64(options.historyBatchMax) - 1)) { seq, payload in
-                batch.append(try LedgerEntryCodec.decode(seq: seq, payload: payload))
-            }
-            if batch.isEmpty { break }
-            try store.writeHistory(batch)
-            batch.removeAll(keepingCapacity: true)
-        }
+        try store.projectHistory(from: reader, upTo: journal.durableSeq, batchMax: options.historyBatchMax)
     }
 
     private func writeSnapshot() throws {
