@@ -29,7 +29,12 @@ public final class TokenStore: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var entries: [Entry]
+    private var entries: [Entry] {
+        didSet { digests = entries.map { SHA256.Digest(hex: $0.hash) } }
+    }
+    /// Each entry's hash as a digest, parsed once; nil for a hash that is not 64 hex digits,
+    /// which no token matches.
+    private var digests: [SHA256.Digest?] = []
     private let path: String
     /// Where the first-start credentials were written, when they were.
     public let credentialsWritten: String?
@@ -67,19 +72,18 @@ public final class TokenStore: @unchecked Sendable {
         if let token = environmentAdminToken, !token.isEmpty {
             entries.append(Entry(hash: SHA256.hex(token), role: .admin, name: "KASSA_ADMIN_TOKEN", created: TokenStore.now()))
         }
+        digests = entries.map { SHA256.Digest(hex: $0.hash) }
     }
 
     /// The holder of `token`, or nil. Every stored hash is compared, in constant time each, so
     /// the time taken says nothing about which tokens exist.
     public func principal(for token: String) -> Principal? {
-        let presented = Array(SHA256.hex(token).utf8)
+        let presented = SHA256.digest(token)
         lock.lock()
         defer { lock.unlock() }
         var found: Principal?
-        for entry in entries {
-            let stored = Array(entry.hash.utf8)
-            var difference: UInt8 = stored.count == presented.count ? 0 : 1
-            for i in 0..<min(stored.count, presented.count) { difference |= stored[i] ^ presented[i] }
+        for (entry, stored) in zip(entries, digests) {
+            let difference = stored.map { $0.difference(presented) } ?? 1
             if difference == 0 && found == nil { found = Principal(role: entry.role, name: entry.name) }
         }
         return found
