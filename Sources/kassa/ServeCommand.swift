@@ -30,11 +30,7 @@ struct Serve: AsyncParsableCommand {
     var port: Int?
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
+        LoggingSystem.bootstrap { label in StderrLogHandler(label: label) }
         let logger = Logger(label: "kassa")
         var loaded: KassaConfiguration
         do {
