@@ -399,10 +399,11 @@ public final class KassaServer: Sendable {
     func route(_ router: Router<KassaContext>, _ method: HTTPRequest.Method, _ path: RouterPath, roles: Set<Role>,
                        needsStorage: Bool = true, _ handler: @escaping Handler) {
         let routeName = "\(path)"
+        let routeMetrics = metrics.route(routeName, method: method.rawValue)
         router.on(path, method: method) { [self] request, context -> Response in
             let started = ContinuousClock.now
             let response = await answer(request, context, routeName: routeName, roles: roles, needsStorage: needsStorage, handler)
-            metrics.request(route: routeName, method: method.rawValue, status: Int(response.status.code), duration: ContinuousClock.now - started)
+            routeMetrics.record(status: Int(response.status.code), elapsed: ContinuousClock.now - started)
             return response
         }
     }

@@ -3,6 +3,7 @@ import KassaCore
 import KassaJournal
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The service's metrics, through swift-metrics into a Prometheus registry served at `/metrics`.
 public final class ServiceMetrics: CommitObserver, @unchecked Sendable {
@@ -25,11 +26,11 @@ public final class ServiceMetrics: CommitObserver, @unchecked Sendable {
         recoverySeconds = Metrics.Gauge(label: "kassa_recovery_seconds", factory: factory)
     }
 
-    /// Counts a request and its latency, by route template and status.
-    func request(route: String, method: String, status: Int, duration: Duration) {
-        Metrics.Counter(label: "kassa_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory).increment()
-        Metrics.Timer(label: "kassa_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
-            .recordNanoseconds(duration.nanoseconds)
+    /// The request metrics of one route and method, made once when the route is registered:
+    /// building a metric from its label and dimensions on every request cost about 1 % of the
+    /// server's CPU under load.
+    func route(_ route: String, method: String) -> RouteMetrics {
+        RouteMetrics(route: route, method: method, factory: factory)
     }
 
     /// The Prometheus text, with the Ledger's sizes read now.
@@ -59,6 +60,35 @@ public final class ServiceMetrics: CommitObserver, @unchecked Sendable {
 
     public func failed(_ reason: StorageUnavailable) {
         failures.increment()
+    }
+}
+
+/// Counts a route's requests by status and records their latency.
+final class RouteMetrics: Sendable {
+    private let route: String
+    private let method: String
+    private let factory: PrometheusMetricsFactory
+    private let duration: Metrics.Timer
+    /// The counter of each status seen so far.
+    private let counters = Mutex<[Int: Metrics.Counter]>([:])
+
+    init(route: String, method: String, factory: PrometheusMetricsFactory) {
+        self.route = route
+        self.method = method
+        self.factory = factory
+        duration = Metrics.Timer(label: "kassa_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
+    }
+
+    /// Counts one request answered with `status` after `elapsed`.
+    func record(status: Int, elapsed: Duration) {
+        let counter = counters.withLock { counters in
+            if let counter = counters[status] { return counter }
+            let counter = Metrics.Counter(label: "kassa_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
+            counters[status] = counter
+            return counter
+        }
+        counter.increment()
+        duration.recordNanoseconds(elapsed.nanoseconds)
     }
 }
 
