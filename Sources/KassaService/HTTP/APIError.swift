@@ -56,17 +56,20 @@ public struct APIError: Error, Sendable {
     /// A ledger answer of a kind the route did not ask for: a bug, answered as one.
     static let unexpectedAnswer = APIError(.internalServerError, "internal_error", "unexpected answer")
 
-    var response: Response {
+    var response: Response { answer.response }
+
+    /// The error answer: the contract's body, `Retry-After` when there is one, and
+    /// `WWW-Authenticate` on 401.
+    var answer: Answer {
         var writer = JSONWriter(capacity: 256)
         writer.object { w in
             w.key("error")
             detail(into: &w)
         }
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+        var answer = Answer(status, writer)
+        if let retryAfter { answer.headers[.retryAfter] = String(retryAfter) }
+        if status == .unauthorized { answer.headers[.wwwAuthenticate] = "Bearer" }
+        return answer
     }
 
     /// The inside of the contract's `error` member: `{"code", "field", "message"}`.
@@ -88,9 +91,28 @@ func json(_ status: HTTPResponse.Status, _ write: (inout JSONWriter) -> Void) ->
 
 /// A JSON answer already written.
 func json(_ status: HTTPResponse.Status, _ writer: JSONWriter) -> Response {
-    var headers = HTTPFields()
-    headers[.contentType] = "application/json"
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+    Answer(status, writer).response
+}
+
+/// A JSON answer as status, headers and bytes: what a route gives Hummingbird as a `Response`,
+/// and what the till fast path writes to the connection itself.
+struct Answer: Sendable {
+    var status: HTTPResponse.Status
+    /// The content type and any route-specific headers; the server adds `Content-Length`,
+    /// `Date` and `Server`.
+    var headers: HTTPFields
+    var body: [UInt8]
+
+    init(_ status: HTTPResponse.Status, _ writer: JSONWriter) {
+        self.status = status
+        headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        body = writer.bytes
+    }
+
+    var response: Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
 }
 
 /// A JSON answer from a tree of `Any` values (the rules in force arrive as one).

@@ -7,23 +7,8 @@ import KassaLoyalty
 extension KassaServer {
     /// `POST /v1/quotes`, `GET /v1/rules` and `PUT /v1/rules`.
     func loyaltyRoutes(_ router: Router<KassaContext>) {
-        route(router, .post, "/v1/quotes", roles: [.till]) { request, _, storage in
-            let receipt = try Wire.basket(try await self.body(request), limits: self.wireLimits)
-            let today = receipt.at.localDay
-            // Priced under the read lock on the Ledger the next sale will be decided on, by the
-            // same engine: a sale on the same state records exactly what this shows.
-            let result: Result<(Quote, PricingProgram?), LedgerError> = storage.committer.read { ledger in
-                Result { () throws(LedgerError) in
-                    let account = try ledger.checkBasket(receipt)
-                    return try self.pricing.quote(receipt, customer: account, catalog: ledger.catalog, rules: ledger.rules, today: today)
-                }
-            }
-            switch result {
-            case .success(let (quote, program)):
-                return json(.ok) { Wire.quote(receipt, quote, program: program, card: receipt.customer, into: &$0) }
-            case .failure(let error):
-                throw APIError(error)
-            }
+        route(router, .post, "/v1/quotes", roles: TillFastPath.Route.quote.roles) { request, _, storage in
+            try self.quoteAnswer(try await self.bodyArray(request), storage: storage).response
         }
         // Lanes read the rules too: they price with them while the server is away.
         route(router, .get, "/v1/rules", roles: [.staff, .till]) { _, _, storage in
@@ -50,6 +35,28 @@ extension KassaServer {
                     w.field("version", record.version)
                 }
             }
+        }
+    }
+
+    /// The answer to a `POST /v1/quotes` body: the basket priced under the read lock on the
+    /// Ledger the next sale will be decided on, by the same engine, so a sale on the same state
+    /// records exactly what this shows.
+    func quoteAnswer(_ body: [UInt8], storage: Storage) throws(APIError) -> Answer {
+        let receipt = try Wire.basket(try JSONObject.parse(body), limits: wireLimits)
+        let today = receipt.at.localDay
+        let result: Result<(Quote, PricingProgram?), LedgerError> = storage.committer.read { ledger in
+            Result { () throws(LedgerError) in
+                let account = try ledger.checkBasket(receipt)
+                return try self.pricing.quote(receipt, customer: account, catalog: ledger.catalog, rules: ledger.rules, today: today)
+            }
+        }
+        switch result {
+        case .success(let (quote, program)):
+            var writer = JSONWriter()
+            Wire.quote(receipt, quote, program: program, card: receipt.customer, into: &writer)
+            return Answer(.ok, writer)
+        case .failure(let error):
+            throw APIError(error)
         }
     }
 

@@ -21,6 +21,8 @@ public final class KassaServer: Sendable {
     private let failureBox = Mutex<String?>(nil)
     let analyticsBox = Mutex<AnalyticsRuntime?>(nil)
     let analyticsFailure = Mutex<String?>(nil)
+    /// The request metrics of each route and method, shared by the router and the fast path.
+    private let routeMetricsBox = Mutex<[String: RouteMetrics]>([:])
 
     public init(configuration: KassaConfiguration, dataDirectory: String, logger: Logger) throws {
         self.configuration = configuration
@@ -75,13 +77,9 @@ public final class KassaServer: Sendable {
                 }
             }
         }
-        route(router, .post, "/v1/sales", roles: [.till]) { request, context, storage in
-            let body = try await self.body(request)
-            let receipt = try Wire.sale(body, limits: self.wireLimits)
-            return try await self.commit(.sale(receipt), storage: storage) { answer, w throws(APIError) in
-                guard case .sale(let record) = answer else { throw .unexpectedAnswer }
-                Wire.sale(record, into: &w)
-            }
+        route(router, .post, "/v1/sales", roles: TillFastPath.Route.sale.roles) { request, context, storage in
+            let command = try self.saleCommand(try await self.bodyArray(request))
+            return try self.saleAnswer(await storage.committer.submit(command)).response
         }
         route(router, .get, "/v1/sales/{id}", roles: [.till, .staff]) { _, context, storage in
             let id = context.parameters.get("id") ?? ""
@@ -399,7 +397,7 @@ public final class KassaServer: Sendable {
     func route(_ router: Router<KassaContext>, _ method: HTTPRequest.Method, _ path: RouterPath, roles: Set<Role>,
                        needsStorage: Bool = true, _ handler: @escaping Handler) {
         let routeName = "\(path)"
-        let routeMetrics = metrics.route(routeName, method: method.rawValue)
+        let routeMetrics = self.routeMetrics(routeName, method: method.rawValue)
         router.on(path, method: method) { [self] request, context -> Response in
             let started = ContinuousClock.now
             let response = await answer(request, context, routeName: routeName, roles: roles, needsStorage: needsStorage, handler)
@@ -412,17 +410,7 @@ public final class KassaServer: Sendable {
                         _ handler: Handler) async -> Response {
             var context = context
             do {
-                guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-                      let principal = tokens.principal(for: String(header.dropFirst(7))) else {
-                    throw APIError(.unauthorized, "unauthorized", "send Authorization: Bearer <token>; the token was missing or is not valid")
-                }
-                guard principal.role == .admin || roles.contains(principal.role) else {
-                    throw APIError(.forbidden, "forbidden", "the \(principal.role.rawValue) role may not do this; it needs \(roles.map(\.rawValue).sorted().joined(separator: " or "))")
-                }
-                guard limiter.allow(principal.name) else {
-                    throw APIError(.tooManyRequests, "rate_limited", "more than http.requests_per_second_max (\(configuration.requestsPerSecondMax)) requests a second for token '\(principal.name)'; slow down", retryAfter: 1)
-                }
-                context.principal = principal
+                context.principal = try authorize(request.headers[.authorization], roles: roles)
                 let storage = self.storage
                 if needsStorage && storage == nil {
                     throw APIError(.serviceUnavailable, "recovering", "the service is still recovering its data; retry shortly", retryAfter: 1)
@@ -437,6 +425,59 @@ public final class KassaServer: Sendable {
             }
     }
 
+    /// The request metrics of `path` and `method`, made on first use.
+    func routeMetrics(_ path: String, method: String) -> RouteMetrics {
+        routeMetricsBox.withLock { known in
+            if let metrics = known[method + " " + path] { return metrics }
+            let made = metrics.route(path, method: method)
+            known[method + " " + path] = made
+            return made
+        }
+    }
+
+    /// The caller of a request with this `Authorization` header, allowed one of `roles` (or
+    /// admin) and within its rate.
+    func authorize(_ header: String?, roles: Set<Role>) throws(APIError) -> Principal {
+        guard let header, header.hasPrefix("Bearer "), let principal = tokens.principal(for: String(header.dropFirst(7))) else {
+            throw APIError(.unauthorized, "unauthorized", "send Authorization: Bearer <token>; the token was missing or is not valid")
+        }
+        guard principal.role == .admin || roles.contains(principal.role) else {
+            throw APIError(.forbidden, "forbidden", "the \(principal.role.rawValue) role may not do this; it needs \(roles.map(\.rawValue).sorted().joined(separator: " or "))")
+        }
+        guard limiter.allow(principal.name) else {
+            throw APIError(.tooManyRequests, "rate_limited", "more than http.requests_per_second_max (\(configuration.requestsPerSecondMax)) requests a second for token '\(principal.name)'; slow down", retryAfter: 1)
+        }
+        return principal
+    }
+
+    /// The sale a `POST /v1/sales` body asks for.
+    func saleCommand(_ body: [UInt8]) throws(APIError) -> LedgerCommand {
+        .sale(try Wire.sale(try JSONObject.parse(body), limits: wireLimits))
+    }
+
+    /// The answer to a sale once the writer settled it.
+    func saleAnswer(_ outcome: CommitOutcome) throws(APIError) -> Answer {
+        try settle(outcome) { answer, w throws(APIError) in
+            guard case .sale(let record) = answer else { throw .unexpectedAnswer }
+            Wire.sale(record, into: &w)
+        }
+    }
+
+    /// 201 for a new command, 200 for the retry of one, or the refusal.
+    func settle(_ outcome: CommitOutcome, created: HTTPResponse.Status = .created,
+                _ render: (LedgerAnswer, inout JSONWriter) throws(APIError) -> Void) throws(APIError) -> Answer {
+        switch outcome {
+        case .done(let answer, let isNew):
+            var writer = JSONWriter()
+            try render(answer, &writer)
+            return Answer(isNew ? created : .ok, writer)
+        case .rejected(let error):
+            throw APIError(error)
+        case .unavailable(let why):
+            throw APIError(why)
+        }
+    }
+
     private func unavailableStorage() -> Storage {
         // Only routes that never touch storage reach here without it.
         guard let storage else { preconditionFailure("route without storage used storage") }
@@ -445,7 +486,17 @@ public final class KassaServer: Sendable {
 
     /// The request body as a JSON object, within the configured size.
     func body(_ request: Request) async throws -> JSONObject {
-        try JSONObject.parse([UInt8](try await bodyBytes(request).readableBytesView))
+        try JSONObject.parse(try await bodyArray(request))
+    }
+
+    /// The request body's bytes as an array, within the configured size.
+    func bodyArray(_ request: Request) async throws -> [UInt8] {
+        [UInt8](try await bodyBytes(request).readableBytesView)
+    }
+
+    /// The answer to a body over `http.body_bytes_max`.
+    var bodyTooLarge: APIError {
+        APIError(.contentTooLarge, "body_too_large", "the request body is larger than http.body_bytes_max (\(configuration.bodyBytesMax) bytes)")
     }
 
     /// The request body's bytes; 413 beyond `http.body_bytes_max`.
@@ -454,23 +505,14 @@ public final class KassaServer: Sendable {
         do {
             return try await request.collectBody(upTo: configuration.bodyBytesMax)
         } catch {
-            throw APIError(.contentTooLarge, "body_too_large", "the request body is larger than http.body_bytes_max (\(configuration.bodyBytesMax) bytes)")
+            throw bodyTooLarge
         }
     }
 
     /// Submits `command` and answers 201 (new), 200 (retry of the same), or the refusal.
     func commit(_ command: LedgerCommand, storage: Storage, created: HTTPResponse.Status = .created,
                 _ render: (LedgerAnswer, inout JSONWriter) throws(APIError) -> Void) async throws -> Response {
-        switch await storage.committer.submit(command) {
-        case .done(let answer, let isNew):
-            var writer = JSONWriter()
-            try render(answer, &writer)
-            return json(isNew ? created : .ok, writer)
-        case .rejected(let error):
-            throw APIError(error)
-        case .unavailable(let why):
-            throw APIError(why)
-        }
+        try settle(await storage.committer.submit(command), created: created, render).response
     }
 }
 

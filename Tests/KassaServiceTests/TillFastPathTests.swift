@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+
+/// Quotes and sales are answered on the connection's event loop, every other request by the
+/// router. Over raw sockets, as a till's HTTP stack would send them: answers come back in
+/// request order when requests of both kinds are pipelined on one connection, bodies arrive
+/// whole or chunked, and refusals keep the connection usable.
+@Suite("kassa serve: the till fast path on one connection", .serialized)
+struct TillFastPathTests {
+    /// One answer read off the socket.
+    struct Reply {
+        var status: Int
+        var headers: [String: String]
+        var body: [String: Any]
+        var raw: String
+    }
+
+    /// A plain TCP connection to the server.
+    final class Connection {
+        let descriptor: Int32
+        private var buffer: [UInt8] = []
+
+        init(port: Int) throws {
+            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard descriptor >= 0 else { throw ServerError("socket: \(errno)") }
+            var timeout = timeval(tv_sec: 30, tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw ServerError("connect: \(errno)") }
+        }
+
+        deinit { close(descriptor) }
+
+        func send(_ text: String) throws {
+            let bytes = Array(text.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                guard written > 0 else { throw ServerError("write: \(errno)") }
+                offset += written
+            }
+        }
+
+        /// The next answer (Content-Length framed, as the server answers); nil at end of stream.
+        func reply() throws -> Reply? {
+            while true {
+                if let end = headerEnd() {
+                    let head = String(decoding: buffer[..<end], as: UTF8.self)
+                    var lines = head.components(separatedBy: "\r\n")
+                    let status = Int(lines.removeFirst().split(separator: " ")[1]) ?? 0
+                    var headers: [String: String] = [:]
+                    for line in lines where !line.isEmpty {
+                        let parts = line.split(separator: ":", maxSplits: 1)
+                        headers[parts[0].lowercased()] = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+                    }
+                    let length = Int(headers["content-length"] ?? "0") ?? 0
+                    if buffer.count >= end + 4 + length {
+                        let body = Array(buffer[(end + 4)..<(end + 4 + length)])
+                        buffer.removeFirst(end + 4 + length)
+                        let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
+                        return Reply(status: status, headers: headers, body: object, raw: String(decoding: body, as: UTF8.self))
+                    }
+                }
+                var chunk = [UInt8](repeating: 0, count: 65536)
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count == 0 { return nil }
+                guard count > 0 else { throw ServerError("read: \(errno)") }
+                buffer.append(contentsOf: chunk[..<count])
+            }
+        }
+
+        private func headerEnd() -> Int? {
+            guard buffer.count >= 4 else { return nil }
+            for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
+                return i
+            }
+            return nil
+        }
+    }
+
+    static func post(_ path: String, token: String?, json: Any, extra: String = "") throws -> String {
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+        let auth = token.map { "Authorization: Bearer \($0)\r\n" } ?? ""
+        return "POST \(path) HTTP/1.1\r\nHost: kassa\r\n\(auth)Content-Type: application/json\r\n\(extra)Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+    }
+
+    static func get(_ path: String, token: String) -> String {
+        "GET \(path) HTTP/1.1\r\nHost: kassa\r\nAuthorization: Bearer \(token)\r\n\r\n"
+    }
+
+    @Test func pipelinedRequestsOfBothKindsAreAnsweredInOrder() async throws {
+        let server = try ServerProcess()
+        defer { _ = server.stop() }
+        let till = server.tokens["till"]!, staff = server.tokens["staff"]!
+        let connection = try Connection(port: server.port)
+        // All in one write: the router's answers and the fast path's must not overtake each
+        // other. A sale waits for the journal, so a read of it right behind must wait too.
+        var burst = try Self.post("/v1/sales", token: till, json: saleBody("P-1"))
+        burst += Self.get("/v1/sales/P-1", token: staff)
+        burst += try Self.post("/v1/quotes", token: till, json: saleBody("P-1b"))
+        burst += try Self.post("/v1/sales", token: till, json: saleBody("P-1"))
+        burst += Self.get("/healthz", token: staff)
+        burst += try Self.post("/v1/sales?from=lane", token: till, json: saleBody("P-2"))
+        burst += Self.get("/v1/sales/P-2", token: staff)
+        try connection.send(burst)
+        var replies: [Reply] = []
+        for _ in 0..<7 {
+            guard let reply = try connection.reply() else { break }
+            replies.append(reply)
+        }
+        #expect(replies.map(\.status) == [201, 200, 200, 200, 200, 201, 200])
+        guard replies.count == 7 else { return }
+        // The sale read back is the one just written, and the retry answers its bytes.
+        #expect(replies[1].body["id"] as? String == "P-1")
+        #expect(replies[1].raw == replies[0].raw)
+        #expect(replies[2].body["total"] as? Int == replies[0].body["total"] as? Int)
+        #expect(replies[3].raw == replies[0].raw)
+        #expect(replies[4].body["status"] as? String == "ok")
+        #expect(replies[6].body["id"] as? String == "P-2")
+        for reply in replies {
+            #expect(reply.headers["content-type"] == "application/json")
+            #expect(reply.headers["server"] == "kassa")
+            #expect(reply.headers["date"]?.hasSuffix(" GMT") == true)
+        }
+    }
+
+    @Test func chunkedBodiesRefusalsAndCloseBehaveAsThroughTheRouter() async throws {
+        let server = try ServerProcess()
+        defer { _ = server.stop() }
+        let till = server.tokens["till"]!, staff = server.tokens["staff"]!
+        let connection = try Connection(port: server.port)
+
+        // A chunked sale, split mid-line.
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: saleBody("C-1")), as: UTF8.self)
+        let cut = body.index(body.startIndex, offsetBy: body.count / 2)
+        let first = String(body[..<cut]), second = String(body[cut...])
+        try connection.send("POST /v1/sales HTTP/1.1\r\nHost: kassa\r\nAuthorization: Bearer \(till)\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + String(first.utf8.count, radix: 16) + "\r\n" + first + "\r\n")
+        try connection.send(String(second.utf8.count, radix: 16) + "\r\n" + second + "\r\n0\r\n\r\n")
+        #expect(try connection.reply()?.status == 201)
+
+        // Refusals answer in the contract's format and leave the connection open.
+        try connection.send(try Self.post("/v1/sales", token: nil, json: saleBody("C-2")))
+        let unauthorized = try connection.reply()
+        #expect(unauthorized?.status == 401)
+        #expect(unauthorized?.headers["www-authenticate"] == "Bearer")
+        try connection.send(try Self.post("/v1/quotes", token: staff, json: saleBody("C-2")))
+        let forbidden = try connection.reply()
+        #expect(forbidden?.status == 403)
+        #expect((forbidden?.body["error"] as? [String: Any])?["code"] as? String == "forbidden")
+        try connection.send("POST /v1/sales HTTP/1.1\r\nHost: kassa\r\nAuthorization: Bearer \(till)\r\nContent-Length: 9\r\n\r\n{\"lines\":")
+        let malformed = try connection.reply()
+        #expect(malformed?.status == 400)
+        #expect((malformed?.body["error"] as? [String: Any])?["code"] as? String == "malformed_json")
+        // Over http.body_bytes_max (1 MiB by default): 413, and the body is read past.
+        let huge = String(repeating: " ", count: 2 * 1024 * 1024) + "{}"
+        try connection.send("POST /v1/quotes HTTP/1.1\r\nHost: kassa\r\nAuthorization: Bearer \(till)\r\nContent-Length: \(huge.utf8.count)\r\n\r\n" + huge)
+        let large = try connection.reply()
+        #expect(large?.status == 413)
+        #expect((large?.body["error"] as? [String: Any])?["code"] as? String == "body_too_large")
+        // Still usable, and nothing refused was recorded.
+        try connection.send(Self.get("/v1/sales/C-2", token: staff))
+        #expect(try connection.reply()?.status == 404)
+
+        // Connection: close is answered, then the server closes.
+        try connection.send(try Self.post("/v1/sales", token: till, json: saleBody("C-3"), extra: "Connection: close\r\n"))
+        #expect(try connection.reply()?.status == 201)
+        #expect(try connection.reply() == nil)
+
+        // The sale answered before the close was recorded.
+        #expect(try await server.call("GET", "/v1/sales/C-3", role: "staff").status == 200)
+    }
+}
