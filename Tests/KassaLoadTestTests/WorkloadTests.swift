@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 @testable import KassaLoadTest
 
@@ -106,6 +107,32 @@ struct AnswerScanTests {
         #expect(AnswerScan.integers(Array(#"{"total":1.5}"#.utf8), [["total"]])[0] == nil)
         #expect(AnswerScan.integers(Array(#"{"total":99999999999999999999}"#.utf8), [["total"]])[0] == nil)
         #expect(AnswerScan.integers(Array(#"{"total":"#.utf8), [["total"]])[0] == nil)
+    }
+
+    @Test("skips arrays and the objects off every path, and never matches inside an array")
+    func skips() {
+        let answer = Array(#"{"a":[{"total":1},[2,{"points":{"earned":5}}]],"b":{"c":{"total":7,"points":{"earned":8}}},"points":{"x":{"earned":6},"earned":3},"total":4}"#.utf8)
+        #expect(AnswerScan.integers(answer, [["total"], ["points", "earned"], ["b", "c", "total"], ["b", "total"]]) == [4, 3, 7, nil])
+    }
+
+    @Test("a broken or cut-off answer gives nil, never a wrong value or a crash")
+    func broken() {
+        for text in [#"{"total""#, #"{"tot"#, "", "]]]}}}", #"{"points":{"earned":"#, #"{"points":}"#, #"{"total":"12"}"#, #"{"a":"\"#, "[1,2]",
+                     #"{"total":-}"#, #"{"total":1e3}"#] {
+            #expect(AnswerScan.integers(Array(text.utf8), [["total"], ["points", "earned"]]) == [nil, nil], "\(text)")
+        }
+        for end in 0...sale.count {
+            let found = AnswerScan.integers(Array(sale[..<end]), [["total"], ["points", "earned"]])
+            #expect(found[0] == nil || found[0] == 1234)
+            #expect(found[1] == nil || found[1] == 3)
+        }
+    }
+
+    @Test("reads a body held in a ByteBuffer with prepared paths")
+    func byteBuffer() {
+        var body = ByteBuffer()
+        body.writeBytes(sale)
+        #expect(AnswerScan.integers(body, AnswerScan.Paths([["total"], ["points", "spent"]])) == [1234, 0])
     }
 }
 

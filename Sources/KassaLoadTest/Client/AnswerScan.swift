@@ -1,63 +1,97 @@
+import NIOCore
+
 /// Reads the few integers the load test needs from an answer without building the whole JSON
 /// tree: the tool shares the machine with the server it measures, and every microsecond it spends
 /// is one the server does not get.
+///
+/// One pass, no allocation while scanning: objects on a path are entered, and everything else
+/// (the lines of a receipt, arrays, objects off every path) is skipped by counting brackets
+/// outside strings.
 enum AnswerScan {
-    /// The integers at each path (keys of nested objects from the top), found in one pass over
-    /// the answer; nil where a path is absent or not an integer. Strings are skipped with
-    /// their escapes, so a key inside a string never matches; keys are only matched in objects,
-    /// at the depth their path gives.
+    /// The paths to read (keys of nested objects from the top), prepared once.
+    struct Paths: Sendable {
+        let keys: [[[UInt8]]]
+        let depthMax: Int
+
+        init(_ paths: [[String]]) {
+            precondition(paths.count <= 64 && paths.allSatisfy { !$0.isEmpty }, "at most 64 paths, each with a key")
+            keys = paths.map { $0.map { Array($0.utf8) } }
+            depthMax = keys.map(\.count).max() ?? 0
+        }
+    }
+
+    /// The integers at each path; nil where a path is absent or not an integer. Strings are
+    /// skipped with their escapes, so a key inside a string never matches; keys are only
+    /// matched in objects, at the depth their path gives, and never inside arrays.
+    static func integers(_ body: ByteBuffer, _ paths: Paths) -> [Int64?] {
+        body.withUnsafeReadableBytes { integers($0, paths) }
+    }
+
     static func integers(_ bytes: [UInt8], _ paths: [[String]]) -> [Int64?] {
-        let keys = paths.map { $0.map { Array($0.utf8) } }
-        var found = [Int64?](repeating: nil, count: paths.count)
-        bytes.withUnsafeBufferPointer { buffer in
-            let count = buffer.count
-            // The keys leading to the object being read, and whether each open container is an object.
-            var trail: [ArraySlice<UInt8>] = []
-            var isObject: [Bool] = []
+        bytes.withUnsafeBytes { integers($0, Paths(paths)) }
+    }
+
+    static func integers(_ bytes: UnsafeRawBufferPointer, _ paths: Paths) -> [Int64?] {
+        var found = [Int64?](repeating: nil, count: paths.keys.count)
+        var missing = UInt64.max >> (64 - paths.keys.count)
+        if paths.keys.isEmpty { return found }
+        // Which paths are still possible in the object at each depth (1 is the top object).
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: paths.depthMax + 1) { possible in
+            let count = bytes.count
             var index = 0
+            var depth = 0
             var expectKey = false
-            var pendingKey: ArraySlice<UInt8>?
-            while index < count {
-                let byte = buffer[index]
+            // The paths the key just read matches, until its value is read.
+            var matched: UInt64 = 0
+            while index < count, missing != 0 {
+                let byte = bytes[index]
                 index += 1
                 switch byte {
-                case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    isObject.append(byte == UInt8(ascii: "{"))
-                    // The key this container is the value of (or an empty marker inside arrays).
-                    trail.append(pendingKey ?? [])
-                    pendingKey = nil
-                    expectKey = byte == UInt8(ascii: "{")
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    if !isObject.isEmpty {
-                        isObject.removeLast()
-                        trail.removeLast()
+                case UInt8(ascii: "{"):
+                    let deeper = depth == 0 ? missing : longer(matched, than: depth, paths)
+                    if deeper == 0 || depth == paths.depthMax {
+                        index = skipContainer(bytes, from: index)
+                    } else {
+                        depth += 1
+                        possible[depth] = deeper
+                        expectKey = true
                     }
+                    matched = 0
+                case UInt8(ascii: "["):
+                    index = skipContainer(bytes, from: index)
+                    matched = 0
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth <= 0 { return }
                     expectKey = false
+                    matched = 0
                 case UInt8(ascii: ","):
-                    expectKey = isObject.last == true
-                    pendingKey = nil
+                    expectKey = true
+                    matched = 0
                 case UInt8(ascii: "\""):
                     let start = index
-                    while index < count, buffer[index] != UInt8(ascii: "\"") {
-                        index += buffer[index] == UInt8(ascii: "\\") ? 2 : 1
-                    }
+                    index = stringEnd(bytes, from: index)
                     guard index < count else { return }
-                    let end = index
+                    if expectKey, depth > 0 {
+                        matched = matching(UnsafeRawBufferPointer(rebasing: bytes[start..<index]), at: depth, among: possible[depth], paths)
+                    } else {
+                        matched = 0
+                    }
+                    expectKey = false
                     index += 1
-                    if expectKey {
-                        expectKey = false
-                        pendingKey = bytes[start..<end]
-                    }
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    guard let key = pendingKey else { continue }
-                    pendingKey = nil
-                    let (value, next) = number(buffer, from: index - 1)
+                    let (value, next) = number(bytes, from: index - 1)
                     index = next
-                    for (slot, path) in keys.enumerated() where found[slot] == nil && path.count == trail.count {
-                        guard path.last!.elementsEqual(key) else { continue }
-                        // trail[0] is the top object's marker; the path's leading keys match trail[1...].
-                        if zip(path.dropLast(), trail.dropFirst()).allSatisfy({ $0.elementsEqual($1) }) { found[slot] = value }
+                    var ending = matched & ~longer(matched, than: depth, paths)
+                    while ending != 0 {
+                        let slot = ending.trailingZeroBitCount
+                        ending &= ending - 1
+                        if found[slot] == nil, let value {
+                            found[slot] = value
+                            missing &= ~(1 << UInt64(slot))
+                        }
                     }
+                    matched = 0
                 default:
                     break
                 }
@@ -66,9 +100,64 @@ enum AnswerScan {
         return found
     }
 
-    /// An integer starting at `start`, and the index after it; nil for a fraction, an exponent or
-    /// a value beyond Int64.
-    private static func number(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> (Int64?, Int) {
+    /// Of the paths in `set`, those with more keys than `depth`.
+    private static func longer(_ set: UInt64, than depth: Int, _ paths: Paths) -> UInt64 {
+        var rest = set, result: UInt64 = 0
+        while rest != 0 {
+            let slot = rest.trailingZeroBitCount
+            rest &= rest - 1
+            if paths.keys[slot].count > depth { result |= 1 << UInt64(slot) }
+        }
+        return result
+    }
+
+    /// Of the paths in `set`, those whose key at `depth` is `key`.
+    private static func matching(_ key: UnsafeRawBufferPointer, at depth: Int, among set: UInt64, _ paths: Paths) -> UInt64 {
+        var rest = set, result: UInt64 = 0
+        while rest != 0 {
+            let slot = rest.trailingZeroBitCount
+            rest &= rest - 1
+            let wanted = paths.keys[slot][depth - 1]
+            if wanted.count == key.count, wanted.withUnsafeBytes({ $0.elementsEqual(key) }) { result |= 1 << UInt64(slot) }
+        }
+        return result
+    }
+
+    /// The index of the quote that closes the string whose first byte is at `from`, or the end.
+    private static func stringEnd(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int {
+        var index = from
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""): return index
+            case UInt8(ascii: "\\"): index += 2
+            default: index += 1
+            }
+        }
+        return bytes.count
+    }
+
+    /// The index after the bracket that closes the container whose first byte is at `from`.
+    private static func skipContainer(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int {
+        var index = from
+        var open = 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""): index = stringEnd(bytes, from: index) + 1
+            case UInt8(ascii: "{"), UInt8(ascii: "["): open += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                open -= 1
+                if open == 0 { return index }
+            default: break
+            }
+        }
+        return bytes.count
+    }
+
+    /// An integer starting at `start`, and the index after it; nil for a fraction, an exponent,
+    /// a value beyond Int64, or digits cut off by the end of the answer.
+    private static func number(_ buffer: UnsafeRawBufferPointer, from start: Int) -> (Int64?, Int) {
         var index = start
         let negative = buffer[index] == UInt8(ascii: "-")
         if negative { index += 1 }
@@ -86,7 +175,7 @@ enum AnswerScan {
         if index < buffer.count, buffer[index] == UInt8(ascii: ".") || buffer[index] == UInt8(ascii: "e") || buffer[index] == UInt8(ascii: "E") {
             return (nil, index)
         }
-        guard digits > 0, !overflow else { return (nil, index) }
+        guard digits > 0, !overflow, index < buffer.count else { return (nil, index) }
         return (negative ? -value : value, index)
     }
 }

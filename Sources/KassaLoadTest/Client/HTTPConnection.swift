@@ -1,11 +1,18 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
+
+/// The methods the load test sends.
+enum RequestMethod: String, Sendable {
+    case GET, POST, PUT
+}
 
 /// An answer: the status and the body's bytes.
 struct HTTPAnswer: Sendable {
     var status: Int
-    var body: [UInt8]
+    var body: ByteBuffer
+
+    var bytes: [UInt8] { Array(body.readableBytesView) }
+    var text: String { String(buffer: body) }
 }
 
 /// The connection closed, failed or timed out before the answer came; the request is retried.
@@ -14,7 +21,8 @@ struct TransportError: Error, CustomStringConvertible {
 }
 
 /// One keep-alive HTTP/1.1 connection, one request at a time, as a till holds it. Lean on
-/// purpose: the tool shares the machine with the server it measures.
+/// purpose: the tool shares the machine with the server it measures, so requests are written
+/// as one buffer and answers read by `HTTPAnswerParser` rather than through NIO's HTTP codec.
 final class HTTPConnection: Sendable {
     let channel: any Channel
     let host: String
@@ -24,14 +32,13 @@ final class HTTPConnection: Sendable {
         self.host = host
     }
 
-    static func connect(host: String, port: Int, timeout: TimeAmount, group: any EventLoopGroup) async throws -> HTTPConnection {
-        let channel = try await ClientBootstrap(group: group)
+    static func connect(host: String, port: Int, timeout: TimeAmount, eventLoop: any EventLoop) async throws -> HTTPConnection {
+        let channel = try await ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(AnswerHandler(timeout: timeout))
                 }
             }
@@ -39,21 +46,29 @@ final class HTTPConnection: Sendable {
         return HTTPConnection(channel: channel, host: host)
     }
 
-    func send(_ method: HTTPMethod, _ path: String, token: String, body: [UInt8]?) async throws -> HTTPAnswer {
+    /// Sends a request with a JSON body, or none, and waits for its answer.
+    func send(_ method: RequestMethod, _ path: String, token: String, body: [UInt8]?) async throws -> HTTPAnswer {
         guard channel.isActive else { throw TransportError(description: "connection closed") }
-        var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
-        head.headers.add(name: "Host", value: host)
-        head.headers.add(name: "Authorization", value: "Bearer \(token)")
-        var buffer: ByteBuffer?
+        var request = channel.allocator.buffer(capacity: 160 + host.utf8.count + path.utf8.count + token.utf8.count + (body?.count ?? 0))
+        request.writeString(method.rawValue)
+        request.writeStaticString(" ")
+        request.writeString(path)
+        request.writeStaticString(" HTTP/1.1\r\nHost: ")
+        request.writeString(host)
+        request.writeStaticString("\r\nAuthorization: Bearer ")
+        request.writeString(token)
         if let body {
-            head.headers.add(name: "Content-Type", value: "application/json")
-            head.headers.add(name: "Content-Length", value: String(body.count))
-            buffer = channel.allocator.buffer(bytes: body)
-        } else if method == .POST || method == .PUT {
-            head.headers.add(name: "Content-Length", value: "0")
+            request.writeStaticString("\r\nContent-Type: application/json\r\nContent-Length: ")
+            request.writeString(String(body.count))
+            request.writeStaticString("\r\n\r\n")
+            request.writeBytes(body)
+        } else if method == .GET {
+            request.writeStaticString("\r\n\r\n")
+        } else {
+            request.writeStaticString("\r\nContent-Length: 0\r\n\r\n")
         }
         let promise = channel.eventLoop.makePromise(of: HTTPAnswer.self)
-        channel.writeAndFlush(PendingRequest(head: head, body: buffer, promise: promise), promise: nil)
+        channel.writeAndFlush(PendingRequest(bytes: request, promise: promise), promise: nil)
         return try await promise.futureResult.get()
     }
 
@@ -63,22 +78,26 @@ final class HTTPConnection: Sendable {
 }
 
 struct PendingRequest: Sendable {
-    var head: HTTPRequestHead
-    var body: ByteBuffer?
+    /// The whole request: head and body.
+    var bytes: ByteBuffer
     var promise: EventLoopPromise<HTTPAnswer>
 }
 
 /// Writes requests and matches answers to them in order; a request that gets no answer within
 /// the timeout closes the connection, which fails it.
 final class AnswerHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = PendingRequest
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias OutboundOut = ByteBuffer
 
     private let timeout: TimeAmount
-    private var waiting = CircularBuffer<(EventLoopPromise<HTTPAnswer>, Scheduled<Void>)>()
-    private var status = 0
-    private var body: [UInt8] = []
+    private var waiting = CircularBuffer<(promise: EventLoopPromise<HTTPAnswer>, deadline: NIODeadline)>()
+    private var parser = HTTPAnswerParser()
+    /// What was received and not yet read as an answer.
+    private var received = ByteBuffer()
+    /// One timer for the oldest request, not one per request: it is armed once per timeout, not
+    /// scheduled and cancelled for every answer.
+    private var timer: Scheduled<Void>?
 
     init(timeout: TimeAmount) {
         self.timeout = timeout
@@ -86,25 +105,26 @@ final class AnswerHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        let timer = context.eventLoop.scheduleTask(in: timeout) { loopBound.value.close(promise: nil) }
-        waiting.append((request.promise, timer))
-        context.write(wrapOutboundOut(.head(request.head)), promise: nil)
-        if let body = request.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+        let deadline = NIODeadline.now() + timeout
+        waiting.append((request.promise, deadline))
+        if timer == nil { arm(context: context, at: deadline) }
+        context.write(wrapOutboundOut(request.bytes), promise: promise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            status = Int(head.status.code)
-            body.removeAll(keepingCapacity: true)
-        case .body(let buffer):
-            body.append(contentsOf: buffer.readableBytesView)
-        case .end:
-            guard let (promise, timer) = waiting.popFirst() else { return }
-            timer.cancel()
-            promise.succeed(HTTPAnswer(status: status, body: body))
+        var incoming = unwrapInboundIn(data)
+        if received.readableBytes == 0 {
+            received = incoming
+        } else {
+            received.writeBuffer(&incoming)
+        }
+        do {
+            while let parsed = try parser.next(&received) {
+                deliver(parsed, context: context)
+            }
+        } catch {
+            failAll(TransportError(description: "the server's answer could not be read: \(error)"))
+            context.close(promise: nil)
         }
     }
 
@@ -114,13 +134,48 @@ final class AnswerHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        do {
+            if let parsed = try parser.end(&received) { deliver(parsed, context: context) }
+        } catch {
+            failAll(TransportError(description: "the server's answer could not be read: \(error)"))
+        }
         failAll(TransportError(description: "the server closed the connection or did not answer in time"))
+        timer?.cancel()
+        timer = nil
         context.fireChannelInactive()
     }
 
+    private func deliver(_ parsed: HTTPAnswerParser.Parsed, context: ChannelHandlerContext) {
+        guard let (promise, _) = waiting.popFirst() else {
+            // An answer nobody asked for: the connection can no longer be trusted to pair them.
+            context.close(promise: nil)
+            return
+        }
+        promise.succeed(parsed.answer)
+        if parsed.closes { context.close(promise: nil) }
+    }
+
+    private func arm(context: ChannelHandlerContext, at deadline: NIODeadline) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let (handler, context) = bound.value
+            handler.timerFired(context: context)
+        }
+    }
+
+    /// Closes the connection if its oldest request is past its deadline, else waits for that deadline.
+    private func timerFired(context: ChannelHandlerContext) {
+        timer = nil
+        guard let oldest = waiting.first else { return }
+        if oldest.deadline <= .now() {
+            context.close(promise: nil)
+        } else {
+            arm(context: context, at: oldest.deadline)
+        }
+    }
+
     private func failAll(_ error: TransportError) {
-        while let (promise, timer) = waiting.popFirst() {
-            timer.cancel()
+        while let (promise, _) = waiting.popFirst() {
             promise.fail(error)
         }
     }

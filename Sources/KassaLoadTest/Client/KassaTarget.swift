@@ -1,6 +1,5 @@
 import Foundation
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import Synchronization
 
@@ -12,6 +11,8 @@ public final class KassaTarget: LoadTarget {
     let port: Int
     let token: String
     let group: MultiThreadedEventLoopGroup
+    /// The one event loop every connection lives on, where the workers run too.
+    let executor: EventLoopExecutor
     /// The server this tool started, when it was not given `--url`.
     let server: OwnServer?
 
@@ -29,6 +30,7 @@ public final class KassaTarget: LoadTarget {
         self.token = token
         server = nil
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        executor = EventLoopExecutor(eventLoop: group.next())
         self.summary = summary ?? "Kassa at \(url)"
     }
 
@@ -38,6 +40,7 @@ public final class KassaTarget: LoadTarget {
         token = server.token
         self.server = server
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        executor = EventLoopExecutor(eventLoop: group.next())
         summary = "Kassa (this build) on a temporary data dir, durability fsync: every answer after fdatasync"
     }
 
@@ -51,7 +54,7 @@ public final class KassaTarget: LoadTarget {
     }
 
     func connect() async throws -> HTTPConnection {
-        try await HTTPConnection.connect(host: host, port: port, timeout: Self.requestTimeout, group: group)
+        try await HTTPConnection.connect(host: host, port: port, timeout: Self.requestTimeout, eventLoop: executor.eventLoop)
     }
 
     public func prepare(_ workload: Workload, progress: @escaping @Sendable (Int, Int) -> Void) async throws {
@@ -60,7 +63,7 @@ public final class KassaTarget: LoadTarget {
         if server != nil {
             let answer = try await connection.send(.PUT, "/v1/rules", token: token, body: Array(LoadProgramme.document(for: workload).utf8))
             guard answer.status == 200 || answer.status == 201 else {
-                throw LoadTestError("the server refused the load test's loyalty rules: \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+                throw LoadTestError("the server refused the load test's loyalty rules: \(answer.status) \(answer.text)")
             }
         }
         let products = workload.catalog.products
@@ -78,7 +81,7 @@ public final class KassaTarget: LoadTarget {
             body += "]}"
             let answer = try await connection.send(.PUT, "/v1/products", token: token, body: Array(body.utf8))
             guard (200..<300).contains(answer.status) else {
-                throw LoadTestError("the server refused the catalog: \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+                throw LoadTestError("the server refused the catalog: \(answer.status) \(answer.text)")
             }
             done += chunk.count
             progress(done, total)
@@ -97,7 +100,7 @@ public final class KassaTarget: LoadTarget {
         let enrolled = NextIndex()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<64 {
-                group.addTask {
+                group.addTask(executorPreference: executor) {
                     let connection = try await self.connect()
                     while let index = next.take(below: members) {
                         let member = workload.members.member(index)
@@ -105,7 +108,7 @@ public final class KassaTarget: LoadTarget {
                         let answer = try await connection.send(.POST, "/v1/customers", token: self.token, body: Array(body.utf8))
                         // 409: enrolled by an earlier run with the same seed.
                         guard answer.status == 200 || answer.status == 201 || answer.status == 409 else {
-                            throw LoadTestError("the server refused member \(member.card): \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+                            throw LoadTestError("the server refused member \(member.card): \(answer.status) \(answer.text)")
                         }
                         let count = enrolled.advance()
                         if count % 1_000 == 0 || count == members { progress(products.count + count, total) }
@@ -121,8 +124,8 @@ public final class KassaTarget: LoadTarget {
         let connection = try await connect()
         defer { Task { await connection.close() } }
         let answer = try await connection.send(.GET, "/v1/stats", token: token, body: nil)
-        guard answer.status == 200, let stats = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any] else {
-            throw LoadTestError("GET /v1/stats answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
+        guard answer.status == 200, let stats = try? JSONSerialization.jsonObject(with: Data(answer.bytes)) as? [String: Any] else {
+            throw LoadTestError("GET /v1/stats answered \(answer.status): \(answer.text)")
         }
         func number(_ key: String) -> Int64 { (stats[key] as? NSNumber)?.int64Value ?? 0 }
         return SystemTotals(receipts: number("receipts"), revenue: number("revenue"), pointsEarned: number("points_earned"),
@@ -168,9 +171,11 @@ final class KassaSession: LoadSession, @unchecked Sendable {
         self.connection = connection
     }
 
+    var executor: (any TaskExecutor)? { target.executor }
+
     /// Sends, retrying transport failures and 503 (storage busy) a few times; other non-2xx
     /// answers are refusals.
-    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws -> HTTPAnswer {
+    private func send(_ method: RequestMethod, _ path: String, body: [UInt8]?) async throws -> HTTPAnswer {
         var attempt = 0
         while true {
             do {
@@ -196,33 +201,37 @@ final class KassaSession: LoadSession, @unchecked Sendable {
     }
 
     static func refusal(_ answer: HTTPAnswer) -> Refusal {
-        let json = (try? JSONSerialization.jsonObject(with: Data(answer.body))) as? [String: Any]
+        let json = (try? JSONSerialization.jsonObject(with: Data(answer.bytes))) as? [String: Any]
         let error = json?["error"] as? [String: Any]
         return Refusal(status: answer.status, code: error?["code"] as? String ?? "unknown",
-                       message: error?["message"] as? String ?? String(decoding: answer.body.prefix(200), as: UTF8.self))
+                       message: error?["message"] as? String ?? String(answer.text.prefix(200)))
     }
 
     /// The integers the contract promises in a 2xx answer, found in one pass; a missing one is a
     /// broken answer.
-    private static func integers(_ answer: HTTPAnswer, _ paths: [String]...) throws -> [Int64] {
+    private static func integers(_ answer: HTTPAnswer, _ paths: AnswerScan.Paths) throws -> [Int64] {
         let values = AnswerScan.integers(answer.body, paths)
-        return try zip(paths, values).map { path, value in
+        return try zip(paths.keys, values).map { path, value in
             guard let value else {
                 throw Refusal(status: answer.status, code: "unreadable_answer",
-                              message: "no \(path.joined(separator: ".")) in: " + String(decoding: answer.body.prefix(200), as: UTF8.self))
+                              message: "no \(path.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".")) in: " + String(answer.text.prefix(200)))
             }
             return value
         }
     }
 
+    static let quotePaths = AnswerScan.Paths([["total"]])
+    static let salePaths = AnswerScan.Paths([["total"], ["points", "earned"], ["points", "spent"]])
+    static let refundPaths = AnswerScan.Paths([["refund"], ["points", "earned_reversed"], ["points", "spent_restored"]])
+
     func quote(_ sale: SaleDraft, at: String) async throws -> Int64 {
         let answer = try await send(.POST, "/v1/quotes", body: WireBody.sale(sale, at: at, payment: nil))
-        return try Self.integers(answer, ["total"])[0]
+        return try Self.integers(answer, Self.quotePaths)[0]
     }
 
     func sale(_ sale: SaleDraft, at: String, payment: Int64?) async throws -> SaleOutcome {
         let answer = try await send(.POST, "/v1/sales", body: WireBody.sale(sale, at: at, payment: payment))
-        let values = try Self.integers(answer, ["total"], ["points", "earned"], ["points", "spent"])
+        let values = try Self.integers(answer, Self.salePaths)
         return SaleOutcome(total: values[0], pointsEarned: values[1], pointsSpent: values[2], replayed: answer.status == 200)
     }
 
@@ -235,7 +244,7 @@ final class KassaSession: LoadSession, @unchecked Sendable {
     }
 
     private func refund(_ answer: HTTPAnswer) throws -> RefundOutcome {
-        let values = try Self.integers(answer, ["refund"], ["points", "earned_reversed"], ["points", "spent_restored"])
+        let values = try Self.integers(answer, Self.refundPaths)
         return RefundOutcome(refund: values[0], pointsEarnedReversed: values[1], pointsSpentRestored: values[2], replayed: answer.status == 200)
     }
 

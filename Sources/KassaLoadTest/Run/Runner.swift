@@ -96,7 +96,7 @@ public final class Runner: Sendable {
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for session in sessions {
-                group.addTask {
+                group.addTask(executorPreference: session.executor) {
                     while !self.stopped.load(ordering: .relaxed) {
                         let taken = DispatchTime.now().uptimeNanoseconds
                         if self.settings.rate == nil, taken - start >= durationNanos { break }

@@ -96,4 +96,11 @@ public protocol LoadSession: AnyObject, Sendable {
     func lookup(card: String) async throws
     func closeShift(store: String, terminal: String) async throws
     func close() async
+    /// Where the worker using this session runs best (the thread its connection lives on), or
+    /// nil for Swift's task pool.
+    var executor: (any TaskExecutor)? { get }
+}
+
+extension LoadSession {
+    public var executor: (any TaskExecutor)? { nil }
 }
