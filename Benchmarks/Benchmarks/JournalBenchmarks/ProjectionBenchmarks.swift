@@ -31,8 +31,14 @@ struct DiscountEveryThirdLine: SalePricing {
             sale.lines[index].rules = ["promo-\(sale.lines[index].category)-10"]
         }
         if customer != nil { sale.pointsEarned = sale.total / 1_000 }
-        sale.rulesVersion = 1
         return sale
+    }
+
+    /// The discount `price` gives, for the payment that settles the receipt.
+    static func discount(of receipt: Receipt) -> Int64 {
+        stride(from: 0, to: receipt.lines.count, by: 3).reduce(0) { sum, index in
+            sum + (receipt.lines[index].qty.amount(price: receipt.lines[index].price) ?? 0) / 10
+        }
     }
 }
 
@@ -53,7 +59,8 @@ final class ProjectionRun: @unchecked Sendable {
         var buffer = BinaryWriter(capacity: 1 << 16)
         let pricing = DiscountEveryThirdLine()
         func journal(_ command: LedgerCommand, at: Timestamp) throws {
-            guard case .applied(let entry, _) = ledger.apply(command, at: at, pricing: pricing) else { fatalError("refused") }
+            let outcome = ledger.apply(command, at: at, pricing: pricing)
+            guard case .applied(let entry, _) = outcome else { fatalError("the ledger refused a command: \(outcome)") }
             buffer.reset()
             LedgerEntryCodec.encode(entry, into: &buffer)
             try writer.ensureCapacity(forPayloadBytes: buffer.bytes.count)
@@ -64,7 +71,8 @@ final class ProjectionRun: @unchecked Sendable {
         for index in 0..<customers { try journal(.enrol(Workload.customer(index)), at: Workload.opening) }
         lastSetupSeq = ledger.lastSeq
         for number in 0..<sales {
-            let receipt = Workload.receipt(number, baskets: baskets, customers: customers)
+            var receipt = Workload.receipt(number, baskets: baskets, customers: customers)
+            receipt.payments[0].amount -= DiscountEveryThirdLine.discount(of: receipt)
             try journal(.sale(receipt), at: receipt.at)
         }
         try writer.flush()

@@ -8,7 +8,7 @@ public enum LedgerEntryCodec {
     public static let version: UInt8 = 2
 
     /// The tag byte of a sale's payload (after the version byte).
-    static var saleTag: UInt8 { Tag.saleRegistered.rawValue }
+    public static var saleTag: UInt8 { Tag.saleRegistered.rawValue }
 
     private enum Tag: UInt8 {
         case customerEnrolled = 1, saleRegistered, returnRegistered, saleVoided, productsUpserted, shiftOpened, shiftClosed, audited

@@ -3,6 +3,30 @@ import KassaCore
 
 /// How journal entries become rows of the history tables.
 enum HistoryRows {
+    /// A row of `sales`, in the order `SaleRows` and the inserts below bind it.
+    static let insertSaleSQL = """
+        INSERT OR IGNORE INTO sales (seq, id, store, terminal, cashier, at, at_ms, day, customer, subtotal, discount,
+            total, points_earned, points_spent, rules_version, payments, points_expired) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        """
+    /// A row of `sale_lines`, likewise.
+    static let insertLineSQL = """
+        INSERT OR IGNORE INTO sale_lines (sale_seq, line, sku, qty, price, amount, discount, category, rules) VALUES (?,?,?,?,?,?,?,?,?)
+        """
+
+    /// The rows of the record journaled at `seq`, from its payload: a sale's by `sales`
+    /// without decoding it, any other event's decoded.
+    static func insert(seq: UInt64, payload: UnsafeRawBufferPointer, sales: inout SaleRows, into db: Database) throws {
+        var reader = BinaryReader(payload)
+        let version = try reader.readByte()
+        guard try reader.readByte() == LedgerEntryCodec.saleTag, version == 1 || version == LedgerEntryCodec.version else {
+            try insert(try LedgerEntryCodec.decode(seq: seq, payload: payload), into: db)
+            return
+        }
+        _ = try reader.readTimestamp()  // server time: a sale's row holds the till's
+        try sales.insert(seq: seq, version: version, from: &reader, into: db)
+        guard reader.isAtEnd else { throw DecodeError("trailing bytes after the event", offset: reader.offset) }
+    }
+
     static func insert(_ entry: LedgerEntry, into db: Database) throws {
         switch entry.event {
         case .saleRegistered(let sale): try insert(sale, seq: entry.seq, into: db)
@@ -44,18 +68,13 @@ enum HistoryRows {
     /// version 0, payments `import`, cashier empty) and its lines when the file gave them.
     private static func insert(_ record: ImportedSaleRecord, seq: UInt64, into db: Database) throws {
         let sale = record.sale
-        var row = RowInsert(try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO sales (seq, id, store, terminal, cashier, at, at_ms, day, customer, subtotal, discount,
-                total, points_earned, points_spent, rules_version, payments, points_expired) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """), in: db)
+        var row = RowInsert(try db.cachedStatement(sql: insertSaleSQL), in: db)
         row.int(Int64(seq)); row.text(sale.id); row.text(sale.store); row.text(sale.terminal); row.text("")
         row.text(sale.at.description); row.int(sale.at.epochMilliseconds); row.int(Int64(sale.at.localDay))
         row.text(sale.customer?.description); row.int(sale.total); row.int(0); row.int(sale.total)
         row.int(0); row.int(0); row.int(0); row.text("import"); row.int(0)
         try row.run()
-        let line = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO sale_lines (sale_seq, line, sku, qty, price, amount, discount, category, rules) VALUES (?,?,?,?,?,?,?,?,?)
-            """)
+        let line = try db.cachedStatement(sql: insertLineSQL)
         for (index, (item, category)) in zip(sale.lines, record.categories).enumerated() {
             var row = RowInsert(line, in: db)
             row.int(Int64(seq)); row.int(index); row.text(item.sku.code); row.int(item.qty.thousandths)
@@ -66,19 +85,14 @@ enum HistoryRows {
 
     private static func insert(_ sale: SaleRecord, seq: UInt64, into db: Database) throws {
         let payments = sale.payments.map { "\($0.method)=\($0.amount)" }.joined(separator: ";")
-        var row = RowInsert(try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO sales (seq, id, store, terminal, cashier, at, at_ms, day, customer, subtotal, discount,
-                total, points_earned, points_spent, rules_version, payments, points_expired) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """), in: db)
+        var row = RowInsert(try db.cachedStatement(sql: insertSaleSQL), in: db)
         row.int(Int64(seq)); row.text(sale.id); row.text(sale.store); row.text(sale.terminal); row.text(sale.cashier)
         row.text(sale.at.description); row.int(sale.at.epochMilliseconds); row.int(Int64(sale.at.localDay))
         row.text(sale.customer?.description); row.int(sale.subtotal); row.int(sale.discount); row.int(sale.total)
         row.int(sale.pointsEarned); row.int(sale.pointsSpent); row.int(Int64(sale.rulesVersion)); row.text(payments)
         row.int(sale.pointsExpired)
         try row.run()
-        let line = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO sale_lines (sale_seq, line, sku, qty, price, amount, discount, category, rules) VALUES (?,?,?,?,?,?,?,?,?)
-            """)
+        let line = try db.cachedStatement(sql: insertLineSQL)
         for (index, sold) in sale.lines.enumerated() {
             var row = RowInsert(line, in: db)
             row.int(Int64(seq)); row.int(index); row.text(sold.line.sku.code); row.int(sold.line.qty.thousandths)

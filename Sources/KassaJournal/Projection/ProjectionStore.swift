@@ -9,7 +9,7 @@ import KassaCore
 /// One connection, owned here and used from one background thread at a time (GRDB serializes
 /// access to a `DatabaseQueue`). Never used on the writer's path.
 public final class ProjectionStore: @unchecked Sendable {
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
     /// The file.
     public let path: String
 
@@ -186,12 +186,12 @@ public final class ProjectionStore: @unchecked Sendable {
     }
 }
 
-private func meta(_ db: Database, _ key: String) throws -> UInt64 {
+func meta(_ db: Database, _ key: String) throws -> UInt64 {
     let value = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) ?? 0
     return UInt64(max(0, value))
 }
 
-private func setMeta(_ db: Database, _ key: String, _ value: UInt64) throws {
+func setMeta(_ db: Database, _ key: String, _ value: UInt64) throws {
     try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, Int64(value)])
 }
 

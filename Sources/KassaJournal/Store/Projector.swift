@@ -104,7 +104,15 @@ public final class Projector: @unchecked Sendable {
 
     private func projectHistory() throws {
         guard let reader else { return }
-        try store.projectHistory(from: reader, upTo: journal.durableSeq, batchMax: options.historyBatchMax)
+        do {
+            try store.projectHistory(from: reader, upTo: journal.durableSeq, batchMax: options.historyBatchMax)
+        } catch {
+            // The reader has gone past records whose transaction was rolled back: the next
+            // attempt reads again from the last one the history holds.
+            let positions = try store.positions()
+            self.reader = JournalReader(directory: journal.directory, from: positions.historySeq + 1, recordBytesMax: recordBytesMax)
+            throw error
+        }
     }
 
     private func writeSnapshot() throws {
