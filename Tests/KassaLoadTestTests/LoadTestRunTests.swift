@@ -170,7 +170,7 @@ final class OutsideSeller: @unchecked Sendable {
                 request.httpMethod = "POST"
                 request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                request.httpBody = Data(WireBody.sale(sale, at: Timestamp.nowText(), payment: nil))
+                request.httpBody = Data(WireBody.bytes { WireBody.sale(sale, at: Timestamp.nowText(), payment: nil, into: &$0) })
                 let done = DispatchSemaphore(value: 0)
                 let answered = Mutex(false)
                 URLSession.shared.dataTask(with: request) { _, response, _ in

@@ -128,6 +128,12 @@ struct AnswerScanTests {
         }
     }
 
+    @Test("a quote after an even run of backslashes ends a string, after an odd run it does not")
+    func escapes() {
+        let answer = Array(#"{"a":"x\\","total":5,"b":"\\\"total\":6","points":{"earned":"\\\\\\"}}"#.utf8)
+        #expect(AnswerScan.integers(answer, [["total"], ["points", "earned"]]) == [5, nil])
+    }
+
     @Test("reads a body held in a ByteBuffer with prepared paths")
     func byteBuffer() {
         var body = ByteBuffer()
@@ -142,10 +148,30 @@ struct WireBodyTests {
     func quantities() {
         let cases: [(Int64, String)] = [(1000, "1"), (2000, "2"), (755, "0.755"), (500, "0.5"), (2050, "2.05"), (1001, "1.001"), (150, "0.15")]
         for (thousandths, text) in cases {
-            var out = WireBody.Bytes(capacity: 16)
-            out.qty(thousandths)
-            #expect(String(decoding: out.bytes, as: UTF8.self) == text)
+            var buffer = ByteBuffer()
+            WireBody.Bytes.write(into: &buffer, room: 24) { $0.qty(thousandths) }
+            #expect(String(buffer: buffer) == text)
         }
+    }
+
+    @Test("integers print in full, the extremes too")
+    func integers() {
+        let cases: [(Int64, String)] = [(0, "0"), (7, "7"), (-7, "-7"), (1_000_000, "1000000"),
+                                        (.max, "9223372036854775807"), (.min, "-9223372036854775808")]
+        for (value, text) in cases {
+            var buffer = ByteBuffer()
+            WireBody.Bytes.write(into: &buffer, room: WireBody.Bytes.integerDigitsMax) { $0.int(value) }
+            #expect(String(buffer: buffer) == text)
+        }
+    }
+
+    @Test("a void's body is JSON after whatever the buffer already holds")
+    func voidBody() throws {
+        var buffer = ByteBuffer(string: "HEAD")
+        buffer.moveReaderIndex(forwardBy: 4)
+        WireBody.void(VoidDraft(id: "v", sale: "s", store: "H01", terminal: "H01-T01", cashier: "C1"), at: "t", into: &buffer)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any])
+        #expect(json["sale"] as? String == "s" && json["reason"] as? String == "customer changed their mind")
     }
 
     @Test("a sale's body is JSON with every field and line of the draft")
@@ -154,7 +180,7 @@ struct WireBodyTests {
         var checked = 0
         while checked < 50 {
             guard case .checkout(let sale, _) = schedule.next().kind else { continue }
-            let body = WireBody.sale(sale, at: "2026-11-26T10:00:00+03:00", payment: checked % 2 == 0 ? 12_345 : nil)
+            let body = WireBody.bytes { WireBody.sale(sale, at: "2026-11-26T10:00:00+03:00", payment: checked % 2 == 0 ? 12_345 : nil, into: &$0) }
             let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
             #expect(json["id"] as? String == sale.id && json["terminal"] as? String == sale.terminal)
             #expect(json["customer"] as? String == sale.customer)
@@ -167,8 +193,8 @@ struct WireBodyTests {
             #expect((json["payments"] as? [[String: Any]])?.first?["amount"] as? Int == (checked % 2 == 0 ? 12_345 : nil))
             checked += 1
         }
-        let back = try #require(try JSONSerialization.jsonObject(with: Data(WireBody.saleReturn(
-            ReturnDraft(id: "r", sale: "s", store: "H01", terminal: "H01-T01", cashier: "C1", lines: [("4600000000001", 755)]), at: "t"))) as? [String: Any])
+        let draft = ReturnDraft(id: "r", sale: "s", store: "H01", terminal: "H01-T01", cashier: "C1", lines: [("4600000000001", 755)])
+        let back = try #require(try JSONSerialization.jsonObject(with: Data(WireBody.bytes { WireBody.saleReturn(draft, at: "t", into: &$0) })) as? [String: Any])
         #expect((back["lines"] as? [[String: Any]])?.first?["sku"] as? String == "4600000000001")
     }
 

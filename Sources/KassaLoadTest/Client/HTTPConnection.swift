@@ -46,30 +46,55 @@ final class HTTPConnection: Sendable {
         return HTTPConnection(channel: channel, host: host)
     }
 
-    /// Sends a request with a JSON body, or none, and waits for its answer.
-    func send(_ method: RequestMethod, _ path: String, token: String, body: [UInt8]?) async throws -> HTTPAnswer {
+    /// Sends a request with a JSON body (written by `body`), or none, and waits for its answer.
+    func send(_ method: RequestMethod, _ path: String, token: String, body: ((inout ByteBuffer) -> Void)?) async throws -> HTTPAnswer {
         guard channel.isActive else { throw TransportError(description: "connection closed") }
-        var request = channel.allocator.buffer(capacity: 160 + host.utf8.count + path.utf8.count + token.utf8.count + (body?.count ?? 0))
-        request.writeString(method.rawValue)
-        request.writeStaticString(" ")
-        request.writeString(path)
-        request.writeStaticString(" HTTP/1.1\r\nHost: ")
-        request.writeString(host)
-        request.writeStaticString("\r\nAuthorization: Bearer ")
-        request.writeString(token)
-        if let body {
-            request.writeStaticString("\r\nContent-Type: application/json\r\nContent-Length: ")
-            request.writeString(String(body.count))
-            request.writeStaticString("\r\n\r\n")
-            request.writeBytes(body)
-        } else if method == .GET {
-            request.writeStaticString("\r\n\r\n")
-        } else {
-            request.writeStaticString("\r\nContent-Length: 0\r\n\r\n")
+        // The body is written first, after room for the head, so that the head (which needs the
+        // body's length) can go in front of it without copying either.
+        let headRoom = 128 + host.utf8.count + path.utf8.count + token.utf8.count
+        var request = channel.allocator.buffer(capacity: headRoom + 4_096)
+        request.moveWriterIndex(forwardBy: headRoom)
+        request.moveReaderIndex(forwardBy: headRoom)
+        body?(&request)
+        let contentLength = body == nil ? nil : request.readableBytes
+        var headLength = 0
+        head(method, path, token: token, contentLength: contentLength) { headLength += $0.count }
+        precondition(headLength <= headRoom, "a request's head outgrew the room reserved for it")
+        var index = headRoom - headLength
+        request.moveReaderIndex(to: index)
+        head(method, path, token: token, contentLength: contentLength) { bytes in
+            index += request.setBytes(bytes, at: index)
         }
         let promise = channel.eventLoop.makePromise(of: HTTPAnswer.self)
         channel.writeAndFlush(PendingRequest(bytes: request, promise: promise), promise: nil)
         return try await promise.futureResult.get()
+    }
+
+    /// Hands the request's head to `put` piece by piece: once to measure it, once to write it.
+    private func head(_ method: RequestMethod, _ path: String, token: String, contentLength: Int?, _ put: (UnsafeRawBufferPointer) -> Void) {
+        func text(_ text: String) {
+            var text = text
+            text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+        }
+        func raw(_ text: StaticString) {
+            text.withUTF8Buffer { put(UnsafeRawBufferPointer($0)) }
+        }
+        text(method.rawValue)
+        raw(" ")
+        text(path)
+        raw(" HTTP/1.1\r\nHost: ")
+        text(host)
+        raw("\r\nAuthorization: Bearer ")
+        text(token)
+        if let contentLength {
+            raw("\r\nContent-Type: application/json\r\nContent-Length: ")
+            text(String(contentLength))
+            raw("\r\n\r\n")
+        } else if method == .GET {
+            raw("\r\n\r\n")
+        } else {
+            raw("\r\nContent-Length: 0\r\n\r\n")
+        }
     }
 
     func close() async {

@@ -61,7 +61,7 @@ public final class KassaTarget: LoadTarget {
         let connection = try await connect()
         defer { Task { await connection.close() } }
         if server != nil {
-            let answer = try await connection.send(.PUT, "/v1/rules", token: token, body: Array(LoadProgramme.document(for: workload).utf8))
+            let answer = try await connection.send(.PUT, "/v1/rules", token: token, body: { $0.writeString(LoadProgramme.document(for: workload)) })
             guard answer.status == 200 || answer.status == 201 else {
                 throw LoadTestError("the server refused the load test's loyalty rules: \(answer.status) \(answer.text)")
             }
@@ -79,7 +79,7 @@ public final class KassaTarget: LoadTarget {
                 body += #","weighed":\#(product.weighed),"never_discounted":\#(product.neverDiscounted)}"#
             }
             body += "]}"
-            let answer = try await connection.send(.PUT, "/v1/products", token: token, body: Array(body.utf8))
+            let answer = try await connection.send(.PUT, "/v1/products", token: token, body: { $0.writeString(body) })
             guard (200..<300).contains(answer.status) else {
                 throw LoadTestError("the server refused the catalog: \(answer.status) \(answer.text)")
             }
@@ -105,7 +105,7 @@ public final class KassaTarget: LoadTarget {
                     while let index = next.take(below: members) {
                         let member = workload.members.member(index)
                         let body = #"{"card":"\#(member.card)","phone":"\#(member.phone)","name":"\#(member.name)","birthdate":"\#(member.birthdate)","source":"\#(member.source)"}"#
-                        let answer = try await connection.send(.POST, "/v1/customers", token: self.token, body: Array(body.utf8))
+                        let answer = try await connection.send(.POST, "/v1/customers", token: self.token, body: { $0.writeString(body) })
                         // 409: enrolled by an earlier run with the same seed.
                         guard answer.status == 200 || answer.status == 201 || answer.status == 409 else {
                             throw LoadTestError("the server refused member \(member.card): \(answer.status) \(answer.text)")
@@ -175,7 +175,7 @@ final class KassaSession: LoadSession, @unchecked Sendable {
 
     /// Sends, retrying transport failures and 503 (storage busy) a few times; other non-2xx
     /// answers are refusals.
-    private func send(_ method: RequestMethod, _ path: String, body: [UInt8]?) async throws -> HTTPAnswer {
+    private func send(_ method: RequestMethod, _ path: String, body: ((inout ByteBuffer) -> Void)?) async throws -> HTTPAnswer {
         var attempt = 0
         while true {
             do {
@@ -225,22 +225,22 @@ final class KassaSession: LoadSession, @unchecked Sendable {
     static let refundPaths = AnswerScan.Paths([["refund"], ["points", "earned_reversed"], ["points", "spent_restored"]])
 
     func quote(_ sale: SaleDraft, at: String) async throws -> Int64 {
-        let answer = try await send(.POST, "/v1/quotes", body: WireBody.sale(sale, at: at, payment: nil))
+        let answer = try await send(.POST, "/v1/quotes") { WireBody.sale(sale, at: at, payment: nil, into: &$0) }
         return try Self.integers(answer, Self.quotePaths)[0]
     }
 
     func sale(_ sale: SaleDraft, at: String, payment: Int64?) async throws -> SaleOutcome {
-        let answer = try await send(.POST, "/v1/sales", body: WireBody.sale(sale, at: at, payment: payment))
+        let answer = try await send(.POST, "/v1/sales") { WireBody.sale(sale, at: at, payment: payment, into: &$0) }
         let values = try Self.integers(answer, Self.salePaths)
         return SaleOutcome(total: values[0], pointsEarned: values[1], pointsSpent: values[2], replayed: answer.status == 200)
     }
 
     func saleReturn(_ draft: ReturnDraft, at: String) async throws -> RefundOutcome {
-        try refund(try await send(.POST, "/v1/returns", body: WireBody.saleReturn(draft, at: at)))
+        try refund(try await send(.POST, "/v1/returns") { WireBody.saleReturn(draft, at: at, into: &$0) })
     }
 
     func void(_ draft: VoidDraft, at: String) async throws -> RefundOutcome {
-        try refund(try await send(.POST, "/v1/voids", body: WireBody.void(draft, at: at)))
+        try refund(try await send(.POST, "/v1/voids") { WireBody.void(draft, at: at, into: &$0) })
     }
 
     private func refund(_ answer: HTTPAnswer) throws -> RefundOutcome {
