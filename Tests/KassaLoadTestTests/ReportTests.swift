@@ -125,6 +125,17 @@ struct ReportTests {
         #expect(!SummaryTable.render(kassaOnly).contains("÷"))
     }
 
+    @Test("the tool's own CPU is shown as cores and per receipt when it was measured, and left out when not")
+    func toolCPU() {
+        var measured = Self.run(target: "kassa", receiptsPerSecond: 400, verification: Self.agreed)
+        // 50 s at 400 receipts/s is 20,000 receipts; 3 CPU seconds over them is 150 µs each.
+        measured.toolCPUSeconds = 3
+        let text = SummaryTable.render(RunReport(configuration: [], machine: [], runs: [measured], startedAt: "now"))
+        #expect(text.contains("  the tool's own CPU: 0.06 cores, 150 µs per receipt\n"))
+        #expect(HTMLReport.render(RunReport(configuration: [], machine: [], runs: [measured], startedAt: "now")).contains("150 µs per receipt"))
+        #expect(!SummaryTable.render(Self.report()).contains("the tool's own CPU"))
+    }
+
     // MARK: HTML page
 
     @Test("the page has three charts per run, loads nothing from the network and runs no script")

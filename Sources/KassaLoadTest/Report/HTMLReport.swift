@@ -100,6 +100,7 @@ extension HTMLReport {
         var parts = [
             "<h3>\(escape(run.target)) · \(escape(run.mode))</h3>",
             run.summary.isEmpty ? "" : "<p class=\"note\">\(escape(run.summary))</p>",
+            SummaryTable.toolCPULine(run).map { "<p class=\"note\">\(escape($0))</p>" } ?? "",
             "<p>\(SummaryTable.decimal(run.seconds, places: 1)) s measured · "
                 + "<strong>\(SummaryTable.decimal(run.receiptsPerSecond, places: 1)) receipts/s</strong></p>",
             operationsTable(run),

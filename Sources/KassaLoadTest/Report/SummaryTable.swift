@@ -25,6 +25,7 @@ public enum SummaryTable {
     static func runLines(_ run: TargetRun) -> [String] {
         var lines = [heading(run)]
         if !run.summary.isEmpty { lines.append("  " + run.summary) }
+        if let line = toolCPULine(run) { lines.append("  " + line) }
         let rows = [header] + sortedOperations(run).map { cells($0, seconds: run.seconds) }
         lines += aligned(rows).map { "  " + $0 }
         let errors = errorLines(run)
@@ -83,6 +84,12 @@ extension SummaryTable {
             stats.errors.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { "\(stats.kind.rawValue): \($0.key) × \(grouped($0.value))" }
         }
+    }
+
+    /// "the tool's own CPU: 0.19 cores, 122 µs per receipt", when it was measured.
+    static func toolCPULine(_ run: TargetRun) -> String? {
+        guard let perReceipt = run.toolCPUMicrosecondsPerReceipt, let cpu = run.toolCPUSeconds else { return nil }
+        return "the tool's own CPU: \(decimal(cpu / run.seconds, places: 2)) cores, \(decimal(perReceipt, places: 0)) µs per receipt"
     }
 
     /// "verification: PASSED", or "verification: FAILED" followed by one line per mismatch.

@@ -74,6 +74,16 @@ public struct TargetRun: Sendable {
     public var operations: [OperationStats]
     public var timeline: [SecondSample]
     public var verification: Verification?
+    /// CPU seconds this process (the tool) used over the measured part: the tills' own cost,
+    /// which on a shared machine is taken from the system measured. A server the tool started
+    /// is another process and not in it; the SQLite baseline's database runs in it.
+    public var toolCPUSeconds: Double?
+
+    /// The tool's CPU per acknowledged sale, in microseconds.
+    public var toolCPUMicrosecondsPerReceipt: Double? {
+        guard let toolCPUSeconds, seconds > 0, receiptsPerSecond > 0 else { return nil }
+        return toolCPUSeconds / (receiptsPerSecond * seconds) * 1e6
+    }
 
     public func stats(_ kind: OperationKind) -> OperationStats? {
         operations.first { $0.kind == kind }

@@ -75,6 +75,7 @@ public final class Runner: Sendable {
         var sessions: [any LoadSession] = []
         for _ in 0..<settings.workers { sessions.append(try await target.openSession()) }
         let before = try await target.totals()
+        let cpuAtStart = Self.processCPUSeconds()
         let start = DispatchTime.now().uptimeNanoseconds
         let durationNanos = UInt64(settings.duration * 1e9)
         let graceNanos = 2 * durationNanos + 10_000_000_000
@@ -133,6 +134,7 @@ public final class Runner: Sendable {
             try await group.waitForAll()
         }
         let measured = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let toolCPU = Self.processCPUSeconds() - cpuAtStart
         if abandoned.load(ordering: .relaxed) {
             // What was due within the run but never started: the server was too far behind.
             let notStarted = schedule.withLock { schedule in
@@ -167,7 +169,20 @@ public final class Runner: Sendable {
         let mode = interrupted.load(ordering: .relaxed) ? settings.mode + String(format: ", interrupted after %.0f s", measured) : settings.mode
         return TargetRun(target: target.name, summary: target.summary, mode: mode, seconds: measured,
                          receiptsPerSecond: Double(salesInWindow) / measured, operations: operations,
-                         timeline: recorder.timeline, verification: verification)
+                         timeline: recorder.timeline, verification: verification, toolCPUSeconds: toolCPU)
+    }
+
+    /// User and system CPU time of this process so far (every thread; not its children).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     // MARK: - A visit
