@@ -42,7 +42,12 @@ extension KassaServer {
     /// Ledger the next sale will be decided on, by the same engine, so a sale on the same state
     /// records exactly what this shows.
     func quoteAnswer(_ body: [UInt8], storage: Storage) throws(APIError) -> Answer {
-        let receipt = try Wire.basket(try JSONObject.parse(body), limits: wireLimits)
+        let receipt: Receipt
+        if let direct = SaleBodyReader.receipt(body, limits: wireLimits, defaultID: "quote") {
+            receipt = direct
+        } else {
+            receipt = try Wire.basket(try JSONObject.parse(body), limits: wireLimits)
+        }
         let today = receipt.at.localDay
         let result: Result<(Quote, PricingProgram?), LedgerError> = storage.committer.read { ledger in
             Result { () throws(LedgerError) in

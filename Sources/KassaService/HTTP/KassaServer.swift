@@ -452,7 +452,8 @@ public final class KassaServer: Sendable {
 
     /// The sale a `POST /v1/sales` body asks for.
     func saleCommand(_ body: [UInt8]) throws(APIError) -> LedgerCommand {
-        .sale(try Wire.sale(try JSONObject.parse(body), limits: wireLimits))
+        if let receipt = SaleBodyReader.receipt(body, limits: wireLimits, defaultID: nil) { return .sale(receipt) }
+        return .sale(try Wire.sale(try JSONObject.parse(body), limits: wireLimits))
     }
 
     /// The answer to a sale once the writer settled it.

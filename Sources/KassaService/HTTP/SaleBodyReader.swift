@@ -1,0 +1,271 @@
+import KassaCore
+
+/// Reads the sale and quote bodies tills send, straight from the bytes into a `Receipt`.
+///
+/// The general way, `JSONParser` into a tree and `Wire.sale` over it, cost about a fifth of the
+/// server's CPU under a hypermarket's load, most of it building and searching the tree. This
+/// reader takes only the plain shape tills send and every check accepts: the contract's keys,
+/// once each; strings of printable ASCII without escapes; numbers without exponents; no nulls
+/// and no `offline_pricing`. For anything else it gives nil and the caller reads the body the
+/// general way, which also says exactly what is wrong, so no body is refused here and no body
+/// is read differently: a receipt from here is the one `Wire.sale` makes of the same bytes
+/// (`SaleBodyReaderTests` compares the two over valid, damaged and hostile bodies).
+enum SaleBodyReader {
+    /// The receipt in `bytes`, or nil when the body needs the general reader.
+    /// `defaultID` stands in for a left-out `id`, as in `Wire.sale`.
+    static func receipt(_ bytes: [UInt8], limits: Wire.Limits, defaultID: String?) -> Receipt? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = Cursor(bytes: buffer)
+            return reader.receipt(limits: limits, defaultID: defaultID)
+        }
+    }
+
+    private struct Cursor {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        // MARK: The sale
+
+        mutating func receipt(limits: Wire.Limits, defaultID: String?) -> Receipt? {
+            var id: String?, store: String?, terminal: String?, cashier: String?, at: Timestamp?, customer: CardNumber?
+            var lines: [ReceiptLine]?
+            var payments: [Payment] = []
+            var seen: UInt16 = 0
+            guard take(UInt8(ascii: "{")) else { return nil }
+            if peek() == UInt8(ascii: "}") { return nil }
+            repeat {
+                guard let key = string() else { return nil }
+                guard take(UInt8(ascii: ":")) else { return nil }
+                let bit: UInt16
+                switch key {
+                case "id":
+                    bit = 1
+                    guard let text = string(), Identifier.isValid(text) else { return nil }
+                    id = text
+                case "store":
+                    bit = 2
+                    guard let text = string(), Identifier.isValid(text) else { return nil }
+                    store = text
+                case "terminal":
+                    bit = 4
+                    guard let text = string(), Identifier.isValid(text) else { return nil }
+                    terminal = text
+                case "cashier":
+                    bit = 8
+                    guard let text = string(), Identifier.isValid(text) else { return nil }
+                    cashier = text
+                case "at":
+                    bit = 16
+                    guard let text = string(), !text.isEmpty, text.utf8.count <= 64, let time = RFC3339.parse(text) else { return nil }
+                    at = time
+                case "customer":
+                    bit = 32
+                    guard let text = string(), text.utf8.count <= 32, let card = CardNumber(text) else { return nil }
+                    customer = card
+                case "lines":
+                    bit = 64
+                    guard let read = self.lines(max: limits.linesMax) else { return nil }
+                    lines = read
+                case "payments":
+                    bit = 128
+                    guard let read = self.payments() else { return nil }
+                    payments = read
+                default:
+                    return nil
+                }
+                guard seen & bit == 0 else { return nil }
+                seen |= bit
+            } while take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "}")), atEnd() else { return nil }
+            guard let store, let terminal, let cashier, let at, let lines, let id = id ?? defaultID else { return nil }
+            return Receipt(id: id, store: store, terminal: terminal, cashier: cashier, at: at, customer: customer,
+                           lines: lines, payments: payments, lanePricing: nil)
+        }
+
+        private mutating func lines(max: Int) -> [ReceiptLine]? {
+            guard take(UInt8(ascii: "[")), peek() != UInt8(ascii: "]") else { return nil }
+            var lines: [ReceiptLine] = []
+            lines.reserveCapacity(32)
+            repeat {
+                guard lines.count < max, let line = line() else { return nil }
+                lines.append(line)
+            } while take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "]")) else { return nil }
+            return lines
+        }
+
+        private mutating func line() -> ReceiptLine? {
+            var sku: SKU?, qty: Quantity?, price: Int64?, category: String?
+            var seen: UInt8 = 0
+            guard take(UInt8(ascii: "{")), peek() != UInt8(ascii: "}") else { return nil }
+            repeat {
+                guard let key = string(), take(UInt8(ascii: ":")) else { return nil }
+                let bit: UInt8
+                switch key {
+                case "sku":
+                    bit = 1
+                    guard let code = self.sku() else { return nil }
+                    sku = code
+                case "qty":
+                    bit = 2
+                    guard let literal = number(), let quantity = JSONNumber.quantity(literal), quantity.thousandths > 0 else { return nil }
+                    qty = quantity
+                case "price":
+                    bit = 4
+                    guard let literal = number(), let value = JSONNumber.wholeNumber(literal) else { return nil }
+                    price = value
+                case "category":
+                    bit = 8
+                    guard let text = string(), text.utf8.count <= 64 else { return nil }
+                    category = text
+                case "name":
+                    // Accepted and not kept, as by the general reader; only a string is taken here.
+                    bit = 16
+                    guard skipString() else { return nil }
+                default:
+                    return nil
+                }
+                guard seen & bit == 0 else { return nil }
+                seen |= bit
+            } while take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "}")), let sku, let qty, let price else { return nil }
+            return ReceiptLine(sku: sku, qty: qty, price: price, category: category)
+        }
+
+        private mutating func payments() -> [Payment]? {
+            guard take(UInt8(ascii: "[")) else { return nil }
+            var payments: [Payment] = []
+            if take(UInt8(ascii: "]")) { return payments }
+            repeat {
+                guard payments.count < 20 else { return nil }
+                var method: PaymentMethod?, amount: Int64?
+                guard take(UInt8(ascii: "{")), peek() != UInt8(ascii: "}") else { return nil }
+                repeat {
+                    guard let key = string(), take(UInt8(ascii: ":")) else { return nil }
+                    switch key {
+                    case "method":
+                        guard method == nil, let text = string(), !text.isEmpty, text.utf8.count <= 32,
+                              let read = PaymentMethod(name: text) else { return nil }
+                        method = read
+                    case "amount":
+                        guard amount == nil, let literal = number(), let value = JSONNumber.wholeNumber(literal) else { return nil }
+                        amount = value
+                    default:
+                        return nil
+                    }
+                } while take(UInt8(ascii: ","))
+                guard take(UInt8(ascii: "}")), let method, let amount else { return nil }
+                payments.append(Payment(method: method, amount: amount))
+            } while take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "]")) else { return nil }
+            return payments
+        }
+
+        /// A SKU as `JSONObject.sku` takes it: 1 to `SKU.lengthMax` letters, digits and
+        /// `-._/`, valid as a code.
+        private mutating func sku() -> SKU? {
+            guard let range = stringRange(), !range.isEmpty, range.count <= SKU.lengthMax else { return nil }
+            for i in range {
+                let byte = bytes[i]
+                guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                        || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x2F else { return nil }
+            }
+            return try? SKU(validating: text(range))
+        }
+
+        // MARK: Tokens
+
+        private mutating func skipSpace() {
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x0A, 0x0D, 0x09: index += 1
+                default: return
+                }
+            }
+        }
+
+        /// Takes `byte` after any whitespace; false, taking nothing, when something else is next.
+        private mutating func take(_ byte: UInt8) -> Bool {
+            skipSpace()
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+
+        private mutating func peek() -> UInt8? {
+            skipSpace()
+            return index < bytes.count ? bytes[index] : nil
+        }
+
+        private mutating func atEnd() -> Bool {
+            skipSpace()
+            return index == bytes.count
+        }
+
+        /// The bytes inside a string of printable ASCII (0x20 to 0x7E) without escapes; nil for
+        /// anything else, which only the general reader decodes.
+        private mutating func stringRange() -> Range<Int>? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            let start = index
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    index += 1
+                    return start..<(index - 1)
+                }
+                guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\\") else { return nil }
+                index += 1
+            }
+            return nil
+        }
+
+        private mutating func string() -> String? {
+            stringRange().map { text($0) }
+        }
+
+        private mutating func skipString() -> Bool { stringRange() != nil }
+
+        /// A number's literal in the grammar of RFC 8259 without an exponent, at most 20 digits
+        /// on either side of the point (far inside a Double's range, which the general parser
+        /// enforces).
+        private mutating func number() -> String? {
+            skipSpace()
+            let start = index
+            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: "0") {
+                index += 1
+            } else {
+                guard digits(max: 20) > 0 else { return nil }
+            }
+            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                guard digits(max: 20) > 0 else { return nil }
+            }
+            // An exponent or a digit after a leading zero is for the general reader.
+            if index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."): return nil
+                default: break
+                }
+            }
+            return text(start..<index)
+        }
+
+        private mutating func digits(max: Int) -> Int {
+            var count = 0
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                count += 1
+                index += 1
+                if count > max { return 0 }
+            }
+            return count
+        }
+
+        private func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        }
+    }
+}
