@@ -18,6 +18,35 @@ struct MoneyAndQuantityTests {
         #expect(Quantity(decimal: qty)!.amount(price: price) == expected)
     }
 
+    @Test func groupedTextGroupsThousandsAndKeepsTwoDecimals() {
+        #expect(Money.groupedText(0) == "0.00")
+        #expect(Money.groupedText(5) == "0.05")
+        #expect(Money.groupedText(-5) == "-0.05")
+        #expect(Money.groupedText(124_000) == "1,240.00")
+        #expect(Money.groupedText(99_999) == "999.99")
+        #expect(Money.groupedText(100_000) == "1,000.00")
+        #expect(Money.groupedText(-123_456_789) == "-1,234,567.89")
+        #expect(Money.groupedText(Int64.max) == "92,233,720,368,547,758.07")
+        #expect(Money.groupedText(-Int64.max) == "-92,233,720,368,547,758.07")
+        #expect(Money.groupedText(Int64.min) == "-0.00")
+        // Against grouping the plain decimal text by hand, over every length of number.
+        var value: Int64 = 7
+        for _ in 0..<18 {
+            for candidate in [value, -value, value - 1, value + 1] {
+                let plain = Money.decimalText(candidate.magnitude > UInt64(Int64.max) ? 0 : Int64(candidate.magnitude))
+                let whole = Array(plain.prefix { $0 != "." })
+                var grouped = ""
+                for (index, digit) in whole.enumerated() {
+                    if index > 0 && (whole.count - index) % 3 == 0 { grouped.append(",") }
+                    grouped.append(digit)
+                }
+                let expected = (candidate < 0 ? "-" : "") + grouped + plain.drop { $0 != "." }
+                #expect(Money.groupedText(candidate) == expected)
+            }
+            value = value * 10 + 3
+        }
+    }
+
     @Test func halfUpIsSymmetricForNegatives() {
         #expect(Rounding.halfUp(-15, dividedBy: 10) == -2)
         #expect(Rounding.halfUp(15, dividedBy: 10) == 2)

@@ -70,15 +70,27 @@ public struct Money: Hashable, Sendable, Comparable, CustomStringConvertible {
         return (negative ? "-" : "") + "\(units)." + (cents < 10 ? "0" : "") + "\(cents)"
     }
 
-    /// Minor units for people to read, thousands grouped (`1,240.00`, `-0.05`).
+    /// Minor units for people to read, thousands grouped (`1,240.00`, `-0.05`). Written
+    /// backwards into a fixed buffer: quotes' reasons and near misses hold several per answer.
+    /// `Int64.min`, which has no positive counterpart, reads as `-0.00`, as it always did.
     public static func groupedText(_ minorUnits: Int64) -> String {
-        let plain = decimalText(minorUnits.magnitude > UInt64(Int64.max) ? 0 : Int64(minorUnits.magnitude))
-        var whole = Array(plain.prefix { $0 != "." })
-        var grouped: [Character] = []
-        while whole.count > 3 {
-            grouped.insert(contentsOf: [","] + whole.suffix(3), at: 0)
-            whole.removeLast(3)
+        var magnitude = minorUnits.magnitude > UInt64(Int64.max) ? 0 : minorUnits.magnitude
+        // 19 digits, 6 commas, the point, the sign: 27 bytes at most.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            var at = 32
+            func put(_ byte: UInt8) { at -= 1; buffer[at] = byte }
+            put(UInt8(ascii: "0") + UInt8(magnitude % 10)); magnitude /= 10
+            put(UInt8(ascii: "0") + UInt8(magnitude % 10)); magnitude /= 10
+            put(UInt8(ascii: "."))
+            var digits = 0
+            repeat {
+                if digits > 0 && digits % 3 == 0 { put(UInt8(ascii: ",")) }
+                put(UInt8(ascii: "0") + UInt8(magnitude % 10))
+                magnitude /= 10
+                digits += 1
+            } while magnitude > 0
+            if minorUnits < 0 { put(UInt8(ascii: "-")) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[at..<32]), as: UTF8.self)
         }
-        return (minorUnits < 0 ? "-" : "") + String(whole + grouped) + String(plain.drop { $0 != "." })
     }
 }
