@@ -72,6 +72,8 @@ public final class PricingProgram: Sendable {
     /// The tiers rule's ladder and the points rule's programme, taken out of the rules once.
     let compiledLadder: TierLadder?
     let compiledPoints: PointsProgramme?
+    /// The reasons that do not depend on the customer, by rule (`fixedReasons(_:)`).
+    let fixedReasons: [Reason?]
 
     /// Compiles `ruleSet`, the document of rules version `version`.
     public init(_ ruleSet: RuleSet, version: UInt32) {
@@ -147,6 +149,7 @@ public final class PricingProgram: Sendable {
             }
         }
         pairIDs = pairs
+        fixedReasons = PricingProgram.fixedReasons(ruleSet)
     }
 
     /// Beyond this many rules and tier levels the pair table is not built (it grows as the square).

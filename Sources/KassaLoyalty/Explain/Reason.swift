@@ -63,6 +63,7 @@ extension PricingProgram {
 
     /// Rule `index` said for people, with the customer's figures where they matter.
     func describe(_ index: Int, level: Int?, standing: CustomerStanding?) -> Reason {
+        if let fixed = fixedReasons[index] { return fixed }
         let rule = ruleSet.rules[index]
         var id = rule.id
         var value = benefitText(index)
@@ -79,23 +80,46 @@ extension PricingProgram {
             text = "\(rule.name): \(rate) \(rate == 1 ? "point" : "points") for every \(Money.groupedText(programme.earnEvery)) paid; up to \(PricingProgram.percentText(programme.redeemCapBasisPoints)) of a receipt may be paid with points, one point is \(Money.groupedText(programme.pointValue))"
         case .regularCustomer(let visits, let days, _):
             text = "regular customer: \(standing?.recentVisits ?? 0) visits in the last \(days) days (\(visits) needed)"
-        case .birthday(let before, let after, _):
-            text = "birthday offer, \(before) days before to \(after) days after the birthday"
-        case .percentOff(let target, _), .amountOff(let target, _), .fixedPrice(let target, _), .nForM(let target, _, _):
-            text = "\(rule.name): \(value) on \(PricingProgram.targetText(target))"
-        case .basketThreshold(let spend, _):
-            text = "\(rule.name): \(value) on a basket of \(Money.groupedText(spend)) or more of discountable goods"
-        case .firstPurchase:
-            text = "\(rule.name): \(value) on the first purchase after enrolment"
         case .winBack(let days, _):
             text = "\(rule.name): \(value) for coming back after \(standing?.daysSinceLastVisit ?? days) days (\(days) or more)"
+        case .birthday, .percentOff, .amountOff, .fixedPrice, .nForM, .basketThreshold, .firstPurchase:
+            text = PricingProgram.fixedText(rule, value: value) ?? ""
         }
         return Reason(rule: id, kind: rule.kindName, value: value, text: text, discount: 0, points: 0)
     }
 
+    /// The sentence of a rule whose reason does not depend on the customer; nil for the kinds
+    /// whose reason does (tiers, points, regular customer, win-back).
+    static func fixedText(_ rule: Rule, value: String) -> String? {
+        switch rule.kind {
+        case .birthday(let before, let after, _):
+            return "birthday offer, \(before) days before to \(after) days after the birthday"
+        case .percentOff(let target, _), .amountOff(let target, _), .fixedPrice(let target, _), .nForM(let target, _, _):
+            return "\(rule.name): \(value) on \(PricingProgram.targetText(target))"
+        case .basketThreshold(let spend, _):
+            return "\(rule.name): \(value) on a basket of \(Money.groupedText(spend)) or more of discountable goods"
+        case .firstPurchase:
+            return "\(rule.name): \(value) on the first purchase after enrolment"
+        case .tiers, .points, .regularCustomer, .winBack:
+            return nil
+        }
+    }
+
+    /// The reason of each rule whose reason does not depend on the customer, made once when
+    /// the program is compiled rather than on every quote.
+    static func fixedReasons(_ ruleSet: RuleSet) -> [Reason?] {
+        ruleSet.rules.map { rule in
+            let value = benefitText(rule.kind)
+            return fixedText(rule, value: value).map { Reason(rule: rule.id, kind: rule.kindName, value: value, text: $0, discount: 0, points: 0) }
+        }
+    }
+
     /// The benefit of rule `index` in short.
-    func benefitText(_ index: Int) -> String {
-        switch ruleSet.rules[index].kind {
+    func benefitText(_ index: Int) -> String { PricingProgram.benefitText(ruleSet.rules[index].kind) }
+
+    /// The benefit of a rule of `kind` in short.
+    static func benefitText(_ kind: Rule.Kind) -> String {
+        switch kind {
         case .tiers: return "by tier"
         case .points(let programme): return "\(programme.earnPoints) per \(Money.groupedText(programme.earnEvery))"
         case .regularCustomer(_, _, let basisPoints), .percentOff(_, let basisPoints):
