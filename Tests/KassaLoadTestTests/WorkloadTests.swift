@@ -134,6 +134,15 @@ struct AnswerScanTests {
         #expect(AnswerScan.integers(answer, [["total"], ["points", "earned"]]) == [5, nil])
     }
 
+    @Test("an escaped quote is found at every place within the eight bytes read at a time")
+    func escapesEverywhere() {
+        for offset in 0..<24 {
+            let filler = String(repeating: "x", count: offset)
+            let answer = Array(#"{"a":"\#(filler)\"total\":1\\","b":"\#(filler)","total":\#(offset)}"#.utf8)
+            #expect(AnswerScan.integers(answer, [["total"]]) == [Int64(offset)], "\(offset)")
+        }
+    }
+
     @Test("reads a body held in a ByteBuffer with prepared paths")
     func byteBuffer() {
         var body = ByteBuffer()
