@@ -54,6 +54,12 @@ public struct VisitSchedule {
 
     /// What the generator remembers of a lane, to return and void its own earlier sales.
     struct LaneState {
+        /// The lane's store, terminal and cashier codes, and its receipts' id up to the number:
+        /// made once, not for every receipt.
+        var store: String
+        var terminal: String
+        var cashier: String
+        var idPrefix: String
         var receipts = 0
         var shiftReceipts = 0
         var returns = 0
@@ -63,7 +69,8 @@ public struct VisitSchedule {
 
     struct RecentSale {
         var draft: SaleDraft
-        var returned: [Int64]
+        /// Quantity returned of each line; empty until the first return.
+        var returned: [Int64] = []
         var voided = false
         var touched: Bool { voided || returned.contains { $0 > 0 } }
     }
@@ -77,7 +84,11 @@ public struct VisitSchedule {
         self.workload = workload
         self.rate = rate
         random = SeededGenerator(seed: workload.seed ^ 0x5EED_0F_5A1E)
-        lanes = Array(repeating: LaneState(), count: workload.profile.lanes)
+        lanes = (0..<workload.profile.lanes).map { lane in
+            let terminal = workload.terminal(ofLane: lane)
+            return LaneState(store: workload.store(ofLane: lane), terminal: terminal, cashier: "C\(lane + 1)",
+                             idPrefix: "\(workload.runTag)-\(terminal)-")
+        }
     }
 
     public mutating func next() -> Visit {
@@ -102,7 +113,7 @@ public struct VisitSchedule {
 
     private mutating func makeCheckout(lane: Int) -> Visit {
         let profile = workload.profile
-        let store = workload.store(ofLane: lane), terminal = workload.terminal(ofLane: lane)
+        let store = lanes[lane].store, terminal = lanes[lane].terminal
         lanes[lane].receipts += 1
         lanes[lane].shiftReceipts += 1
         let number = lanes[lane].receipts
@@ -124,13 +135,13 @@ public struct VisitSchedule {
         if profile.members > 0, random.chance(profile.cardShare) {
             customer = workload.members.card(memberIndex(rank: workload.memberPopularity.draw(&random)))
         }
-        let sale = SaleDraft(id: "\(workload.runTag)-\(terminal)-\(number)", store: store, terminal: terminal,
-                             cashier: "C\(lane + 1)", customer: customer, lines: lines)
+        let sale = SaleDraft(id: lanes[lane].idPrefix + String(number), store: store, terminal: terminal,
+                             cashier: lanes[lane].cashier, customer: customer, lines: lines)
         var lookup: String?
         if profile.lookupEvery > 0, number % profile.lookupEvery == 0, profile.members > 0 {
             lookup = customer ?? workload.members.card(memberIndex(rank: workload.memberPopularity.draw(&random)))
         }
-        lanes[lane].recent.append(RecentSale(draft: sale, returned: Array(repeating: 0, count: lines.count)))
+        lanes[lane].recent.append(RecentSale(draft: sale))
         if lanes[lane].recent.count > Self.recentKept { lanes[lane].recent.removeFirst() }
         if lanes[lane].shiftReceipts >= profile.shiftReceipts {
             lanes[lane].shiftReceipts = 0
@@ -155,6 +166,7 @@ public struct VisitSchedule {
         guard !eligible.isEmpty else { return nil }
         let pick = eligible[Int(random.next() % UInt64(eligible.count))]
         var sale = lanes[lane].recent[pick]
+        if sale.returned.isEmpty { sale.returned = Array(repeating: 0, count: sale.draft.lines.count) }
         let open = sale.draft.lines.indices.filter { sale.returned[$0] < sale.draft.lines[$0].qty }
         guard !open.isEmpty else { return nil }
         let index = open[Int(random.next() % UInt64(open.count))]
