@@ -13,8 +13,60 @@ import KassaCore
 /// Members must be written with their keys sorted by bytes, as every answer always was, so that
 /// answers are byte-for-byte repeatable (the idempotent replay of a sale gives the bytes of its
 /// first answer). Debug builds check the order on every key.
+///
+/// The bytes go into one growing buffer through pointers, not appends to an array (each of
+/// which checked uniqueness and capacity): a quote's answer is some 300 members. A writer shares
+/// its buffer with its copies, so it is written through one variable (`inout`), as every route
+/// does, and read once at the end.
 struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+    /// The buffer the answer grows in.
+    private final class Storage {
+        var base: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = Swift.max(capacity, 64)
+            base = .allocate(capacity: self.capacity)
+        }
+
+        deinit { base.deallocate() }
+
+        /// Room for `extra` more bytes.
+        @inline(__always)
+        func reserve(_ extra: Int) {
+            if count + extra > capacity { grow(count + extra) }
+        }
+
+        private func grow(_ needed: Int) {
+            var size = capacity * 2
+            while size < needed { size *= 2 }
+            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+            larger.update(from: base, count: count)
+            base.deallocate()
+            base = larger
+            capacity = size
+        }
+
+        @inline(__always)
+        func put(_ byte: UInt8) {
+            reserve(1)
+            base[count] = byte
+            count += 1
+        }
+
+        @inline(__always)
+        func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+            reserve(bytes.count)
+            (base + count).update(from: source, count: bytes.count)
+            count += bytes.count
+        }
+    }
+
+    private let storage: Storage
+    /// The answer so far.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
     /// Whether the next value or member follows another in its container and needs a comma.
     private var needsComma = false
     #if DEBUG
@@ -23,7 +75,7 @@ struct JSONWriter {
     #endif
 
     init(capacity: Int = 1024) {
-        bytes.reserveCapacity(capacity)
+        storage = Storage(capacity: capacity)
     }
 
     // MARK: - Containers
@@ -31,7 +83,7 @@ struct JSONWriter {
     /// An object whose members `members` writes.
     mutating func object(_ members: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        storage.put(UInt8(ascii: "{"))
         #if DEBUG
         lastKeys.append([])
         #endif
@@ -40,17 +92,17 @@ struct JSONWriter {
         #if DEBUG
         lastKeys.removeLast()
         #endif
-        bytes.append(UInt8(ascii: "}"))
+        storage.put(UInt8(ascii: "}"))
         needsComma = true
     }
 
     /// An array whose elements `elements` writes.
     mutating func array(_ elements: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        storage.put(UInt8(ascii: "["))
         needsComma = false
         elements(&self)
-        bytes.append(UInt8(ascii: "]"))
+        storage.put(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -72,17 +124,16 @@ struct JSONWriter {
 
     /// The key of the next member; its value comes next.
     mutating func key(_ name: StaticString) {
-        name.withUTF8Buffer { key in
-            #if DEBUG
-            checkOrder(Array(key))
-            #endif
-            separate()
-            // The keys written in code are plain snake_case and need no escapes.
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: key)
-            bytes.append(UInt8(ascii: "\""))
-        }
-        bytes.append(UInt8(ascii: ":"))
+        #if DEBUG
+        name.withUTF8Buffer { checkOrder(Array($0)) }
+        #endif
+        // The keys written in code are plain snake_case and need no escapes.
+        storage.reserve(name.utf8CodeUnitCount + 4)
+        separate()
+        storage.put(UInt8(ascii: "\""))
+        name.withUTF8Buffer { storage.put($0) }
+        storage.put(UInt8(ascii: "\""))
+        storage.put(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -92,7 +143,7 @@ struct JSONWriter {
         checkOrder(Array(name.utf8))
         #endif
         value(name)
-        bytes.append(UInt8(ascii: ":"))
+        storage.put(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -133,24 +184,25 @@ struct JSONWriter {
 
     mutating func value(_ text: String) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
+            storage.reserve(utf8.count + 2)
+            storage.put(UInt8(ascii: "\""))
             var clean = 0
-            for (index, byte) in utf8.enumerated() where Self.needsEscape(byte) {
-                bytes.append(contentsOf: utf8[clean..<index])
-                escape(byte)
+            for index in 0..<utf8.count where Self.needsEscape(utf8[index]) {
+                storage.put(UnsafeBufferPointer(rebasing: utf8[clean..<index]))
+                escape(utf8[index])
                 clean = index + 1
             }
-            bytes.append(contentsOf: utf8[clean...])
+            storage.put(UnsafeBufferPointer(rebasing: utf8[clean...]))
+            storage.put(UInt8(ascii: "\""))
         }
-        bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
     mutating func value(_ number: Int64) {
         separate()
-        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        if number < 0 { storage.put(UInt8(ascii: "-")) }
         digits(number.magnitude)
         needsComma = true
     }
@@ -163,11 +215,8 @@ struct JSONWriter {
 
     mutating func value(_ flag: Bool) {
         separate()
-        if flag {
-            bytes.append(contentsOf: [UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e")])
-        } else {
-            bytes.append(contentsOf: [UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e")])
-        }
+        let text: StaticString = flag ? "true" : "false"
+        text.withUTF8Buffer { storage.put($0) }
         needsComma = true
     }
 
@@ -184,13 +233,15 @@ struct JSONWriter {
     /// A number whose JSON text is `literal` (already valid JSON number text).
     mutating func number(_ literal: String) {
         separate()
-        bytes.append(contentsOf: literal.utf8)
+        var literal = literal
+        literal.withUTF8 { storage.put($0) }
         needsComma = true
     }
 
     mutating func null() {
         separate()
-        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        let text: StaticString = "null"
+        text.withUTF8Buffer { storage.put($0) }
         needsComma = true
     }
 
@@ -215,7 +266,7 @@ struct JSONWriter {
     // MARK: - Bytes
 
     private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { storage.put(UInt8(ascii: ",")) }
     }
 
     private mutating func digits(_ number: UInt64) {
@@ -225,14 +276,15 @@ struct JSONWriter {
             probe /= 10
             count += 1
         }
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        storage.reserve(count)
         var rest = number
-        var position = bytes.count - 1
-        while rest > 0 {
-            bytes[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+        var position = storage.base + storage.count + count - 1
+        repeat {
+            position.pointee = UInt8(ascii: "0") + UInt8(rest % 10)
             rest /= 10
             position -= 1
-        }
+        } while rest > 0
+        storage.count += count
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {
@@ -242,16 +294,20 @@ struct JSONWriter {
     /// The escapes the answers always used: `\"`, `\\`, `\n`, `\r`, `\t`, and `\u00XX` for the
     /// other control characters and DEL.
     private mutating func escape(_ byte: UInt8) {
-        bytes.append(UInt8(ascii: "\\"))
+        storage.put(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): storage.put(byte)
+        case 0x0A: storage.put(UInt8(ascii: "n"))
+        case 0x0D: storage.put(UInt8(ascii: "r"))
+        case 0x09: storage.put(UInt8(ascii: "t"))
         default:
             let hex: StaticString = "0123456789abcdef"
             hex.withUTF8Buffer { digits in
-                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+                storage.put(UInt8(ascii: "u"))
+                storage.put(UInt8(ascii: "0"))
+                storage.put(UInt8(ascii: "0"))
+                storage.put(digits[Int(byte >> 4)])
+                storage.put(digits[Int(byte & 15)])
             }
         }
     }
