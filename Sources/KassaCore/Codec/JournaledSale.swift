@@ -320,7 +320,7 @@ extension BinaryReader {
     /// The bytes of a length-prefixed string, valid only while the reader's buffer is; their
     /// UTF-8 is not checked.
     @inline(__always)
-    mutating func readBytes() throws(DecodeError) -> UnsafeRawBufferPointer {
+    public mutating func readBytes() throws(DecodeError) -> UnsafeRawBufferPointer {
         let count = try readVarint()
         guard count <= UInt64(BinaryReader.stringBytesMax), Int(count) <= remaining else {
             throw DecodeError("string length \(count) runs past the record", offset: offset)

@@ -9,9 +9,13 @@ enum HistoryRows {
             total, points_earned, points_spent, rules_version, payments, points_expired) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
         """
     /// A row of `sale_lines`, likewise.
-    static let insertLineSQL = """
-        INSERT OR IGNORE INTO sale_lines (sale_seq, line, sku, qty, price, amount, discount, category, rules) VALUES (?,?,?,?,?,?,?,?,?)
-        """
+    static let insertLineSQL = insertLinesSQL(rows: 1)
+
+    /// `rows` rows of `sale_lines` in one INSERT, each bound as `insertLineSQL` binds one.
+    static func insertLinesSQL(rows: Int) -> String {
+        "INSERT OR IGNORE INTO sale_lines (sale_seq, line, sku, qty, price, amount, discount, category, rules) VALUES "
+            + Array(repeating: "(?,?,?,?,?,?,?,?,?)", count: rows).joined(separator: ",")
+    }
 
     /// The rows of the record journaled at `seq`, from its payload: a sale's by `sales`
     /// without decoding it, any other event's decoded.

@@ -36,6 +36,25 @@ struct RowInsert {
         })
     }
 
+    /// Binds `bytes` (UTF-8) as text without copying them: SQLite reads them when `run` steps,
+    /// so they must stay valid until `run` returns, as a journal payload does for the whole of
+    /// the reader's call. `run` unbinds them.
+    mutating func text(borrowing bytes: UnsafeRawBufferPointer) {
+        column += 1
+        // An empty buffer may have no address, and a null pointer would bind NULL, not "".
+        let start = bytes.baseAddress ?? UnsafeRawPointer(Self.empty.utf8Start)
+        note(sqlite3_bind_text(handle, column, start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil))
+    }
+
+    /// Binds a copy of `bytes` (UTF-8) as text, so the buffer may be reused at once.
+    mutating func text(copying bytes: UnsafeRawBufferPointer) {
+        column += 1
+        let start = bytes.baseAddress ?? UnsafeRawPointer(Self.empty.utf8Start)
+        note(sqlite3_bind_text(handle, column, start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient))
+    }
+
+    private static let empty: StaticString = ""
+
     mutating func text(_ value: String?) {
         guard let value else {
             column += 1

@@ -31,10 +31,10 @@ struct JournalProjectionTests {
 
     /// A sale made by hand, with what the Ledger's pricing seldom gives: several rules on a
     /// line, a category outside ASCII, a till's own category, payments of every kind, points
-    /// expired, no customer.
+    /// expired, no customer, more lines than one INSERT writes (`SaleRows`).
     func handMadeSale(seq: UInt64, number: Int) -> LedgerEntry {
         let skus = [Fixture.milk, Fixture.meat, Fixture.bread, Fixture.sku("036000291452")]
-        let lines = (0..<(1 + number % 31)).map { index in
+        let lines = (0..<(1 + number % 31 + (number % 7 == 0 ? 2 * SaleRows.linesPerStatementMax : 0))).map { index in
             let rules = (0..<(index % 4)).map { "rule-\($0)-\(String(repeating: "x", count: index))" }
             return SoldLine(line: ReceiptLine(sku: skus[index % skus.count], qty: Quantity(thousandths: Int64(1 + index * 997)),
                                               price: Int64(index * 1_234), category: index % 5 == 0 ? "till's own" : nil),
