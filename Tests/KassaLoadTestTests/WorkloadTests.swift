@@ -174,6 +174,22 @@ struct WireBodyTests {
         }
     }
 
+    @Test("a sale's body made from its quote's is the same bytes as one written in full")
+    func saleFromQuote() {
+        var schedule = VisitSchedule(workload: Workload(profile: .small, seed: 5, runTag: "q"), rate: nil)
+        var checked = 0
+        while checked < 20 {
+            guard case .checkout(let sale, _) = schedule.next().kind else { continue }
+            let quote = WireBody.bytes { WireBody.sale(sale, at: "t", payment: nil, into: &$0) }
+            for payment in [nil, 0, 12_345, -1] as [Int64?] {
+                let full = WireBody.bytes { WireBody.sale(sale, at: "t", payment: payment, into: &$0) }
+                let fromQuote = WireBody.bytes { WireBody.sale(quoted: ByteBuffer(bytes: quote), payment: payment, into: &$0) }
+                #expect(fromQuote == full)
+            }
+            checked += 1
+        }
+    }
+
     @Test("a void's body is JSON after whatever the buffer already holds")
     func voidBody() throws {
         var buffer = ByteBuffer(string: "HEAD")

@@ -126,6 +126,7 @@ enum AnswerScan {
     /// The index of the quote that closes the string whose first byte is at `from`, or the end.
     /// Half of an answer's bytes are in strings, most of them a few bytes long, so they are read
     /// eight bytes a step, looking for a quote or a backslash in each word at once.
+    @inline(__always)
     private static func stringEnd(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int {
         var index = from
         while index + 8 <= bytes.count {

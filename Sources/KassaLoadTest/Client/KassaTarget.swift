@@ -165,6 +165,9 @@ final class KassaSession: LoadSession, @unchecked Sendable {
     private let target: KassaTarget
     // Used by one worker at a time (the protocol's rule), so it needs no lock.
     private var connection: HTTPConnection?
+    /// The body of the last quote: the sale that follows it is the same basket at the same
+    /// time plus its payment, so its body is this one with the payment added, not written again.
+    private var quoted: (id: String, at: String, body: ByteBuffer)?
 
     init(target: KassaTarget, connection: HTTPConnection) {
         self.target = target
@@ -225,12 +228,22 @@ final class KassaSession: LoadSession, @unchecked Sendable {
     static let refundPaths = AnswerScan.Paths([["refund"], ["points", "earned_reversed"], ["points", "spent_restored"]])
 
     func quote(_ sale: SaleDraft, at: String) async throws -> Int64 {
-        let answer = try await send(.POST, "/v1/quotes") { WireBody.sale(sale, at: at, payment: nil, into: &$0) }
+        let answer = try await send(.POST, "/v1/quotes") { buffer in
+            let start = buffer.writerIndex
+            WireBody.sale(sale, at: at, payment: nil, into: &buffer)
+            self.quoted = buffer.getSlice(at: start, length: buffer.writerIndex - start).map { (sale.id, at, $0) }
+        }
         return try Self.integers(answer, Self.quotePaths)[0]
     }
 
     func sale(_ sale: SaleDraft, at: String, payment: Int64?) async throws -> SaleOutcome {
-        let answer = try await send(.POST, "/v1/sales") { WireBody.sale(sale, at: at, payment: payment, into: &$0) }
+        let answer = try await send(.POST, "/v1/sales") { buffer in
+            if let quoted = self.quoted, quoted.id == sale.id, quoted.at == at {
+                WireBody.sale(quoted: quoted.body, payment: payment, into: &buffer)
+            } else {
+                WireBody.sale(sale, at: at, payment: payment, into: &buffer)
+            }
+        }
         let values = try Self.integers(answer, Self.salePaths)
         return SaleOutcome(total: values[0], pointsEarned: values[1], pointsSpent: values[2], replayed: answer.status == 200)
     }
