@@ -143,6 +143,15 @@ struct AnswerScanTests {
         }
     }
 
+    @Test("brackets and quotes are found at every place within the eight bytes passed at a time")
+    func skipsEverywhere() {
+        for offset in 0..<24 {
+            let filler = String(repeating: "7", count: offset)
+            let answer = Array(#"{"lines":[\#(filler),{"x":"]}[{","total":1},[\#(filler),{"total":2}],"y"],"b":{"total":3,"c":"}"},"total":\#(offset)}"#.utf8)
+            #expect(AnswerScan.integers(answer, [["total"], ["b", "total"]]) == [Int64(offset), 3], "\(offset)")
+        }
+    }
+
     @Test("reads a body held in a ByteBuffer with prepared paths")
     func byteBuffer() {
         var body = ByteBuffer()
