@@ -13,12 +13,24 @@ public final class ProjectionStore: @unchecked Sendable {
     /// The file.
     public let path: String
 
+    /// The page size of a newly created file.
+    static let pageBytes = 16_384
+
     /// Opens (creating and migrating if needed) the store at `path`.
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
+            // Pages of 16 KiB, not SQLite's 4 KiB, for a new file: the history is appended a
+            // receipt of thirty lines at a time, and larger pages split and are written to the WAL
+            // and checkpointed less often per line (the projection benchmark: about a tenth less
+            // CPU per receipt). Only a file not yet created takes it, so it comes before WAL is
+            // switched on; an existing file keeps the page size it was made with and opens as
+            // before.
+            try db.execute(sql: "PRAGMA page_size = \(ProjectionStore.pageBytes)")
             // WAL keeps readers (staff history queries) off the projector's back; FULL makes each
             // committed snapshot durable, which it must be before journal segments are removed.
+            // The history's commits stay FULL too: segments are removed below the history's
+            // position as well, and NORMAL saved no measurable CPU per receipt.
             try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF")
         }
         configuration.busyMode = .timeout(10)
