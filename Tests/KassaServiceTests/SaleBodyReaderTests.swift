@@ -1,5 +1,6 @@
 import Foundation
 import KassaCore
+import KassaTestSupport
 import Testing
 @testable import KassaService
 
@@ -9,28 +10,17 @@ import Testing
 /// and a body the general reader refuses never gets a receipt.
 @Suite("Sale bodies read directly")
 struct SaleBodyReaderTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let limits = Wire.Limits(linesMax: 500)
 
     /// An EAN-13 with its check digit.
-    static func ean(_ rng: inout SplitMix) -> String {
+    static func ean(_ rng: inout SeededGenerator) -> String {
         let digits = (0..<12).map { _ in Int.random(in: 0...9, using: &rng) }
         let sum = digits.enumerated().reduce(0) { $0 + $1.element * ($1.offset % 2 == 0 ? 1 : 3) }
         return digits.map(String.init).joined() + String((10 - sum % 10) % 10)
     }
 
     /// A body as a till writes it, with members in any order and some whitespace.
-    static func tillBody(_ rng: inout SplitMix, withID: Bool = true) -> String {
+    static func tillBody(_ rng: inout SeededGenerator, withID: Bool = true) -> String {
         func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
         var lines: [String] = []
         for _ in 0..<Int.random(in: 1...40, using: &rng) {
@@ -60,7 +50,7 @@ struct SaleBodyReaderTests {
 
     /// A damaged copy: bytes cut, added, swapped, or values made null, escaped, exponent or
     /// out of range.
-    static func damage(_ body: String, _ rng: inout SplitMix) -> [UInt8] {
+    static func damage(_ body: String, _ rng: inout SeededGenerator) -> [UInt8] {
         var bytes = Array(body.utf8)
         let inserts: [[UInt8]] = [
             Array("\"".utf8), Array("\\".utf8), Array(",".utf8), Array("}".utf8), Array("]".utf8), Array("0".utf8),
@@ -94,7 +84,7 @@ struct SaleBodyReaderTests {
     }
 
     @Test func tillBodiesAreReadDirectlyAndAsTheGeneralReaderReadsThem() {
-        var rng = SplitMix(state: 20261127)
+        var rng = SeededGenerator(seed: 20261127)
         for round in 0..<2000 {
             let quote = round % 3 == 0
             let body = Self.tillBody(&rng, withID: !quote || round % 2 == 0)
@@ -105,7 +95,7 @@ struct SaleBodyReaderTests {
     }
 
     @Test func damagedBodiesAreNeverReadDifferently() {
-        var rng = SplitMix(state: 7)
+        var rng = SeededGenerator(seed: 7)
         var direct = 0, refusedByBoth = 0
         for round in 0..<20000 {
             let bytes = Self.damage(Self.tillBody(&rng), &rng)
