@@ -413,7 +413,7 @@ public final class KassaServer: Sendable {
                 context.principal = try authorize(request.headers[.authorization], roles: roles)
                 let storage = self.storage
                 if needsStorage && storage == nil {
-                    throw APIError(.serviceUnavailable, "recovering", "the service is still recovering its data; retry shortly", retryAfter: 1)
+                    throw APIError.recovering
                 }
                 // A placeholder is never used by handlers with needsStorage false.
                 return try await handler(request, context, storage ?? unavailableStorage())

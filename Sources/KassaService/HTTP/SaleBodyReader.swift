@@ -42,19 +42,19 @@ enum SaleBodyReader {
                 switch key {
                 case "id":
                     bit = 1
-                    guard let text = string(), Identifier.isValid(text) else { return nil }
+                    guard let text = identifier() else { return nil }
                     id = text
                 case "store":
                     bit = 2
-                    guard let text = string(), Identifier.isValid(text) else { return nil }
+                    guard let text = identifier() else { return nil }
                     store = text
                 case "terminal":
                     bit = 4
-                    guard let text = string(), Identifier.isValid(text) else { return nil }
+                    guard let text = identifier() else { return nil }
                     terminal = text
                 case "cashier":
                     bit = 8
-                    guard let text = string(), Identifier.isValid(text) else { return nil }
+                    guard let text = identifier() else { return nil }
                     cashier = text
                 case "at":
                     bit = 16
@@ -161,6 +161,12 @@ enum SaleBodyReader {
             } while take(UInt8(ascii: ","))
             guard take(UInt8(ascii: "]")) else { return nil }
             return payments
+        }
+
+        /// An id, store, terminal or cashier code as `Wire.identifier` takes it.
+        private mutating func identifier() -> String? {
+            guard let text = string(), Identifier.isValid(text) else { return nil }
+            return text
         }
 
         /// A SKU as `JSONObject.sku` takes it: 1 to `SKU.lengthMax` letters, digits and

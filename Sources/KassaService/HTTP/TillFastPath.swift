@@ -142,7 +142,7 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         guard let storage = server.storage else {
             // Only reachable if storage went away mid-request, which it does not; answer as the
             // router would while recovering.
-            return finish(request, APIError(.serviceUnavailable, "recovering", "the service is still recovering its data; retry shortly", retryAfter: 1).answer, context: context)
+            return finish(request, APIError.recovering.answer, context: context)
         }
         do throws(APIError) {
             _ = try server.authorize(request.head.headerFields[.authorization], roles: request.route.roles)
