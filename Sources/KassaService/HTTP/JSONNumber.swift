@@ -24,11 +24,16 @@ enum JSONNumber {
     /// send), read from its bytes; nil for any other literal, and beyond the limit of
     /// `Quantity(decimal:)` (an integer part above Int64.max / 1000).
     static func plainThousandths(_ literal: String) -> Int64? {
+        plainThousandths(utf8: literal.utf8)
+    }
+
+    /// `plainThousandths` of a literal's UTF-8 bytes.
+    static func plainThousandths<Bytes: Sequence<UInt8>>(utf8 bytes: Bytes) -> Int64? {
         var integer: Int64 = 0
         var fraction: Int64 = 0
         var fractionDigits = -1
         var negative = false
-        for byte in literal.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "-"): negative = true
             case UInt8(ascii: "."): fractionDigits = 0

@@ -36,40 +36,31 @@ enum SaleBodyReader {
             guard take(UInt8(ascii: "{")) else { return nil }
             if peek() == UInt8(ascii: "}") { return nil }
             repeat {
-                guard let key = string() else { return nil }
-                guard take(UInt8(ascii: ":")) else { return nil }
-                let bit: UInt16
+                guard let key = key(Cursor.saleKeys) else { return nil }
+                let bit = UInt16(1) << UInt16(key)
                 switch key {
-                case "id":
-                    bit = 1
+                case 0:
                     guard let text = identifier() else { return nil }
                     id = text
-                case "store":
-                    bit = 2
+                case 1:
                     guard let text = identifier() else { return nil }
                     store = text
-                case "terminal":
-                    bit = 4
+                case 2:
                     guard let text = identifier() else { return nil }
                     terminal = text
-                case "cashier":
-                    bit = 8
+                case 3:
                     guard let text = identifier() else { return nil }
                     cashier = text
-                case "at":
-                    bit = 16
+                case 4:
                     guard let text = string(), !text.isEmpty, text.utf8.count <= 64, let time = RFC3339.parse(text) else { return nil }
                     at = time
-                case "customer":
-                    bit = 32
+                case 5:
                     guard let text = string(), text.utf8.count <= 32, let card = CardNumber(text) else { return nil }
                     customer = card
-                case "lines":
-                    bit = 64
+                case 6:
                     guard let read = self.lines(max: limits.linesMax) else { return nil }
                     lines = read
-                case "payments":
-                    bit = 128
+                case 7:
                     guard let read = self.payments() else { return nil }
                     payments = read
                 default:
@@ -101,28 +92,23 @@ enum SaleBodyReader {
             var seen: UInt8 = 0
             guard take(UInt8(ascii: "{")), peek() != UInt8(ascii: "}") else { return nil }
             repeat {
-                guard let key = string(), take(UInt8(ascii: ":")) else { return nil }
-                let bit: UInt8
+                guard let key = key(Cursor.lineKeys) else { return nil }
+                let bit = UInt8(1) << UInt8(key)
                 switch key {
-                case "sku":
-                    bit = 1
+                case 0:
                     guard let code = self.sku() else { return nil }
                     sku = code
-                case "qty":
-                    bit = 2
-                    guard let literal = number(), let quantity = JSONNumber.quantity(literal), quantity.thousandths > 0 else { return nil }
+                case 1:
+                    guard let quantity = quantity(), quantity.thousandths > 0 else { return nil }
                     qty = quantity
-                case "price":
-                    bit = 4
-                    guard let literal = number(), let value = JSONNumber.wholeNumber(literal) else { return nil }
+                case 2:
+                    guard let value = wholeNumber() else { return nil }
                     price = value
-                case "category":
-                    bit = 8
+                case 3:
                     guard let text = string(), text.utf8.count <= 64 else { return nil }
                     category = text
-                case "name":
-                    // Accepted and not kept, as by the general reader; only a string is taken here.
-                    bit = 16
+                case 4:
+                    // `name`: accepted and not kept, as by the general reader; only a string is taken here.
                     guard skipString() else { return nil }
                 default:
                     return nil
@@ -143,14 +129,14 @@ enum SaleBodyReader {
                 var method: PaymentMethod?, amount: Int64?
                 guard take(UInt8(ascii: "{")), peek() != UInt8(ascii: "}") else { return nil }
                 repeat {
-                    guard let key = string(), take(UInt8(ascii: ":")) else { return nil }
+                    guard let key = key(Cursor.paymentKeys) else { return nil }
                     switch key {
-                    case "method":
+                    case 0:
                         guard method == nil, let text = string(), !text.isEmpty, text.utf8.count <= 32,
                               let read = PaymentMethod(name: text) else { return nil }
                         method = read
-                    case "amount":
-                        guard amount == nil, let literal = number(), let value = JSONNumber.wholeNumber(literal) else { return nil }
+                    case 1:
+                        guard amount == nil, let value = wholeNumber() else { return nil }
                         amount = value
                     default:
                         return nil
@@ -179,6 +165,71 @@ enum SaleBodyReader {
                         || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x2F else { return nil }
             }
             return try? SKU(validating: text(range))
+        }
+
+        // MARK: Keys and numbers
+
+        /// The keys the reader takes, each as the word its bytes make (`word(_:)`): every key
+        /// of the contract's sale, line and payment is at most eight bytes, so a key is matched
+        /// by comparing one word, without making a string of it.
+        static let saleKeys = ["id", "store", "terminal", "cashier", "at", "customer", "lines", "payments"].map(word)
+        static let lineKeys = ["sku", "qty", "price", "category", "name"].map(word)
+        static let paymentKeys = ["method", "amount"].map(word)
+
+        /// Up to eight bytes as one little-endian word; no key has a zero byte, so the word
+        /// also says the length.
+        static func word(_ key: String) -> UInt64 {
+            precondition(key.utf8.count <= 8)
+            var word: UInt64 = 0
+            for (position, byte) in key.utf8.enumerated() { word |= UInt64(byte) << UInt64(position * 8) }
+            return word
+        }
+
+        /// A member's key and its colon: the key's position in `table`, nil for any other key.
+        private mutating func key(_ table: [UInt64]) -> Int? {
+            guard let range = stringRange(), range.count <= 8, take(UInt8(ascii: ":")) else { return nil }
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            for index in range {
+                word |= UInt64(bytes[index]) << shift
+                shift += 8
+            }
+            return table.firstIndex(of: word)
+        }
+
+        /// A number written as a whole number, as `JSONNumber.wholeNumber` reads its literal:
+        /// nil for a fraction and beyond Int64.
+        private mutating func wholeNumber() -> Int64? {
+            guard let range = numberRange() else { return nil }
+            var index = range.lowerBound
+            let negative = bytes[index] == UInt8(ascii: "-")
+            if negative { index += 1 }
+            var magnitude: UInt64 = 0
+            while index < range.upperBound {
+                let byte = bytes[index]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                let (times, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+                let (sum, carry) = times.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+                guard !overflow, !carry else { return nil }
+                magnitude = sum
+                index += 1
+            }
+            if negative {
+                guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+                return Int64(truncatingIfNeeded: 0 &- magnitude)
+            }
+            guard magnitude <= UInt64(Int64.max) else { return nil }
+            return Int64(magnitude)
+        }
+
+        /// A number as a quantity, as `JSONNumber.quantity` reads its literal; the plain
+        /// thousandths tills send are read from the bytes.
+        private mutating func quantity() -> Quantity? {
+            guard let range = numberRange() else { return nil }
+            if let thousandths = JSONNumber.plainThousandths(utf8: UnsafeBufferPointer(rebasing: bytes[range])) {
+                return Quantity(thousandths: thousandths)
+            }
+            return JSONNumber.quantity(text(range))
         }
 
         // MARK: Tokens
@@ -233,10 +284,10 @@ enum SaleBodyReader {
 
         private mutating func skipString() -> Bool { stringRange() != nil }
 
-        /// A number's literal in the grammar of RFC 8259 without an exponent, at most 20 digits
-        /// on either side of the point (far inside a Double's range, which the general parser
-        /// enforces).
-        private mutating func number() -> String? {
+        /// Where a number's literal lies: the grammar of RFC 8259 without an exponent, at most
+        /// 20 digits on either side of the point (far inside a Double's range, which the general
+        /// parser enforces).
+        private mutating func numberRange() -> Range<Int>? {
             skipSpace()
             let start = index
             if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -257,7 +308,7 @@ enum SaleBodyReader {
                 default: break
                 }
             }
-            return text(start..<index)
+            return start..<index
         }
 
         private mutating func digits(max: Int) -> Int {
