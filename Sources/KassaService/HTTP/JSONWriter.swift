@@ -127,13 +127,26 @@ struct JSONWriter {
         #if DEBUG
         name.withUTF8Buffer { checkOrder(Array($0)) }
         #endif
-        // The keys written in code are plain snake_case and need no escapes.
-        storage.reserve(name.utf8CodeUnitCount + 4)
-        separate()
-        storage.put(UInt8(ascii: "\""))
-        name.withUTF8Buffer { storage.put($0) }
-        storage.put(UInt8(ascii: "\""))
-        storage.put(UInt8(ascii: ":"))
+        // The keys written in code are plain snake_case and need no escapes. A key is written
+        // on every member of every answer: one check for room, then its bytes in place.
+        let count = name.utf8CodeUnitCount
+        storage.reserve(count + 4)
+        var at = storage.base + storage.count
+        if needsComma {
+            at.pointee = UInt8(ascii: ",")
+            at += 1
+        }
+        at.pointee = UInt8(ascii: "\"")
+        at += 1
+        if name.hasPointerRepresentation {
+            at.update(from: name.utf8Start, count: count)
+        } else {
+            name.withUTF8Buffer { at.update(from: $0.baseAddress!, count: $0.count) }
+        }
+        at += count
+        at[0] = UInt8(ascii: "\"")
+        at[1] = UInt8(ascii: ":")
+        storage.count = at + 2 - storage.base
         needsComma = false
     }
 
@@ -201,14 +214,20 @@ struct JSONWriter {
     }
 
     mutating func value(_ number: Int64) {
-        separate()
-        if number < 0 { storage.put(UInt8(ascii: "-")) }
+        // A comma, a sign and 20 digits at most.
+        storage.reserve(22)
+        separateInRoom()
+        if number < 0 {
+            storage.base[storage.count] = UInt8(ascii: "-")
+            storage.count += 1
+        }
         digits(number.magnitude)
         needsComma = true
     }
 
     mutating func value(_ number: UInt64) {
-        separate()
+        storage.reserve(21)
+        separateInRoom()
         digits(number)
         needsComma = true
     }
@@ -269,6 +288,15 @@ struct JSONWriter {
         if needsComma { storage.put(UInt8(ascii: ",")) }
     }
 
+    /// `separate()` in room already reserved.
+    @inline(__always)
+    private mutating func separateInRoom() {
+        guard needsComma else { return }
+        storage.base[storage.count] = UInt8(ascii: ",")
+        storage.count += 1
+    }
+
+    /// The decimal digits of `number`, in room the caller reserved (20 bytes).
     private mutating func digits(_ number: UInt64) {
         var count = 1
         var probe = number
@@ -276,7 +304,6 @@ struct JSONWriter {
             probe /= 10
             count += 1
         }
-        storage.reserve(count)
         var rest = number
         var position = storage.base + storage.count + count - 1
         repeat {

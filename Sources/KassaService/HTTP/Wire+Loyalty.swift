@@ -34,16 +34,23 @@ extension Wire {
             }
             w.field("discount", priced.discount)
             w.field("id", receipt.id)
-            w.array("lines", zip(receipt.lines, priced.lines)) { w, pair in
-                let (line, pricedLine) = pair
-                w.object { w in
-                    w.field("amount", pricedLine.amount)
-                    w.field("category", pricedLine.category)
-                    w.field("discount", pricedLine.discount)
-                    w.field("price", line.price)
-                    w.field("qty", line.qty)
-                    w.field("rules", pricedLine.rules)
-                    w.field("sku", line.sku.code)
+            w.key("lines")
+            w.array { w in
+                // Read where they lie: iterating copies each line, retaining its strings.
+                receipt.lines.withUnsafeBufferPointer { lines in
+                    priced.lines.withUnsafeBufferPointer { pricedLines in
+                        for index in 0..<min(lines.count, pricedLines.count) {
+                            w.object { w in
+                                w.field("amount", pricedLines[index].amount)
+                                w.field("category", pricedLines[index].category)
+                                w.field("discount", pricedLines[index].discount)
+                                w.field("price", lines[index].price)
+                                w.field("qty", lines[index].qty)
+                                w.field("rules", pricedLines[index].rules)
+                                w.field("sku", lines[index].sku.code)
+                            }
+                        }
+                    }
                 }
             }
             w.array("near_misses", program == nil ? [] : quote.nearMisses) { w, miss in

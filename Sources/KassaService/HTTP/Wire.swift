@@ -179,16 +179,22 @@ enum Wire {
             }
             w.field("discount", record.discount)
             w.field("id", record.id)
-            w.array("lines", record.lines) { w, line in
-                w.object { w in
-                    w.field("amount", line.priced.amount)
-                    w.field("category", line.priced.category)
-                    w.field("discount", line.priced.discount)
-                    w.field("price", line.line.price)
-                    w.field("qty", line.line.qty)
-                    w.field("returned_qty", line.returnedQty)
-                    w.field("rules", line.priced.rules)
-                    w.field("sku", line.line.sku.code)
+            w.key("lines")
+            w.array { w in
+                // Read where they lie: iterating copies each line, retaining its strings.
+                record.lines.withUnsafeBufferPointer { lines in
+                    for index in lines.indices {
+                        w.object { w in
+                            w.field("amount", lines[index].priced.amount)
+                            w.field("category", lines[index].priced.category)
+                            w.field("discount", lines[index].priced.discount)
+                            w.field("price", lines[index].line.price)
+                            w.field("qty", lines[index].line.qty)
+                            w.field("returned_qty", lines[index].returnedQty)
+                            w.field("rules", lines[index].priced.rules)
+                            w.field("sku", lines[index].line.sku.code)
+                        }
+                    }
                 }
             }
             w.array("payments", record.payments) { w, payment in
