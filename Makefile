@@ -7,8 +7,9 @@ DATA ?= ./data
 # System packages: SQLite for the projection, libpq and the PostgreSQL server for the load
 # test's baseline, the device libraries for the lane, socat for pseudo-terminal tests, and gcc
 # for the fault-injection shim the journal tests build, umockdev for the USB tests without
-# hardware, and Python with pip for the PyPI tools the tests compare with or drive.
-APT_PACKAGES := libsqlite3-dev libpq-dev postgresql libserialport-dev libusb-1.0-0-dev pkg-config socat gcc umockdev gir1.2-umockdev-1.0 python3-gi python3 python3-pip
+# hardware, Python with pip for the PyPI tools the tests compare with or drive, and e2fsprogs
+# for filefrag, which shows the journal's next segment is written zeros.
+APT_PACKAGES := e2fsprogs libsqlite3-dev libpq-dev postgresql libserialport-dev libusb-1.0-0-dev pkg-config socat gcc umockdev gir1.2-umockdev-1.0 python3-gi python3 python3-pip
 
 .PHONY: deps pydeps build release run test bench clean
 

@@ -36,6 +36,9 @@ public enum Journal {
             break
         }
         for temporary in report.temporaryFiles { try FileIO.unlink(temporary) }
+        // A spare next segment from the last run is not trusted to be whole; one is made again
+        // when needed.
+        SpareSegment.removeLeftover(in: directory)
         if cut != nil || !report.temporaryFiles.isEmpty { try FileIO.syncDirectory(directory) }
 
         let removed = Set(cut?.emptySegmentsAfter ?? [])

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+@testable import KassaJournal
+
+/// The next segment made ahead as a file of written zeros (`SpareSegment`).
+@Suite("Journal log: the spare next segment")
+struct SpareSegmentTests {
+    /// Extents of `path` that the file system holds as allocated but unwritten, by `filefrag`
+    /// (e2fsprogs, installed by the Makefile).
+    static func unwrittenExtents(_ path: String) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/filefrag")
+        process.arguments = ["-v", path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "filefrag -v \(path): \(text)")
+        return text.split(separator: "\n").filter { $0.contains("unwritten") }.count
+    }
+
+    /// Waits until `path` exists, for at most ten seconds.
+    static func waitFor(_ path: String) async throws -> Bool {
+        for _ in 0..<1000 {
+            if FileManager.default.fileExists(atPath: path) { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    @Test func segmentsAfterTheFirstAreWrittenZerosMadeAhead() async throws {
+        let dir = temporaryDirectory("spare")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let spare = dir + "/" + SpareSegment.fileName
+        let opened = try Journal.open(directory: dir, options: smallSegments)
+        let writer = opened.writer
+        // Under half a segment nothing is made ahead.
+        try writeRecords(writer, 1...20, bytes: 1000)
+        #expect(!FileManager.default.fileExists(atPath: spare))
+        // The first segment is only preallocated: its unwritten tail shows the check can tell.
+        #expect(try Self.unwrittenExtents(segmentFiles(dir)[0]) > 0)
+        // Past half, the spare appears; at the roll it becomes the second segment.
+        try writeRecords(writer, 21...40, bytes: 1000)
+        #expect(try await Self.waitFor(spare), "no spare once the segment was half full")
+        #expect(segmentFiles(dir).count == 1)
+        try writeRecords(writer, 41...70, bytes: 1000)
+        let files = segmentFiles(dir)
+        #expect(files.count == 2)
+        #expect(!FileManager.default.fileExists(atPath: spare), "the roll took the spare")
+        // The second segment was made of written zeros: a sync after a record writes no
+        // extent change.
+        #expect(try Self.unwrittenExtents(files[1]) == 0)
+        #expect(try FileManager.default.attributesOfItem(atPath: files[1])[.size] as? Int == smallSegments.segmentBytes)
+        // Every record reads back in order, across the roll.
+        let (report, records) = try readAll(dir)
+        guard case .clean = report.verdict else { Issue.record("verdict \(report.verdict)"); return }
+        #expect(records.map(\.0) == (1...70).map(UInt64.init))
+        #expect(records.last?.1 == payload(70, bytes: 1000))
+    }
+
+    @Test func aLeftoverSpareIsRemovedAndNeverReadAsASegment() throws {
+        let dir = temporaryDirectory("spare-leftover")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            let opened = try Journal.open(directory: dir, options: smallSegments)
+            try writeRecords(opened.writer, 1...30)
+        }
+        // A stop left a ready spare, a crash a half-written one; both hold what looks like
+        // records, which must never be read.
+        let segment = try Data(contentsOf: URL(fileURLWithPath: segmentFiles(dir)[0]))
+        for name in [SpareSegment.fileName, SpareSegment.partialFileName] {
+            try segment.write(to: URL(fileURLWithPath: dir + "/" + name))
+        }
+        let reopened = try Journal.open(directory: dir, options: smallSegments)
+        #expect(reopened.report.records == 30)
+        #expect(reopened.removedTemporaryFiles.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/" + SpareSegment.fileName))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/" + SpareSegment.partialFileName))
+        try writeRecords(reopened.writer, 31...40)
+        let (report, records) = try readAll(dir)
+        guard case .clean = report.verdict else { Issue.record("verdict \(report.verdict)"); return }
+        #expect(records.map(\.0) == (1...40).map(UInt64.init))
+    }
+}
