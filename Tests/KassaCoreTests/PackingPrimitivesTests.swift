@@ -52,7 +52,7 @@ struct PackingPrimitivesTests {
     @Test func aSaleWithMoreStringsThanAreHeldInlineComesBackEqual() {
         var index = ReceiptIndex()
         var sale = ReceiptIndexPackingTests().awkwardSale()
-        let count = SaleStrings.inlineCountMax * 2 + 1
+        let count = 17
         sale.lines = (0..<count).map { number in
             SoldLine(line: Fixture.line(Fixture.milk, "1", 100),
                      priced: PricedLine(amount: 100, discount: 0, rules: ["r\(number % 3)", "c1"], category: "c\(number % (count - 2))"))

@@ -89,10 +89,11 @@ extension Ledger {
         sale.seq = seq
         receipts.insert(sale, seq: seq, day: now.localDay)
         if indexOnly { return .sale(sale) }
+        // The spend per category as packing summed it: a customer's categories are looked up
+        // once a category instead of once a line.
+        let strings = receipts.strings, nets = receipts.categoryNets
         recordTotals(of: sale, at: now, subtotal: sale.subtotal, discount: sale.discount, lineCount: sale.lines.count) { account in
-            for line in sale.lines where line.priced.net != 0 {
-                account.record(category: line.priced.category, spend: line.priced.net)
-            }
+            for net in nets { account.record(category: strings[net.category], spend: net.spend) }
         } payments: { shift in
             for payment in sale.payments { shift.add(payment: payment) }
         }

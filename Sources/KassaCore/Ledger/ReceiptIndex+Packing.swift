@@ -45,40 +45,16 @@ extension SaleRecord: SaleHeader {
     var closedAt: Timestamp { at }
 }
 
-/// The strings one sale uses, numbered in order of first use, held inline for the usual few
-/// so that packing a sale allocates nothing for them.
-struct SaleStrings {
-    /// How many are held inline; the rest go to `overflow`.
-    static let inlineCountMax = 8
-    private var lengths = InlineArray<8, Int>(repeating: -1)
-    private var names = InlineArray<8, String>(repeating: "")
-    private var overflow: [String] = []
-    private var overflowIndex: [String: Int] = [:]
-    /// How many strings are numbered.
-    private(set) var count = 0
-
-    /// The number of `name` in the table, numbering it first when new.
-    mutating func index(of name: String) -> Int {
-        // Comparing lengths first skips most calls into String's slower unequal-bits path;
-        // equal strings from one record are bit-for-bit equal, which `==` checks first.
-        let length = name.utf8.count
-        for index in 0..<min(count, SaleStrings.inlineCountMax) where lengths[index] == length && names[index] == name {
-            return index
-        }
-        if count < SaleStrings.inlineCountMax {
-            lengths[count] = length
-            names[count] = name
-        } else {
-            if let index = overflowIndex[name] { return index }
-            overflow.append(name)
-            overflowIndex[name] = count
-        }
-        count += 1
-        return count - 1
-    }
-
-    /// The string numbered `index`.
-    subscript(index: Int) -> String { index < SaleStrings.inlineCountMax ? names[index] : overflow[index - SaleStrings.inlineCountMax] }
+/// Where a string of the index stands in the table of the sale being packed: the number of
+/// that packing, and the string's place in its table. One per string of `ReceiptIndex.strings`,
+/// so that numbering a sale's strings compares integers instead of strings.
+struct SaleStringSlot {
+    /// The packing that last used the string (`ReceiptIndex.packings`); 0: none yet.
+    var packing: UInt64 = 0
+    /// The string's place in that sale's table.
+    var place: Int32 = 0
+    /// Its place in `ReceiptIndex.categoryNets` as a category of that sale; −1: none yet.
+    var net: Int32 = -1
 }
 
 extension ReceiptIndex {
@@ -86,7 +62,9 @@ extension ReceiptIndex {
         static let cash: UInt64 = 0, card: UInt64 = 1, points: UInt64 = 2, otherBase: UInt64 = 3
     }
 
-    /// Packs `sale`, numbering its strings in the intern tables.
+    /// Packs `sale`, numbering its strings in the intern tables. Leaves the numbers of its
+    /// strings in `saleStringIds` and its net spend per category in `categoryNets`, as
+    /// `pack(_: JournaledSale)` does.
     mutating func pack(_ sale: SaleRecord) -> PackedSale {
         let bound = ReceiptIndex.packedBytesMax(sale)
         // Taken out of the index while in use, so that packing may intern strings meanwhile.
@@ -95,19 +73,66 @@ extension ReceiptIndex {
         swap(&buffer, &packBuffer)
         defer { swap(&buffer, &packBuffer) }
         if buffer.count < 2 * bound { buffer = [UInt8](repeating: 0, count: max(2 * bound, buffer.count * 2)) }
+        saleStringIds.removeAll(keepingCapacity: true)
+        categoryNets.removeAll(keepingCapacity: true)
+        packings += 1
         return buffer.withUnsafeMutableBytes { raw in
-            var table = SaleStrings()
             var body = FixedBufferWriter(UnsafeMutableRawBufferPointer(rebasing: raw[bound..<(2 * bound)]))
-            ReceiptIndex.packBody(sale, into: &body, table: &table)
+            packBody(sale, into: &body)
             var w = FixedBufferWriter(UnsafeMutableRawBufferPointer(rebasing: raw[0..<bound]))
             packHeader(sale, into: &w)
-            w.writeVarint(UInt64(table.count))
-            for index in 0..<table.count { w.writeVarint(UInt64(strings.intern(table[index]))) }
+            w.writeVarint(UInt64(saleStringIds.count))
+            for id in saleStringIds { w.writeVarint(UInt64(id)) }
             w.append(body.written)
             // One allocation of exactly the packed size: index memory is what limits how many
             // receipts the process can remember.
             return PackedSale(bytes: [UInt8](w.written))
         }
+    }
+
+    /// The place of `name` in the table of the sale being packed, giving it the next place
+    /// when it is new to that sale.
+    @inline(__always)
+    private mutating func place(of name: String) -> Int { place(ofNumber: number(of: name)) }
+
+    /// `place(of:)` for the string numbered `id` in `strings`.
+    @inline(__always)
+    private mutating func place(ofNumber id: Int) -> Int {
+        if id >= saleStringSlots.count {
+            saleStringSlots.append(contentsOf: repeatElement(SaleStringSlot(), count: id + 1 - saleStringSlots.count))
+        }
+        if saleStringSlots[id].packing == packings { return Int(saleStringSlots[id].place) }
+        let place = saleStringIds.count
+        saleStringIds.append(id)
+        saleStringSlots[id] = SaleStringSlot(packing: packings, place: Int32(truncatingIfNeeded: place), net: -1)
+        return place
+    }
+
+    /// Adds a line's net amount to the spend of the sale's category numbered `id` in `strings`
+    /// (already placed in this sale's table), in `categoryNets` in the order of the first line
+    /// with a net amount.
+    @inline(__always)
+    private mutating func add(net: Int64, toCategoryNumber id: Int) {
+        guard net != 0 else { return }
+        let at = Int(saleStringSlots[id].net)
+        if at >= 0 {
+            categoryNets[at].spend = categoryNets[at].spend &+ net
+        } else {
+            saleStringSlots[id].net = Int32(truncatingIfNeeded: categoryNets.count)
+            categoryNets.append(CategoryNet(category: id, spend: net))
+        }
+    }
+
+    /// The number of `name` in `strings`; a short string is looked up by its bytes in
+    /// `stringCache` first, which is cheaper than hashing it for the intern table.
+    @inline(__always)
+    mutating func number(of name: String) -> Int {
+        let key = name.utf8.withContiguousStorageIfAvailable { CategoryCache.key(UnsafeRawBufferPointer($0)) } ?? nil
+        guard let key else { return strings.intern(name) }
+        if let id = stringCache.id(of: key) { return id }
+        let id = strings.intern(name)
+        stringCache.remember(key, id: id)
+        return id
     }
 
     /// An upper bound on what `pack` writes for `sale`: every varint at its longest, every
@@ -136,9 +161,9 @@ extension ReceiptIndex {
     mutating func packHeader(_ sale: some SaleHeader, into w: inout FixedBufferWriter) {
         w.writeVarint(sale.seq)
         w.writeFixed(sale.fingerprint)
-        w.writeVarint(UInt64(strings.intern(sale.store)))
-        w.writeVarint(UInt64(strings.intern(sale.terminal)))
-        w.writeVarint(UInt64(strings.intern(sale.cashier)))
+        w.writeVarint(UInt64(number(of: sale.store)))
+        w.writeVarint(UInt64(number(of: sale.terminal)))
+        w.writeVarint(UInt64(number(of: sale.cashier)))
         w.write(sale.closedAt)
         if let card = sale.customer {
             w.write(true)
@@ -148,7 +173,7 @@ extension ReceiptIndex {
             w.write(false)
         }
         w.writeVarint(UInt64(sale.rulesVersion))
-        w.writeVarint(sale.tier.map { UInt64(strings.intern($0)) + 1 } ?? 0)
+        w.writeVarint(sale.tier.map { UInt64(number(of: $0)) + 1 } ?? 0)
         w.writeVarint(sale.pointsEarned)
         w.writeVarint(sale.pointsSpent)
         w.writeVarint(sale.pointsBalanceAfter)
@@ -158,13 +183,13 @@ extension ReceiptIndex {
         w.write(sale.voided)
     }
 
-    /// The body: lines, then payments, strings by their number in `table`.
-    private static func packBody(_ sale: SaleRecord, into w: inout FixedBufferWriter, table: inout SaleStrings) {
+    /// The body: lines, then payments, strings by their place in the sale's table.
+    private mutating func packBody(_ sale: SaleRecord, into w: inout FixedBufferWriter) {
         w.writeVarint(UInt64(sale.lines.count))
         // Lines are read where they lie: iterating copies each one, which retains and
         // releases its strings and rule list, several calls a line.
         sale.lines.withUnsafeBufferPointer { lines in
-            for index in lines.indices { pack(lines[index], into: &w, table: &table) }
+            for index in lines.indices { pack(lines[index], into: &w) }
         }
         w.writeVarint(UInt64(sale.payments.count))
         for payment in sale.payments {
@@ -172,18 +197,18 @@ extension ReceiptIndex {
             case .cash: w.writeVarint(MethodCode.cash)
             case .card: w.writeVarint(MethodCode.card)
             case .points: w.writeVarint(MethodCode.points)
-            case .other(let name): w.writeVarint(MethodCode.otherBase + UInt64(table.index(of: name)))
+            case .other(let name): w.writeVarint(MethodCode.otherBase + UInt64(place(of: name)))
             }
             w.writeVarint(payment.amount)
         }
     }
 
-    private static func pack(_ sold: SoldLine, into w: inout FixedBufferWriter, table: inout SaleStrings) {
+    private mutating func pack(_ sold: borrowing SoldLine, into w: inout FixedBufferWriter) {
         ReceiptIndex.write(sold.line.sku, to: &w)
         w.writeVarint(sold.line.qty.thousandths)
         w.writeVarint(sold.line.price)
         if let category = sold.line.category {
-            w.writeVarint(UInt64(table.index(of: category)) + 1)
+            w.writeVarint(UInt64(place(of: category)) + 1)
         } else {
             w.writeVarint(0 as UInt64)
         }
@@ -191,8 +216,10 @@ extension ReceiptIndex {
         w.writeVarint(sold.priced.amount &- (sold.line.qty.amount(price: sold.line.price) ?? 0))
         w.writeVarint(sold.priced.discount)
         w.writeVarint(UInt64(sold.priced.rules.count))
-        for rule in sold.priced.rules { w.writeVarint(UInt64(table.index(of: rule))) }
-        w.writeVarint(UInt64(table.index(of: sold.priced.category)))
+        for rule in sold.priced.rules { w.writeVarint(UInt64(place(of: rule))) }
+        let category = number(of: sold.priced.category)
+        w.writeVarint(UInt64(place(ofNumber: category)))
+        add(net: sold.priced.amount &- sold.priced.discount, toCategoryNumber: category)
         w.writeVarint(sold.returnedQty.thousandths)
         w.writeVarint(sold.refunded)
     }
@@ -200,16 +227,16 @@ extension ReceiptIndex {
     /// A SKU as one byte of kind and length, then an all-digit code of up to 19 digits as its
     /// number, any other code as its bytes. Cheaper than numbering SKUs in a table: that costs
     /// two cache misses a line on a large catalog.
-    private static func write(_ sku: SKU, to w: inout FixedBufferWriter) {
-        var code = sku.code
-        let (value, digits) = code.withUTF8 { bytes in ReceiptIndex.digitsValue(bytes) }
+    private static func write(_ sku: borrowing SKU, to w: inout FixedBufferWriter) {
+        let (value, digits) = sku.code.utf8.withContiguousStorageIfAvailable { ReceiptIndex.digitsValue($0) }
+            ?? Array(sku.code.utf8).withUnsafeBufferPointer { ReceiptIndex.digitsValue($0) }
         let kind = UInt8(kindCode(sku.kind)) << 5
         if digits > 0 {
             w.write(kind | UInt8(digits))
             w.writeVarint(value)
         } else {
             w.write(kind)
-            w.write(code)
+            w.write(sku.code)
         }
     }
 

@@ -29,13 +29,21 @@ public struct ReceiptIndex: Hashable, Sendable {
     /// Where `pack` writes a sale before copying it out at its exact size; kept because a
     /// fresh buffer per sale fragmented the heap around the packed sales that outlive it.
     var packBuffer: [UInt8] = []
-    /// The net spend per category of the sale last inserted from its journal bytes, kept so
-    /// that replaying a sale allocates nothing for it.
+    /// The net spend per category of the sale last packed, kept so that recording a sale
+    /// allocates nothing for it.
     var categoryNets: [CategoryNet] = []
     /// Numbers of the strings of replayed sales, by their bytes.
     var categoryCache = CategoryCache()
-    /// The numbers in `strings` of the strings of the sale last inserted from the journal.
+    /// Numbers of the strings of sales being recorded, by their bytes: kept apart from
+    /// `categoryCache` because store, terminal and cashier codes are more than it holds.
+    var stringCache = CategoryCache()
+    /// The numbers in `strings` of the strings of the sale last packed, in the order of its
+    /// table.
     var saleStringIds: [Int] = []
+    /// Per string in `strings`, its place in the table of the sale being packed.
+    var saleStringSlots: [SaleStringSlot] = []
+    /// Sales packed so far from records, numbering their packings for `saleStringSlots`.
+    var packings: UInt64 = 0
 
     /// An empty index.
     public init() {}
