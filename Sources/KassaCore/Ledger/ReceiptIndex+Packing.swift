@@ -189,7 +189,8 @@ extension ReceiptIndex {
         // Lines are read where they lie: iterating copies each one, which retains and
         // releases its strings and rule list, several calls a line.
         sale.lines.withUnsafeBufferPointer { lines in
-            for index in lines.indices { pack(lines[index], into: &w) }
+            guard let first = lines.baseAddress else { return }
+            for index in lines.indices { pack(first + index, into: &w) }
         }
         w.writeVarint(UInt64(sale.payments.count))
         for payment in sale.payments {
@@ -203,25 +204,30 @@ extension ReceiptIndex {
         }
     }
 
-    private mutating func pack(_ sold: borrowing SoldLine, into w: inout FixedBufferWriter) {
-        ReceiptIndex.write(sold.line.sku, to: &w)
-        w.writeVarint(sold.line.qty.thousandths)
-        w.writeVarint(sold.line.price)
-        if let category = sold.line.category {
+    /// One line, read through a pointer: a line passed by value is copied, which retains and
+    /// releases its strings and rule list.
+    private mutating func pack(_ sold: UnsafePointer<SoldLine>, into w: inout FixedBufferWriter) {
+        ReceiptIndex.write(sold.pointee.line.sku, to: &w)
+        let qty = sold.pointee.line.qty, price = sold.pointee.line.price
+        w.writeVarint(qty.thousandths)
+        w.writeVarint(price)
+        if let category = sold.pointee.line.category {
             w.writeVarint(UInt64(place(of: category)) + 1)
         } else {
             w.writeVarint(0 as UInt64)
         }
+        let amount = sold.pointee.priced.amount, discount = sold.pointee.priced.discount
         // Wrapping arithmetic: the difference is only ever added back the same way.
-        w.writeVarint(sold.priced.amount &- (sold.line.qty.amount(price: sold.line.price) ?? 0))
-        w.writeVarint(sold.priced.discount)
-        w.writeVarint(UInt64(sold.priced.rules.count))
-        for rule in sold.priced.rules { w.writeVarint(UInt64(place(of: rule))) }
-        let category = number(of: sold.priced.category)
+        w.writeVarint(amount &- (qty.amount(price: price) ?? 0))
+        w.writeVarint(discount)
+        let rulesCount = sold.pointee.priced.rules.count
+        w.writeVarint(UInt64(rulesCount))
+        for index in 0..<rulesCount { w.writeVarint(UInt64(place(of: sold.pointee.priced.rules[index]))) }
+        let category = number(of: sold.pointee.priced.category)
         w.writeVarint(UInt64(place(ofNumber: category)))
-        add(net: sold.priced.amount &- sold.priced.discount, toCategoryNumber: category)
-        w.writeVarint(sold.returnedQty.thousandths)
-        w.writeVarint(sold.refunded)
+        add(net: amount &- discount, toCategoryNumber: category)
+        w.writeVarint(sold.pointee.returnedQty.thousandths)
+        w.writeVarint(sold.pointee.refunded)
     }
 
     /// A SKU as one byte of kind and length, then an all-digit code of up to 19 digits as its
