@@ -18,6 +18,8 @@ enum KassaMetric {
     static let commitP99 = BenchmarkMetric.custom("commit p99 (µs)", polarity: .prefersSmaller, useScalingFactor: false)
     static let recordsPerSecond = BenchmarkMetric.custom("records/s", polarity: .prefersLarger, useScalingFactor: false)
     static let batch = BenchmarkMetric.custom("commands per fsync", polarity: .prefersLarger, useScalingFactor: false)
+    static let decodeCPU = BenchmarkMetric.custom("read and decode CPU (ms)", polarity: .prefersSmaller, useScalingFactor: false)
+    static let recordCPU = BenchmarkMetric.custom("record CPU (ms)", polarity: .prefersSmaller, useScalingFactor: false)
 }
 
 enum Shape {
@@ -272,5 +274,52 @@ let benchmarks: @Sendable () -> Void = {
         if let directory = currentReplayDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
 
+    // (c) in halves, each alone on this thread, in CPU time: reading and decoding, and
+    // recording entries decoded beforehand. The slower half sets the pace of (c).
+    Benchmark(
+        "recovery halves: read and decode, record",
+        configuration: .init(
+            metrics: [KassaMetric.decodeCPU, KassaMetric.recordCPU],
+            warmupIterations: 0,
+            maxDuration: .seconds(30),
+            maxIterations: 3
+        )
+    ) { (benchmark, run: ReplayRun) in
+        var decoder = ReplayDecoder()
+        var decoded = 0
+        let decodeStart = threadCPUTime()
+        _ = try JournalScanner.scan(directory: run.directory + "/journal", recordBytesMax: 1 << 20) { seq, payload in
+            blackHole(try decoder.decode(seq: seq, payload: payload))
+            decoded += 1
+        }
+        benchmark.measurement(KassaMetric.decodeCPU, Int((threadCPUTime() - decodeStart) * 1e3))
+        var entries: [ReplayEntry] = []
+        entries.reserveCapacity(run.records)
+        _ = try JournalScanner.scan(directory: run.directory + "/journal", recordBytesMax: 1 << 20) { seq, payload in
+            entries.append(try decoder.decode(seq: seq, payload: payload))
+        }
+        var ledger = Ledger()
+        let recordStart = threadCPUTime()
+        try entries.withUnsafeBufferPointer { entries in
+            for index in entries.indices { try ledger.replay(entries[index]) }
+        }
+        benchmark.measurement(KassaMetric.recordCPU, Int((threadCPUTime() - recordStart) * 1e3))
+        if decoded != run.records || ledger.lastSeq != UInt64(run.records) { benchmark.error("decoded \(decoded), recorded \(ledger.lastSeq) of \(run.records)") }
+        blackHole(ledger)
+    } setup: {
+        let run = try ReplayRun(sales: 200_000)
+        currentReplayDirectory = run.directory
+        return run
+    } teardown: {
+        if let directory = currentReplayDirectory { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
     projectionBenchmarks()
+}
+
+/// CPU time of the calling thread, in seconds.
+func threadCPUTime() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
