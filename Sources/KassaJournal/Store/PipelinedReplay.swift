@@ -19,6 +19,10 @@ public final class PipelinedReplay: @unchecked Sendable {
     private let condition = NSCondition()
     private var ledger: Ledger
     private var waiting: [[ReplayEntry]] = []
+    /// Chunks the recording thread has emptied, for the reader to fill again: a new chunk for
+    /// every 512 entries, allocated on one thread and freed on the other, cost both threads
+    /// time in the allocator.
+    private var emptied: [[ReplayEntry]] = []
     private var closed = false
     private var done = false
     private var failure: (any Error)?
@@ -36,12 +40,15 @@ public final class PipelinedReplay: @unchecked Sendable {
 
     /// Adds the next decoded entry; throws what recording failed with, so that the caller stops
     /// reading the journal at once.
-    public func add(_ entry: ReplayEntry) throws {
+    public func add(_ entry: consuming ReplayEntry) throws {
         chunk.append(entry)
         guard chunk.count >= PipelinedReplay.chunkEntries else { return }
-        try hand(chunk)
-        chunk = []
-        chunk.reserveCapacity(PipelinedReplay.chunkEntries)
+        // Moved out and handed over, so that the recording thread holds the chunk alone and
+        // can empty it in place.
+        var full: [ReplayEntry] = []
+        swap(&full, &chunk)
+        chunk = try hand(consume full)
+        if chunk.capacity < PipelinedReplay.chunkEntries { chunk.reserveCapacity(PipelinedReplay.chunkEntries) }
     }
 
     /// Adds the next decoded entry (`add(_: ReplayEntry)`).
@@ -55,7 +62,12 @@ public final class PipelinedReplay: @unchecked Sendable {
             chunk = []
         }
         if let failure = close(droppingWaiting: false) { throw failure }
-        return ledger
+        // Moved out, not copied: a copy left here would share the Ledger's storage until this
+        // object goes, so the caller's first change could copy every table, and the last
+        // reference, dropped by the recording thread as it exits, would free them all there.
+        var recovered = Ledger()
+        swap(&recovered, &ledger)
+        return recovered
     }
 
     /// Stops the recording thread without waiting for a result (the caller failed).
@@ -75,32 +87,53 @@ public final class PipelinedReplay: @unchecked Sendable {
         return failure
     }
 
-    private func hand(_ entries: [ReplayEntry]) throws {
+    /// Queues `entries` for recording and returns an empty chunk to fill next (one the
+    /// recording thread emptied, if there is one).
+    @discardableResult
+    private func hand(_ entries: consuming [ReplayEntry]) throws -> [ReplayEntry] {
         condition.lock()
         defer { condition.unlock() }
         while waiting.count >= PipelinedReplay.chunksWaitingMax && failure == nil { condition.wait() }
         if let failure { throw failure }
         waiting.append(entries)
         condition.broadcast()
+        return emptied.popLast() ?? []
     }
 
     private func record() {
+        // Held in a local while recording, so that recording an entry is not an access to
+        // this object's property checked for exclusivity; put back before `done` is set.
+        var ledger = Ledger()
+        swap(&ledger, &self.ledger)
+        var recorded: [ReplayEntry]?
         while true {
             condition.lock()
+            if let chunk = recorded, emptied.count < PipelinedReplay.chunksWaitingMax {
+                emptied.append(chunk)
+            }
+            recorded = nil
             while waiting.isEmpty && !closed { condition.wait() }
             if waiting.isEmpty {
+                swap(&ledger, &self.ledger)
                 done = true
                 condition.broadcast()
                 condition.unlock()
                 return
             }
-            let entries = waiting.removeFirst()
+            var entries = waiting.removeFirst()
             condition.broadcast()
             let failed = failure != nil
             condition.unlock()
             guard !failed else { continue }
             do {
-                for entry in entries { try step(&ledger, entry) }
+                // Read in place: iterating the array would copy every entry out of it.
+                try entries.withUnsafeBufferPointer { entries in
+                    for index in entries.indices { try step(&ledger, entries[index]) }
+                }
+                // Emptied here, where its entries were recorded, and handed back at the next
+                // turn under the lock.
+                entries.removeAll(keepingCapacity: true)
+                recorded = entries
             } catch {
                 condition.lock()
                 failure = error
