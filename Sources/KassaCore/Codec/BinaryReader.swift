@@ -33,6 +33,7 @@ public struct BinaryReader {
 
     /// `count` bytes from `start`, valid only while the reader's buffer is; the caller has
     /// checked the range.
+    @inline(__always)
     func slice(_ start: Int, _ count: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)])
     }
@@ -84,18 +85,26 @@ public struct BinaryReader {
                 return UInt64(first & 0x7F) | UInt64(second & 0x7F) << 7 | UInt64(third) << 14
             }
         }
-        return try readLongVarint()
+        let (value, end) = try BinaryReader.longVarint(in: bytes, at: at)
+        offset = end
+        return value
     }
 
-    /// A varint near the end of the buffer, or longer than three bytes.
-    private mutating func readLongVarint() throws(DecodeError) -> UInt64 {
+    /// A varint at `start` near the end of `bytes`, or longer than three bytes, and where it
+    /// ends. Not `mutating`: a reader the caller holds in a local stays in registers, where a
+    /// call taking its address would keep it in memory for the whole function.
+    @inline(never)
+    private static func longVarint(in bytes: UnsafeRawBufferPointer, at start: Int) throws(DecodeError) -> (UInt64, Int) {
         var result: UInt64 = 0
         var shift: UInt64 = 0
+        var at = start
         while true {
-            let byte = try readByte()
-            guard shift < 64, shift < 63 || byte <= 1 else { throw DecodeError("varint longer than 64 bits", offset: offset - 1) }
+            guard at < bytes.count else { throw DecodeError("unexpected end of record", offset: at) }
+            let byte = bytes[at]
+            at += 1
+            guard shift < 64, shift < 63 || byte <= 1 else { throw DecodeError("varint longer than 64 bits", offset: at - 1) }
             result |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return result }
+            if byte & 0x80 == 0 { return (result, at) }
             shift += 7
         }
     }

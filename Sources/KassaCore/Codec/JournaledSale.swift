@@ -179,7 +179,7 @@ extension JournaledSale {
         mutating func pack(lines count: Int, from r: inout BinaryReader, payload: UnsafeRawBufferPointer,
                            into w: inout FixedBufferWriter) throws(DecodeError) {
             w.writeVarint(UInt64(count))
-            for line in 0..<count { try packLine(line, from: &r, payload: payload, into: &w) }
+            try packLines(count, from: &r, payload: payload, into: &w)
             paymentsOffset = w.count
             let payments = try r.readCount()
             w.writeVarint(UInt64(payments))
@@ -201,7 +201,21 @@ extension JournaledSale {
             writeNets(into: &w)
         }
 
+        /// Packs `count` lines. The reader and writer are copied into locals for the loop, and
+        /// nothing in it takes their address, so that their offsets stay in registers instead
+        /// of going through memory at every byte read and written.
+        @inline(never)
+        private mutating func packLines(_ count: Int, from reader: inout BinaryReader, payload: UnsafeRawBufferPointer,
+                                        into writer: inout FixedBufferWriter) throws(DecodeError) {
+            var r = reader
+            var w = writer
+            for line in 0..<count { try packLine(line, from: &r, payload: payload, into: &w) }
+            reader = r
+            writer = w
+        }
+
         /// Packs the line at the reader as `ReceiptIndex.pack(_: SoldLine, …)` packs it decoded.
+        @inline(__always)
         private mutating func packLine(_ line: Int, from r: inout BinaryReader, payload: UnsafeRawBufferPointer,
                                        into w: inout FixedBufferWriter) throws(DecodeError) {
             let sku = try r.readBytes()
@@ -219,7 +233,10 @@ extension JournaledSale {
                 w.writeVarint(value)
             } else {
                 w.write(kind)
-                w.write(bytes: sku)
+                // Through a copy: `write(bytes:)` is a call, which would take `w`'s address.
+                var plain = w
+                plain.write(bytes: sku)
+                w = plain
             }
             // Quantity, price and discount are varints of the same encoding in both: their
             // bytes are copied as they are.
@@ -252,27 +269,45 @@ extension JournaledSale {
             w.write(0 as UInt8)
             let net = amount &- discount
             if net != 0 {
-                names[category].net = names[category].net &+ net
-                if names[category].firstNet == Int.max { names[category].firstNet = line }
+                // In place: subscripting the array three times checks its uniqueness each time.
+                names.withUnsafeMutableBufferPointer { names in
+                    names[category].net = names[category].net &+ net
+                    if names[category].firstNet == Int.max { names[category].firstNet = line }
+                }
             }
         }
 
         /// The number of the string `bytes` (a slice of `payload`) on this sale, numbering it
         /// first when new; a new string's UTF-8 is checked.
+        @inline(__always)
         private mutating func number(_ bytes: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, at offset: Int) throws(DecodeError) -> Int {
-            let key = CategoryCache.key(bytes, within: payload)
-            let found: Int? = keys.withUnsafeBufferPointer { keys in
-                if let key {
+            // The usual string, a category or rule id of a few bytes met earlier in the sale,
+            // is found here without a call.
+            if let key = CategoryCache.key(bytes, within: payload) {
+                let found: Int = keys.withUnsafeBufferPointer { keys in
                     for index in keys.indices where keys[index] == key { return index }
-                } else {
+                    return -1
+                }
+                if found >= 0 { return found }
+            }
+            return try numberOutlined(bytes, payload: payload, at: offset)
+        }
+
+        /// `number` of a string not found among the short ones already numbered: a long one,
+        /// or a new one.
+        @inline(never)
+        private mutating func numberOutlined(_ bytes: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, at offset: Int) throws(DecodeError) -> Int {
+            let key = CategoryCache.key(bytes, within: payload)
+            if key == nil {
+                let found: Int? = keys.withUnsafeBufferPointer { keys in
                     for index in keys.indices where keys[index] == Body.longKey && names[index].count == bytes.count
                         && UnsafeRawBufferPointer(rebasing: payload[names[index].start..<(names[index].start + bytes.count)]).elementsEqual(bytes) {
                         return index
                     }
+                    return nil
                 }
-                return nil
+                if let found { return found }
             }
-            if let found { return found }
             guard BinaryReader.isASCII(bytes) || String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) != nil else {
                 throw DecodeError("string is not valid UTF-8", offset: offset)
             }
