@@ -83,9 +83,9 @@ extension ReceiptIndex {
     /// per category in `categoryNets`.
     mutating func pack(_ sale: JournaledSale) -> PackedSale {
         let varint = FixedBufferWriter.varintBytesMax
-        // The header as in `packedBytesMax`, a number per string (no more than the bytes of
-        // the strings), and the body.
-        let bound = 19 * varint + 11 + (sale.packedCount - sale.stringsOffset) * varint + sale.stringsOffset
+        // The header as in `packedBytesMax` and a number per string (no more than the bytes of
+        // the strings): the body is copied after them at the end, not through this buffer.
+        let bound = 19 * varint + 11 + (sale.packedCount - sale.stringsOffset) * varint
         var buffer: [UInt8] = []
         swap(&buffer, &packBuffer)
         defer { swap(&buffer, &packBuffer) }
@@ -95,12 +95,13 @@ extension ReceiptIndex {
         return buffer.withUnsafeMutableBytes { raw in
             var w = FixedBufferWriter(raw)
             packHeader(sale, into: &w)
-            withExtendedLifetime(sale) {
+            return withExtendedLifetime(sale) {
+                let packed = sale.packed
                 sale.read(from: sale.stringsOffset) { (r: inout BinaryReader) throws(DecodeError) in
                     let count = try r.readCount()
                     w.writeVarint(UInt64(count))
                     for _ in 0..<count {
-                        let id = number(try r.readBytes())
+                        let id = number(try r.readBytes(), within: packed)
                         saleStringIds.append(id)
                         w.writeVarint(UInt64(id))
                     }
@@ -110,15 +111,25 @@ extension ReceiptIndex {
                         categoryNets.append(CategoryNet(category: saleStringIds[name], spend: try r.readSignedVarint()))
                     }
                 }
-                w.append(UnsafeRawBufferPointer(rebasing: sale.packed[0..<sale.stringsOffset]))
+                // One allocation of exactly the packed size, the body copied into it straight
+                // from where the reading thread packed it.
+                let front = w.written, body = UnsafeRawBufferPointer(rebasing: packed[0..<sale.stringsOffset])
+                let bytes = [UInt8](unsafeUninitializedCapacity: front.count + body.count) { out, initialized in
+                    let raw = UnsafeMutableRawBufferPointer(out)
+                    raw.copyMemory(from: front)
+                    UnsafeMutableRawBufferPointer(rebasing: raw[front.count...]).copyMemory(from: body)
+                    initialized = front.count + body.count
+                }
+                return PackedSale(bytes: bytes)
             }
-            return PackedSale(bytes: [UInt8](w.written))
         }
     }
 
-    /// The number of the string `bytes` in `strings`, through the cache.
-    private mutating func number(_ bytes: UnsafeRawBufferPointer) -> Int {
-        guard let key = CategoryCache.key(bytes) else { return strings.intern(String(decoding: bytes, as: UTF8.self)) }
+    /// The number of the string `bytes` (a slice of `buffer`) in `strings`, through the cache.
+    @inline(__always)
+    private mutating func number(_ bytes: UnsafeRawBufferPointer, within buffer: UnsafeRawBufferPointer) -> Int {
+        // A short string's key in one load: the strings are followed by the nets in `buffer`.
+        guard let key = CategoryCache.key(bytes, within: buffer) else { return strings.intern(String(decoding: bytes, as: UTF8.self)) }
         if let id = categoryCache.id(of: key) { return id }
         let id = strings.intern(String(decoding: bytes, as: UTF8.self))
         categoryCache.remember(key, id: id)
