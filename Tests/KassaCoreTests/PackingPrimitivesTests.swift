@@ -84,6 +84,15 @@ struct PackingPrimitivesTests {
         #expect(result.1 == 0)
     }
 
+    @Test func theIndexKeysAStringAsTheCategoryCacheDoesAtEveryLength() {
+        for length in 0..<20 {
+            let bytes = (0..<length).map { UInt8(0x41 + $0 * 7 % 50) }
+            bytes.withUnsafeBytes { raw in
+                #expect(ReceiptIndex.key(raw) == CategoryCache.key(raw))
+            }
+        }
+    }
+
     @Test func asciiIsToldFromOtherBytesAtEveryPosition() {
         for length in 0..<20 {
             let ascii = [UInt8](repeating: 0x7F, count: length)

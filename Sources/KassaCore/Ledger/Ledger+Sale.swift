@@ -54,10 +54,17 @@ extension Ledger {
                 throw LedgerError(.insufficientPoints, "the card has \(balance) points, the payment needs \(priced.pointsSpent)", field: "payments")
             }
         }
-        var lines: [SoldLine] = []
-        lines.reserveCapacity(receipt.lines.count)
-        for (line, pricedLine) in zip(receipt.lines, priced.lines) {
-            lines.append(SoldLine(line: line, priced: pricedLine))
+        // Built in place from the lines where they lie (`check` made the counts equal).
+        let count = receipt.lines.count
+        let lines = [SoldLine](unsafeUninitializedCapacity: count) { sold, initialized in
+            receipt.lines.withUnsafeBufferPointer { posted in
+                priced.lines.withUnsafeBufferPointer { pricedLines in
+                    for index in 0..<count {
+                        sold.initializeElement(at: index, to: SoldLine(line: posted[index], priced: pricedLines[index]))
+                    }
+                }
+            }
+            initialized = count
         }
         let record = SaleRecord(
             seq: lastSeq + 1, fingerprint: fingerprint, id: receipt.id, store: receipt.store,
