@@ -54,17 +54,14 @@ extension Ledger {
                 throw LedgerError(.insufficientPoints, "the card has \(balance) points, the payment needs \(priced.pointsSpent)", field: "payments")
             }
         }
-        // Built in place from the lines where they lie (`check` made the counts equal).
-        let count = receipt.lines.count
-        let lines = [SoldLine](unsafeUninitializedCapacity: count) { sold, initialized in
-            receipt.lines.withUnsafeBufferPointer { posted in
-                priced.lines.withUnsafeBufferPointer { pricedLines in
-                    for index in 0..<count {
-                        sold.initializeElement(at: index, to: SoldLine(line: posted[index], priced: pricedLines[index]))
-                    }
-                }
+        // Built from the lines where they lie (`check` made the counts equal). Reserved and
+        // appended: `Array(unsafeUninitializedCapacity:)` looks the storage type up at run time.
+        var lines: [SoldLine] = []
+        lines.reserveCapacity(receipt.lines.count)
+        receipt.lines.withUnsafeBufferPointer { posted in
+            priced.lines.withUnsafeBufferPointer { pricedLines in
+                for index in posted.indices { lines.append(SoldLine(line: posted[index], priced: pricedLines[index])) }
             }
-            initialized = count
         }
         let record = SaleRecord(
             seq: lastSeq + 1, fingerprint: fingerprint, id: receipt.id, store: receipt.store,

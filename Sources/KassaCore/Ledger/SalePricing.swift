@@ -91,25 +91,24 @@ public struct ListPricing: SalePricing {
     /// Shelf prices and the points a `points` payment spends; `rules` are not read.
     public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
                       today: Int32) throws(LedgerError) -> PricedSale {
+        var lines: [PricedLine] = []
         let count = receipt.lines.count
+        lines.reserveCapacity(count)
         var overflow: Int?
-        // Built in place, reading the posted lines where they lie.
-        let lines = [PricedLine](unsafeUninitializedCapacity: count) { priced, initialized in
-            // The basket's products looked up together, which overlaps their cache misses.
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { numbers in
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { hashes in
-                    catalog.productNumbers(of: receipt.lines, into: numbers, hashes: hashes)
-                    receipt.lines.withUnsafeBufferPointer { posted in
-                        for index in 0..<count {
-                            guard let amount = posted[index].qty.amount(price: posted[index].price) else {
-                                overflow = index
-                                return
-                            }
-                            let number = Int(numbers[index])
-                            let category = posted[index].category ?? (number >= 0 ? catalog.category(ofNumber: number) : "")
-                            priced.initializeElement(at: index, to: PricedLine(amount: amount, discount: 0, rules: [], category: category))
-                            initialized = index + 1
+        // The basket's products looked up together, which overlaps their cache misses.
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { numbers in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { hashes in
+                catalog.productNumbers(of: receipt.lines, into: numbers, hashes: hashes)
+                // The posted lines read where they lie: indexing the array copies each line.
+                receipt.lines.withUnsafeBufferPointer { posted in
+                    for index in 0..<count {
+                        guard let amount = posted[index].qty.amount(price: posted[index].price) else {
+                            overflow = index
+                            return
                         }
+                        let number = Int(numbers[index])
+                        let category = posted[index].category ?? (number >= 0 ? catalog.category(ofNumber: number) : "")
+                        lines.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
                     }
                 }
             }
