@@ -56,6 +56,16 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
     private let spare: SpareSegment
     /// Whether the spare for the current segment was asked for.
     private var spareRequested = false
+    /// Whether the current segment was a spare (written zeros). One that was only
+    /// preallocated (a new journal's first, the one reopened at start, or made at a roll with
+    /// no spare ready) is left early, for a spare, once `earlySpareBytes` went into it.
+    private var fromSpare = false
+    /// Where this process started writing the current segment.
+    private var segmentStart: Int
+    /// Bytes written into a preallocated segment after which a spare is made and taken as soon
+    /// as it is ready: a busy journal soon writes only over zeros, and a quiet one (a test's)
+    /// never spends the disk's time on a spare.
+    static let earlySpareBytes = 4 << 20
 
     /// The sequence number of the last record appended (buffered or written).
     public private(set) var lastSeq: UInt64
@@ -67,6 +77,7 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
         self.fd = fd
         self.path = path
         self.writeOffset = end
+        self.segmentStart = end
         self.lastSeq = lastSeq
         self.written = Mutex(Written(fd: fd, path: path, seq: lastSeq, unsynced: false))
         self.nextSeq = lastSeq + 1
@@ -96,7 +107,10 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
     private var remainingBytes: Int { options.segmentBytes - writeOffset - buffer.count }
 
     public func canAppend(payloadBytes: Int) -> Bool {
-        SegmentFormat.recordSize(payloadBytes: payloadBytes) <= remainingBytes
+        // A ready spare ends a preallocated segment early: the committer then rolls at its next
+        // batch, as for a full one.
+        if spareRequested, !fromSpare, spare.isReady { return false }
+        return SegmentFormat.recordSize(payloadBytes: payloadBytes) <= remainingBytes
     }
 
     public func ensureCapacity(forPayloadBytes payloadBytes: Int) throws {
@@ -130,9 +144,10 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
         writeOffset += buffer.count
         buffer.removeAll(keepingCapacity: true)
         bufferedRecords = 0
-        // Half way through a segment the next one is made ready: a server that writes little
-        // never spends the disk's time on it.
-        if !spareRequested, writeOffset > options.segmentBytes / 2 {
+        // Half way through a segment the next one is made ready (sooner after a preallocated
+        // one): a server that writes little never spends the disk's time on it.
+        let threshold = fromSpare ? options.segmentBytes / 2 : min(options.segmentBytes / 2, JournalWriter.earlySpareBytes)
+        if !spareRequested, writeOffset - segmentStart > threshold {
             spareRequested = true
             spare.prepare()
         }
@@ -172,8 +187,10 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
         let newFd: Int32, newPath: String
         if let ready = spare.take() {
             (newFd, newPath) = try JournalWriter.install(spare: ready, directory: directory, firstSeq: nextSeq, nowMs: nowMs())
+            fromSpare = true
         } else {
             (newFd, newPath) = try JournalWriter.createSegment(directory: directory, firstSeq: nextSeq, options: options, nowMs: nowMs())
+            fromSpare = false
         }
         spareRequested = false
         close(fd)
@@ -184,6 +201,7 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
             written.path = newPath
         }
         writeOffset = SegmentFormat.headerSize
+        segmentStart = writeOffset
         let first = nextSeq
         segmentList.withLock { $0.append(first) }
     }
@@ -308,6 +326,9 @@ final class SpareSegment: Sendable {
         guard start else { return }
         DispatchQueue.global(qos: .utility).async { self.write() }
     }
+
+    /// Whether a spare is ready to be taken.
+    var isReady: Bool { state.withLock { $0.ready != nil } }
 
     /// The ready spare's descriptor, now the caller's; nil when none is ready.
     func take() -> Int32? {

@@ -40,13 +40,16 @@ struct SpareSegmentTests {
         #expect(!FileManager.default.fileExists(atPath: spare))
         // The first segment is only preallocated: its unwritten tail shows the check can tell.
         #expect(try Self.unwrittenExtents(segmentFiles(dir)[0]) > 0)
-        // Past half, the spare appears; at the roll it becomes the second segment.
-        try writeRecords(writer, 21...40, bytes: 1000)
+        // Past half (at the last flush of these, records of 1,016 bytes after a 4,096-byte
+        // header), the spare appears. The first segment was only preallocated, so the next
+        // append rolls to the spare at once instead of filling the rest.
+        try writeRecords(writer, 21...33, bytes: 1000)
         #expect(try await Self.waitFor(spare), "no spare once the segment was half full")
         #expect(segmentFiles(dir).count == 1)
-        try writeRecords(writer, 41...70, bytes: 1000)
+        try writeRecords(writer, 34...70, bytes: 1000)
         let files = segmentFiles(dir)
         #expect(files.count == 2)
+        #expect(files.last.flatMap { SegmentFormat.firstSeq(fileName: ($0 as NSString).lastPathComponent) } == 34)
         #expect(!FileManager.default.fileExists(atPath: spare), "the roll took the spare")
         // The second segment was made of written zeros: a sync after a record writes no
         // extent change.
