@@ -93,6 +93,16 @@ struct PackingPrimitivesTests {
         }
     }
 
+    @Test func theLastEightBytesAreReadAlikeAtEveryLength() {
+        for length in 8...16 {
+            let bytes = (0..<length).map { UInt8(0x30 + $0 * 7 % 64) }
+            bytes.withUnsafeBytes { raw in
+                let first = raw.loadUnaligned(as: UInt64.self)
+                #expect(ReceiptIndex.lastWord(raw, first: first) == raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
+            }
+        }
+    }
+
     @Test func asciiIsToldFromOtherBytesAtEveryPosition() {
         for length in 0..<20 {
             let ascii = [UInt8](repeating: 0x7F, count: length)

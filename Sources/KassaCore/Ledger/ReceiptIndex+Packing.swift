@@ -268,7 +268,7 @@ extension ReceiptIndex {
         if bytes.count >= 8, bytes.count <= 16 {
             let raw = UnsafeRawBufferPointer(bytes)
             let first = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
-            let last = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
+            let last = ReceiptIndex.lastWord(raw, first: first)
             guard ReceiptIndex.allDigits(first), ReceiptIndex.allDigits(last) else { return (0, 0) }
             guard bytes.count > 8 else { return (ReceiptIndex.eightDigitsValue(first), 8) }
             // The digits after the first eight are the top bytes of `last`; the bytes below
@@ -296,6 +296,34 @@ extension ReceiptIndex {
             index += 2
         }
         return outside == 0 ? (value, bytes.count) : (0, 0)
+    }
+
+    /// The last eight of 8–16 bytes as a little-endian word, `first` being the first eight.
+    ///
+    /// A small string hands out its bytes from two eight-byte words it has just stored on the
+    /// stack; one load across both stores cannot be forwarded from them and waits for them to
+    /// reach the cache, which cost more than the rest of packing a SKU. So the bytes after the
+    /// first eight are read in loads that each lie within the second word, and the rest is
+    /// taken from `first`.
+    @inline(__always)
+    static func lastWord(_ raw: UnsafeRawBufferPointer, first: UInt64) -> UInt64 {
+        let count = raw.count
+        let tail: UInt64
+        switch count - 8 {
+        case 8: return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        case 4...7:
+            // Two loads that overlap when fewer than eight; the bytes they share are equal.
+            let low = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+            tail = low | high << UInt64((count - 12) * 8)
+        case 2...3:
+            let low = UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)))
+            let high = UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self)))
+            tail = low | high << UInt64((count - 10) * 8)
+        case 1: tail = UInt64(raw[8])
+        default: return first
+        }
+        return first >> UInt64((count - 8) * 8) | tail << UInt64((16 - count) * 8)
     }
 
     /// True when all eight bytes of `word` are '0'…'9'.
