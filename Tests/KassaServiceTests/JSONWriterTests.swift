@@ -58,6 +58,9 @@ struct JSONWriterTests {
         #expect(written { $0.value(text) } == #""Молоко \"3,2%\"\n\\ \u0001\r\t\u007f/😀\u001f""#)
         #expect(written { $0.value("") } == #""""#)
         #expect(written { $0.value("plain") } == #""plain""#)
+        // Commas between strings, escapes first and last, and a long one.
+        let long = String(repeating: "молоко ", count: 300)
+        #expect(written { $0.array(["a", "\"b", "c\n", "", long]) } == #"["a","\"b","c\n","",""# + long + #""]"#)
     }
 
     @Test func anyTreesStillWriteWithSortedKeys() {

@@ -196,21 +196,41 @@ struct JSONWriter {
     // MARK: - Values
 
     mutating func value(_ text: String) {
-        separate()
         var text = text
         text.withUTF8 { utf8 in
-            storage.reserve(utf8.count + 2)
-            storage.put(UInt8(ascii: "\""))
-            var clean = 0
-            for index in 0..<utf8.count where Self.needsEscape(utf8[index]) {
-                storage.put(UnsafeBufferPointer(rebasing: utf8[clean..<index]))
-                escape(utf8[index])
-                clean = index + 1
+            // Answers' strings are short (SKUs, categories, rule ids) and seldom need escapes:
+            // room for them as they are, then one pass that copies and checks each byte.
+            storage.reserve(utf8.count + 3)
+            separateInRoom()
+            var at = storage.base + storage.count
+            at.pointee = UInt8(ascii: "\"")
+            at += 1
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                if Self.needsEscape(byte) {
+                    storage.count = at - storage.base
+                    escaped(UnsafeBufferPointer(rebasing: utf8[index...]))
+                    return
+                }
+                at.pointee = byte
+                at += 1
             }
-            storage.put(UnsafeBufferPointer(rebasing: utf8[clean...]))
-            storage.put(UInt8(ascii: "\""))
+            at.pointee = UInt8(ascii: "\"")
+            storage.count = at + 1 - storage.base
         }
         needsComma = true
+    }
+
+    /// The rest of a string from its first byte that needs an escape, and the closing quote.
+    private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var clean = 0
+        for index in 0..<utf8.count where Self.needsEscape(utf8[index]) {
+            storage.put(UnsafeBufferPointer(rebasing: utf8[clean..<index]))
+            escape(utf8[index])
+            clean = index + 1
+        }
+        storage.put(UnsafeBufferPointer(rebasing: utf8[clean...]))
+        storage.put(UInt8(ascii: "\""))
     }
 
     mutating func value(_ number: Int64) {
