@@ -38,7 +38,7 @@ public enum Journal {
         for temporary in report.temporaryFiles { try FileIO.unlink(temporary) }
         // A spare next segment from the last run is not trusted to be whole; one is made again
         // when needed.
-        SpareSegment.removeLeftover(in: directory)
+        SpareSegment.removeLeftovers(in: directory)
         if cut != nil || !report.temporaryFiles.isEmpty { try FileIO.syncDirectory(directory) }
 
         let removed = Set(cut?.emptySegmentsAfter ?? [])

@@ -186,7 +186,7 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
     private func openNextSegment() throws {
         let newFd: Int32, newPath: String
         if let ready = spare.take() {
-            (newFd, newPath) = try JournalWriter.install(spare: ready, directory: directory, firstSeq: nextSeq, nowMs: nowMs())
+            (newFd, newPath) = try JournalWriter.install(spare: ready, at: spare.path, directory: directory, firstSeq: nextSeq, nowMs: nowMs())
             fromSpare = true
         } else {
             (newFd, newPath) = try JournalWriter.createSegment(directory: directory, firstSeq: nextSeq, options: options, nowMs: nowMs())
@@ -225,11 +225,10 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
         return (fd, finalPath)
     }
 
-    /// Makes the spare `ready` the segment that starts at `firstSeq`: header written and
-    /// synced, renamed, directory synced, as `createSegment` does. On failure the spare is
-    /// closed and removed.
-    static func install(spare ready: Int32, directory: String, firstSeq: UInt64, nowMs: UInt64) throws -> (Int32, String) {
-        let sparePath = directory + "/" + SpareSegment.fileName
+    /// Makes the spare `ready`, at `sparePath`, the segment that starts at `firstSeq`: header
+    /// written and synced, renamed, directory synced, as `createSegment` does. On failure the
+    /// spare is closed and removed.
+    static func install(spare ready: Int32, at sparePath: String, directory: String, firstSeq: UInt64, nowMs: UInt64) throws -> (Int32, String) {
         let finalPath = directory + "/" + SegmentFormat.fileName(firstSeq: firstSeq)
         do {
             let header = SegmentFormat.header(firstSeq: firstSeq, createdMs: nowMs)
@@ -282,16 +281,19 @@ public struct JournalConfigurationError: Error, CustomStringConvertible, Sendabl
 /// sync after a 16 KiB write take a median 107–115 µs instead of 182–191 µs. PostgreSQL fills
 /// its new WAL files with zeros for the same reason.
 ///
-/// The spare is asked for once the current segment is half full, written and synced under a
-/// temporary name, then renamed to `next-segment.spare`, and taken at the roll. When none is
-/// ready (it is still being written, or writing it failed, for lack of space say) the roll
-/// creates a preallocated segment as before. A spare left by a stop or a crash is removed when
-/// the journal is opened; the scan never reads it as a segment.
+/// The spare is asked for once the current segment is half full, written and synced as
+/// `next-segment-<token>.spare.partial`, then renamed to `next-segment-<token>.spare`, and taken
+/// at the roll. The token is each writer's own, so a writer closed while its spare is still
+/// being written never touches the spare of one opened after it on the same directory. When
+/// none is ready (it is still being written, or writing it failed, for lack of space say) the
+/// roll creates a preallocated segment as before. A spare left by a stop or a crash is removed
+/// when the journal is opened; the scan never reads it as a segment.
 final class SpareSegment: Sendable {
-    /// The ready spare's name in the journal directory.
-    static let fileName = "next-segment.spare"
-    /// The name while it is being written.
-    static let partialFileName = "next-segment.spare.partial"
+    static let prefix = "next-segment-"
+    /// The ready spare's name ends so.
+    static let suffix = ".spare"
+    /// The name while it is being written ends so.
+    static let partialSuffix = ".spare.partial"
 
     private struct State {
         var ready: Int32?
@@ -299,21 +301,27 @@ final class SpareSegment: Sendable {
         var closed = false
     }
 
-    private let path: String
+    /// Where the ready spare is.
+    let path: String
     private let partialPath: String
     private let bytes: Int
     private let state = Mutex(State())
 
     init(directory: String, bytes: Int) {
-        path = directory + "/" + SpareSegment.fileName
-        partialPath = directory + "/" + SpareSegment.partialFileName
+        let token = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        path = directory + "/" + SpareSegment.prefix + token + SpareSegment.suffix
+        partialPath = directory + "/" + SpareSegment.prefix + token + SpareSegment.partialSuffix
         self.bytes = bytes
     }
 
-    /// Removes a spare left in `directory` by an earlier run, ready or half written.
-    static func removeLeftover(in directory: String) {
-        try? FileIO.unlink(directory + "/" + fileName)
-        try? FileIO.unlink(directory + "/" + partialFileName)
+    /// Whether `name` is a spare's, ready or half written.
+    static func isSpare(_ name: String) -> Bool {
+        name.hasPrefix(prefix) && (name.hasSuffix(suffix) || name.hasSuffix(partialSuffix))
+    }
+
+    /// Removes the spares left in `directory` by an earlier run, ready or half written.
+    static func removeLeftovers(in directory: String) {
+        for name in (try? FileIO.list(directory)) ?? [] where isSpare(name) { try? FileIO.unlink(directory + "/" + name) }
     }
 
     /// Starts writing a spare on another thread, unless one is ready or being written.

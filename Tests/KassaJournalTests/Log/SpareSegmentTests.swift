@@ -20,10 +20,16 @@ struct SpareSegmentTests {
         return text.split(separator: "\n").filter { $0.contains("unwritten") }.count
     }
 
-    /// Waits until `path` exists, for at most ten seconds.
-    static func waitFor(_ path: String) async throws -> Bool {
+    /// The names of the spares in `directory`, ready ones or half-written ones.
+    static func spares(_ directory: String, ready: Bool = true) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasPrefix(SpareSegment.prefix) && $0.hasSuffix(ready ? SpareSegment.suffix : SpareSegment.partialSuffix) }
+    }
+
+    /// Waits until a ready spare is in `directory`, for at most ten seconds.
+    static func waitForSpare(_ directory: String) async throws -> Bool {
         for _ in 0..<1000 {
-            if FileManager.default.fileExists(atPath: path) { return true }
+            if !spares(directory).isEmpty { return true }
             try await Task.sleep(for: .milliseconds(10))
         }
         return false
@@ -32,25 +38,24 @@ struct SpareSegmentTests {
     @Test func segmentsAfterTheFirstAreWrittenZerosMadeAhead() async throws {
         let dir = temporaryDirectory("spare")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let spare = dir + "/" + SpareSegment.fileName
         let opened = try Journal.open(directory: dir, options: smallSegments)
         let writer = opened.writer
         // Under half a segment nothing is made ahead.
         try writeRecords(writer, 1...20, bytes: 1000)
-        #expect(!FileManager.default.fileExists(atPath: spare))
+        #expect(Self.spares(dir).isEmpty && Self.spares(dir, ready: false).isEmpty)
         // The first segment is only preallocated: its unwritten tail shows the check can tell.
         #expect(try Self.unwrittenExtents(segmentFiles(dir)[0]) > 0)
         // Past half (at the last flush of these, records of 1,016 bytes after a 4,096-byte
         // header), the spare appears. The first segment was only preallocated, so the next
         // append rolls to the spare at once instead of filling the rest.
         try writeRecords(writer, 21...33, bytes: 1000)
-        #expect(try await Self.waitFor(spare), "no spare once the segment was half full")
+        #expect(try await Self.waitForSpare(dir), "no spare once the segment was half full")
         #expect(segmentFiles(dir).count == 1)
         try writeRecords(writer, 34...70, bytes: 1000)
         let files = segmentFiles(dir)
         #expect(files.count == 2)
         #expect(files.last.flatMap { SegmentFormat.firstSeq(fileName: ($0 as NSString).lastPathComponent) } == 34)
-        #expect(!FileManager.default.fileExists(atPath: spare), "the roll took the spare")
+        #expect(Self.spares(dir).isEmpty, "the roll took the spare")
         // The second segment was made of written zeros: a sync after a record writes no
         // extent change.
         #expect(try Self.unwrittenExtents(files[1]) == 0)
@@ -60,6 +65,28 @@ struct SpareSegmentTests {
         guard case .clean = report.verdict else { Issue.record("verdict \(report.verdict)"); return }
         #expect(records.map(\.0) == (1...70).map(UInt64.init))
         #expect(records.last?.1 == payload(70, bytes: 1000))
+    }
+
+    /// A writer closed while its spare is still being written, and another opened on the
+    /// directory at once: the second one's rolls and records are its own.
+    @Test func aWriterReopenedWhileItsSpareIsWrittenRollsCleanly() throws {
+        let dir = temporaryDirectory("spare-reopen")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let options = JournalWriter.Options(segmentBytes: 4 << 20, recordBytesMax: 4096)
+        for round in 0..<3 {
+            let opened = try Journal.open(directory: dir, options: options)
+            let first = Int(opened.writer.lastSeq) + 1
+            // Past half of a 4 MiB segment, which asks for a spare; then close at once.
+            try writeRecords(opened.writer, first...(first + 2_200), bytes: 1000)
+            if round == 2 {
+                // The last writer goes on through two more rolls.
+                try writeRecords(opened.writer, (first + 2_201)...(first + 11_000), bytes: 1000)
+            }
+        }
+        let (report, records) = try readAll(dir, options: options)
+        guard case .clean = report.verdict else { Issue.record("verdict \(report.verdict)"); return }
+        #expect(records.map(\.0) == (1...UInt64(records.count)).map { $0 })
+        #expect(records.count == 3 * 2_201 + 8_800)
     }
 
     @Test func aLeftoverSpareIsRemovedAndNeverReadAsASegment() throws {
@@ -72,14 +99,14 @@ struct SpareSegmentTests {
         // A stop left a ready spare, a crash a half-written one; both hold what looks like
         // records, which must never be read.
         let segment = try Data(contentsOf: URL(fileURLWithPath: segmentFiles(dir)[0]))
-        for name in [SpareSegment.fileName, SpareSegment.partialFileName] {
+        for name in ["\(SpareSegment.prefix)1f\(SpareSegment.suffix)", "\(SpareSegment.prefix)2e\(SpareSegment.partialSuffix)"] {
             try segment.write(to: URL(fileURLWithPath: dir + "/" + name))
         }
+        #expect(Self.spares(dir).count == 1 && Self.spares(dir, ready: false).count == 1)
         let reopened = try Journal.open(directory: dir, options: smallSegments)
         #expect(reopened.report.records == 30)
         #expect(reopened.removedTemporaryFiles.isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: dir + "/" + SpareSegment.fileName))
-        #expect(!FileManager.default.fileExists(atPath: dir + "/" + SpareSegment.partialFileName))
+        #expect(Self.spares(dir).isEmpty && Self.spares(dir, ready: false).isEmpty)
         try writeRecords(reopened.writer, 31...40)
         let (report, records) = try readAll(dir)
         guard case .clean = report.verdict else { Issue.record("verdict \(report.verdict)"); return }
