@@ -121,6 +121,32 @@ struct ReplayFromJournalBytesTests {
         #expect(replica == live)
     }
 
+    @Test func aSaleWithMoreStringsThanTheDecoderSlotsReplays() throws {
+        // 150 lines over 100 categories, each met again later in the sale: more strings than
+        // the reading thread keeps in its per-sale slots, so the later ones are searched for.
+        var live = Ledger()
+        _ = live.run(.enrol(Fixture.customer()))
+        var entries: [LedgerEntry] = []
+        for number in 0..<3 {
+            let lines = (0..<150).map { index in
+                Fixture.line(Fixture.sku("PLU-\(index)"), "1", Int64(100 + index), category: "cat\((index * 7 + number) % 100)")
+            }
+            let receipt = Fixture.receipt("M\(number)", customer: Fixture.card(), lines: lines)
+            guard case .applied(let entry, _) = live.apply(.sale(receipt), at: Fixture.morning, pricing: DiscountingPoints()) else {
+                Issue.record("sale \(number) refused")
+                return
+            }
+            entries.append(entry)
+        }
+        var replica = Ledger()
+        _ = replica.run(.enrol(Fixture.customer()))
+        var decoder = ReplayDecoder()
+        for entry in entries {
+            try replica.replay(try LedgerEntryCodec.encode(entry).withUnsafeBytes { try decoder.decode(seq: entry.seq, payload: $0) })
+        }
+        #expect(replica == live)
+    }
+
     @Test func theReceiptIndexRestoredFromBytesEqualsTheOneFromDecodedEntries() throws {
         let (_, entries) = ReplayFromJournalBytesTests.journal(seed: 7, count: 1_000)
         var fromBytes = Ledger(), decoded = Ledger()

@@ -162,6 +162,17 @@ extension JournaledSale {
         /// key holds: apart from `names`, so that looking one up reads only keys.
         private var keys: [CategoryCache.Key] = []
         private static let longKey = CategoryCache.Key(first: 0, last: 0, count: -1)
+        /// The short keys of this sale's strings by a hash of their bytes, open addressing:
+        /// each slot holds the sale's `generation` in its high half and the string's number
+        /// plus one in its low half, so a slot of an earlier sale reads as empty and nothing is
+        /// cleared between sales. A line's category is found at its first probe, where a
+        /// search through `keys` stopped at an unpredictable place on every line.
+        private var slots = [UInt64](repeating: 0, count: Body.slotsCount)
+        private static let slotsCount = 128
+        /// Strings put in `slots` at most, keeping it at most half full; later ones are found
+        /// by `numberOutlined`'s search.
+        private static let slottedMax = slotsCount / 2
+        private var generation: UInt64 = 1
         private(set) var subtotal: Int64 = 0
         private(set) var discount: Int64 = 0
         private(set) var paymentsOffset = 0
@@ -172,6 +183,9 @@ extension JournaledSale {
         mutating func reset() {
             names.removeAll(keepingCapacity: true)
             keys.removeAll(keepingCapacity: true)
+            // 2^32 sales later a slot could read as this sale's again; `number` checks the key
+            // it leads to, so that only costs a probe.
+            generation = (generation &+ 1) & 0xFFFF_FFFF
             subtotal = 0
             discount = 0
         }
@@ -284,21 +298,58 @@ extension JournaledSale {
             // The usual string, a category or rule id of a few bytes met earlier in the sale,
             // is found here without a call.
             if let key = CategoryCache.key(bytes, within: payload) {
-                let found: Int = keys.withUnsafeBufferPointer { keys in
-                    for index in keys.indices where keys[index] == key { return index }
-                    return -1
+                let generation = self.generation
+                let found: Int = slots.withUnsafeBufferPointer { slots in
+                    keys.withUnsafeBufferPointer { keys in
+                        var slot = Body.slot(key)
+                        for _ in 0..<Body.slotsCount {
+                            let entry = slots[slot]
+                            guard entry >> 32 == generation else { return -1 }
+                            let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                            if index >= 0, index < keys.count, keys[index] == key { return index }
+                            slot = (slot + 1) & (Body.slotsCount - 1)
+                        }
+                        return -1
+                    }
                 }
                 if found >= 0 { return found }
             }
             return try numberOutlined(bytes, payload: payload, at: offset)
         }
 
-        /// `number` of a string not found among the short ones already numbered: a long one,
-        /// or a new one.
+        /// The first slot to probe for `key`.
+        @inline(__always)
+        private static func slot(_ key: CategoryCache.Key) -> Int {
+            let mixed = (key.first ^ (key.last &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: key.count)) &* 0x9E37_79B9_7F4A_7C15
+            return Int(truncatingIfNeeded: mixed >> 57)
+        }
+
+        /// Puts the string numbered `index`, with the short `key`, in `slots` (if a slot is
+        /// free: `numberOutlined` finds it anyway).
+        private mutating func remember(_ key: CategoryCache.Key, index: Int) {
+            var slot = Body.slot(key)
+            for _ in 0..<Body.slotsCount {
+                if slots[slot] >> 32 != generation {
+                    slots[slot] = generation << 32 | UInt64(index + 1)
+                    return
+                }
+                slot = (slot + 1) & (Body.slotsCount - 1)
+            }
+        }
+
+        /// `number` of a string not found through `slots`: a long one, a short one numbered
+        /// after `slots` filled up, or a new one. Searches every string of the sale, so that
+        /// `slots` only ever saves time.
         @inline(never)
         private mutating func numberOutlined(_ bytes: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, at offset: Int) throws(DecodeError) -> Int {
             let key = CategoryCache.key(bytes, within: payload)
-            if key == nil {
+            if let key {
+                let found: Int? = keys.withUnsafeBufferPointer { keys in
+                    for index in keys.indices where keys[index] == key { return index }
+                    return nil
+                }
+                if let found { return found }
+            } else {
                 let found: Int? = keys.withUnsafeBufferPointer { keys in
                     for index in keys.indices where keys[index] == Body.longKey && names[index].count == bytes.count
                         && UnsafeRawBufferPointer(rebasing: payload[names[index].start..<(names[index].start + bytes.count)]).elementsEqual(bytes) {
@@ -314,6 +365,7 @@ extension JournaledSale {
             let start = bytes.isEmpty ? 0 : (bytes.baseAddress! - payload.baseAddress!)
             names.append(Name(start: start, count: bytes.count))
             keys.append(key ?? Body.longKey)
+            if let key, names.count <= Body.slottedMax { remember(key, index: names.count - 1) }
             return names.count - 1
         }
 
