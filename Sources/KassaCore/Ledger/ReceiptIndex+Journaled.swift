@@ -112,14 +112,13 @@ extension ReceiptIndex {
                     }
                 }
                 // One allocation of exactly the packed size, the body copied into it straight
-                // from where the reading thread packed it.
+                // from where the reading thread packed it. Reserved and appended:
+                // `Array(unsafeUninitializedCapacity:)` looks the storage type up at run time.
                 let front = w.written, body = UnsafeRawBufferPointer(rebasing: packed[0..<sale.stringsOffset])
-                let bytes = [UInt8](unsafeUninitializedCapacity: front.count + body.count) { out, initialized in
-                    let raw = UnsafeMutableRawBufferPointer(out)
-                    raw.copyMemory(from: front)
-                    UnsafeMutableRawBufferPointer(rebasing: raw[front.count...]).copyMemory(from: body)
-                    initialized = front.count + body.count
-                }
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(front.count + body.count)
+                bytes.append(contentsOf: front)
+                bytes.append(contentsOf: body)
                 return PackedSale(bytes: bytes)
             }
         }
