@@ -1,5 +1,6 @@
 import Foundation
 import KassaCore
+import KassaTestSupport
 import Testing
 @testable import KassaService
 
@@ -61,6 +62,70 @@ struct JSONWriterTests {
         // Commas between strings, escapes first and last, and a long one.
         let long = String(repeating: "молоко ", count: 300)
         #expect(written { $0.array(["a", "\"b", "c\n", "", long]) } == #"["a","\"b","c\n","",""# + long + #""]"#)
+    }
+
+    /// The cursor that writes the lines of quotes and sales writes strings, numbers and
+    /// quantities as the writer's own values do, in arrays with the same commas.
+    @Test func theCursorWritesValuesAsTheWriterDoes() {
+        var rng = KassaTestSupport.SeededGenerator(seed: 27)
+        let pieces = ["a", "Молоко", "\"", "\\", "\n", "\u{1}", "\u{7F}", "😀", "/", " ", "tier-gold", "0"]
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined()
+            let number = Int64.random(in: Int64.min...Int64.max, using: &rng) >> UInt64.random(in: 0...63, using: &rng)
+            let quantity = Quantity(thousandths: Int64.random(in: -5_000_000...5_000_000, using: &rng) * (Bool.random(using: &rng) ? 1000 : 1))
+            let bound = JSONWriter.Cursor.stringBound(text) + 2 * JSONWriter.Cursor.numberBound
+            let direct = written { w in
+                w.array { w in
+                    w.reserved(bound) { $0.string(text) }
+                    w.reserved(bound) { $0.number(number) }
+                    w.reserved(bound) { $0.quantity(quantity) }
+                }
+            }
+            let general = written { w in
+                w.array { w in
+                    w.value(text)
+                    w.value(number)
+                    w.value(quantity)
+                }
+            }
+            #expect(direct == general)
+        }
+        #expect(written { w in w.reserved(JSONWriter.Cursor.numberBound) { $0.number(Int64.min) } } == "\(Int64.min)")
+        #expect(written { w in w.reserved(JSONWriter.Cursor.stringBound("\u{1}\u{1}")) { $0.string("\u{1}\u{1}") } } == #""\u0001\u0001""#)
+    }
+
+    /// A quote's or sale's line through the cursor: the object the writer's members made.
+    @Test func linesThroughTheCursorAreTheObjectsMembersMade() {
+        var rng = KassaTestSupport.SeededGenerator(seed: 1127)
+        let ids = ["tier-gold", "regular", "promo-\"7\"", "Молоко", ""]
+        for _ in 0..<300 {
+            let priced = PricedLine(amount: Int64.random(in: 0...10_000_000, using: &rng), discount: Int64.random(in: 0...5_000, using: &rng),
+                                    rules: (0..<Int.random(in: 0...4, using: &rng)).map { _ in ids[Int.random(in: 0..<ids.count, using: &rng)] },
+                                    category: ["dairy", "", "мясо", "a\tb"][Int.random(in: 0..<4, using: &rng)])
+            let qty = Quantity(thousandths: Int64.random(in: 1...20_000, using: &rng))
+            let returned: Quantity? = Bool.random(using: &rng) ? Quantity(thousandths: Int64.random(in: 0...1_000, using: &rng)) : nil
+            let sku = ["4607001234562", "PLU-12", "A/1.b_2"][Int.random(in: 0..<3, using: &rng)]
+            let price = Int64.random(in: -5...1_000_000, using: &rng)
+            let direct = written { w in
+                w.array { w in
+                    Wire.line(sku: sku, qty: qty, price: price, priced: priced, returnedQty: returned, into: &w)
+                    Wire.line(sku: sku, qty: qty, price: price, priced: priced, returnedQty: returned, into: &w)
+                }
+            }
+            let object: (inout JSONWriter) -> Void = { w in
+                w.object { w in
+                    w.field("amount", priced.amount)
+                    w.field("category", priced.category)
+                    w.field("discount", priced.discount)
+                    w.field("price", price)
+                    w.field("qty", qty)
+                    if let returned { w.field("returned_qty", returned) }
+                    w.field("rules", priced.rules)
+                    w.field("sku", sku)
+                }
+            }
+            #expect(direct == written { w in w.array { w in object(&w); object(&w) } })
+        }
     }
 
     @Test func anyTreesStillWriteWithSortedKeys() {

@@ -302,6 +302,82 @@ struct JSONWriter {
         }
     }
 
+    // MARK: - Members written in reserved room
+
+    /// Writes straight into room reserved beforehand (`reserved(_:_:)`), with no check for room
+    /// per byte or per member: for the members of every line of a quote or a sale, some 300 a
+    /// quote. The caller writes the keys itself, in sorted order, and bounds what it writes.
+    struct Cursor {
+        fileprivate(set) var at: UnsafeMutablePointer<UInt8>
+
+        /// Most bytes `string(text)` writes: every byte escaped as `\u00XX`, and the quotes.
+        static func stringBound(_ text: String) -> Int { 6 * text.utf8.count + 2 }
+        /// Most bytes `number` or `quantity` writes (a sign, 19 digits, a point).
+        static let numberBound = 24
+
+        /// A key, colon or bracket: bytes needing no escape.
+        @inline(__always)
+        mutating func literal(_ text: StaticString) {
+            assert(text.hasPointerRepresentation, "a literal of one character: use byte(_:)")
+            at.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+            at += text.utf8CodeUnitCount
+        }
+
+        @inline(__always)
+        mutating func byte(_ byte: UInt8) {
+            at.pointee = byte
+            at += 1
+        }
+
+        mutating func number(_ number: Int64) {
+            if number < 0 { byte(UInt8(ascii: "-")) }
+            at += JSONWriter.writeDigits(number.magnitude, to: at)
+        }
+
+        /// As `JSONWriter.value(_: Quantity)` writes it.
+        mutating func quantity(_ quantity: Quantity) {
+            if quantity.isWhole { return number(quantity.thousandths / 1000) }
+            var text = quantity.description
+            text.withUTF8 { utf8 in
+                at.update(from: utf8.baseAddress!, count: utf8.count)
+                at += utf8.count
+            }
+        }
+
+        /// A string, quoted and escaped as `JSONWriter.value(_: String)` writes it.
+        mutating func string(_ text: String) {
+            var text = text
+            text.withUTF8 { utf8 in
+                var at = self.at
+                at.pointee = UInt8(ascii: "\"")
+                at += 1
+                for index in 0..<utf8.count {
+                    let byte = utf8[index]
+                    if JSONWriter.needsEscape(byte) {
+                        at += JSONWriter.writeEscape(byte, to: at)
+                    } else {
+                        at.pointee = byte
+                        at += 1
+                    }
+                }
+                at.pointee = UInt8(ascii: "\"")
+                self.at = at + 1
+            }
+        }
+    }
+
+    /// A value written by `body` through a cursor, in `bound` bytes reserved for it.
+    mutating func reserved(_ bound: Int, _ body: (inout Cursor) -> Void) {
+        storage.reserve(bound + 1)
+        separateInRoom()
+        let start = storage.base + storage.count
+        var cursor = Cursor(at: start)
+        body(&cursor)
+        precondition(cursor.at - start <= bound, "an answer wrote \(cursor.at - start) bytes in \(bound) reserved")
+        storage.count = cursor.at - storage.base
+        needsComma = true
+    }
+
     // MARK: - Bytes
 
     private mutating func separate() {
@@ -318,6 +394,12 @@ struct JSONWriter {
 
     /// The decimal digits of `number`, in room the caller reserved (20 bytes).
     private mutating func digits(_ number: UInt64) {
+        storage.count += JSONWriter.writeDigits(number, to: storage.base + storage.count)
+    }
+
+    /// Writes the decimal digits of `number` at `at` (room for 20); returns how many.
+    @inline(__always)
+    static func writeDigits(_ number: UInt64, to at: UnsafeMutablePointer<UInt8>) -> Int {
         var count = 1
         var probe = number
         while probe >= 10 {
@@ -325,37 +407,51 @@ struct JSONWriter {
             count += 1
         }
         var rest = number
-        var position = storage.base + storage.count + count - 1
+        var position = at + count - 1
         repeat {
             position.pointee = UInt8(ascii: "0") + UInt8(rest % 10)
             rest /= 10
             position -= 1
         } while rest > 0
-        storage.count += count
+        return count
     }
 
-    private static func needsEscape(_ byte: UInt8) -> Bool {
+    @inline(__always)
+    static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F
     }
 
     /// The escapes the answers always used: `\"`, `\\`, `\n`, `\r`, `\t`, and `\u00XX` for the
     /// other control characters and DEL.
     private mutating func escape(_ byte: UInt8) {
-        storage.put(UInt8(ascii: "\\"))
+        storage.reserve(6)
+        storage.count += JSONWriter.writeEscape(byte, to: storage.base + storage.count)
+    }
+
+    /// Writes the escape of `byte` at `at` (room for 6); returns how many bytes.
+    static func writeEscape(_ byte: UInt8, to at: UnsafeMutablePointer<UInt8>) -> Int {
+        at[0] = UInt8(ascii: "\\")
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): storage.put(byte)
-        case 0x0A: storage.put(UInt8(ascii: "n"))
-        case 0x0D: storage.put(UInt8(ascii: "r"))
-        case 0x09: storage.put(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+            at[1] = byte
+            return 2
+        case 0x0A:
+            at[1] = UInt8(ascii: "n")
+            return 2
+        case 0x0D:
+            at[1] = UInt8(ascii: "r")
+            return 2
+        case 0x09:
+            at[1] = UInt8(ascii: "t")
+            return 2
         default:
             let hex: StaticString = "0123456789abcdef"
-            hex.withUTF8Buffer { digits in
-                storage.put(UInt8(ascii: "u"))
-                storage.put(UInt8(ascii: "0"))
-                storage.put(UInt8(ascii: "0"))
-                storage.put(digits[Int(byte >> 4)])
-                storage.put(digits[Int(byte & 15)])
-            }
+            at[1] = UInt8(ascii: "u")
+            at[2] = UInt8(ascii: "0")
+            at[3] = UInt8(ascii: "0")
+            at[4] = hex.utf8Start[Int(byte >> 4)]
+            at[5] = hex.utf8Start[Int(byte & 15)]
+            return 6
         }
     }
 }

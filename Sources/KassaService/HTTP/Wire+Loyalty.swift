@@ -40,15 +40,8 @@ extension Wire {
                 receipt.lines.withUnsafeBufferPointer { lines in
                     priced.lines.withUnsafeBufferPointer { pricedLines in
                         for index in 0..<min(lines.count, pricedLines.count) {
-                            w.object { w in
-                                w.field("amount", pricedLines[index].amount)
-                                w.field("category", pricedLines[index].category)
-                                w.field("discount", pricedLines[index].discount)
-                                w.field("price", lines[index].price)
-                                w.field("qty", lines[index].qty)
-                                w.field("rules", pricedLines[index].rules)
-                                w.field("sku", lines[index].sku.code)
-                            }
+                            Wire.line(sku: lines[index].sku.code, qty: lines[index].qty, price: lines[index].price,
+                                      priced: pricedLines[index], returnedQty: nil, into: &w)
                         }
                     }
                 }

@@ -184,16 +184,8 @@ enum Wire {
                 // Read where they lie: iterating copies each line, retaining its strings.
                 record.lines.withUnsafeBufferPointer { lines in
                     for index in lines.indices {
-                        w.object { w in
-                            w.field("amount", lines[index].priced.amount)
-                            w.field("category", lines[index].priced.category)
-                            w.field("discount", lines[index].priced.discount)
-                            w.field("price", lines[index].line.price)
-                            w.field("qty", lines[index].line.qty)
-                            w.field("returned_qty", lines[index].returnedQty)
-                            w.field("rules", lines[index].priced.rules)
-                            w.field("sku", lines[index].line.sku.code)
-                        }
+                        Wire.line(sku: lines[index].line.sku.code, qty: lines[index].line.qty, price: lines[index].line.price,
+                                  priced: lines[index].priced, returnedQty: lines[index].returnedQty, into: &w)
                     }
                 }
             }
@@ -216,6 +208,42 @@ enum Wire {
             w.field("terminal", record.terminal)
             w.field("total", record.total)
             w.field("voided", record.voided)
+        }
+    }
+
+    /// A priced line of a quote, or with `returnedQty` of a sale: `amount`, `category`,
+    /// `discount`, `price`, `qty`, (`returned_qty`,) `rules`, `sku`. Written through a cursor in
+    /// room reserved for the whole line: it is most of the bytes of both answers.
+    static func line(sku: String, qty: Quantity, price: Int64, priced: PricedLine, returnedQty: Quantity?, into w: inout JSONWriter) {
+        // The keys, brackets and commas come to 85 bytes with returned_qty; each rule id adds
+        // a comma.
+        var bound = 96 + 5 * JSONWriter.Cursor.numberBound
+            + JSONWriter.Cursor.stringBound(sku) + JSONWriter.Cursor.stringBound(priced.category)
+        for rule in priced.rules { bound += JSONWriter.Cursor.stringBound(rule) + 1 }
+        w.reserved(bound) { c in
+            c.literal(#"{"amount":"#)
+            c.number(priced.amount)
+            c.literal(#","category":"#)
+            c.string(priced.category)
+            c.literal(#","discount":"#)
+            c.number(priced.discount)
+            c.literal(#","price":"#)
+            c.number(price)
+            c.literal(#","qty":"#)
+            c.quantity(qty)
+            if let returnedQty {
+                c.literal(#","returned_qty":"#)
+                c.quantity(returnedQty)
+            }
+            c.literal(#","rules":["#)
+            for (position, rule) in priced.rules.enumerated() {
+                if position > 0 { c.byte(UInt8(ascii: ",")) }
+                c.string(rule)
+            }
+            c.byte(UInt8(ascii: "]"))
+            c.literal(#","sku":"#)
+            c.string(sku)
+            c.byte(UInt8(ascii: "}"))
         }
     }
 
