@@ -132,6 +132,25 @@ struct SaleBodyReaderTests {
         #expect(read > 0 && read < total)
     }
 
+    /// The word-at-a-time check of string bytes against the byte-at-a-time rule: every byte
+    /// value at every place of a word of plain bytes, and random words.
+    @Test func specialBytesAreFoundInWordsAsOneByOne() {
+        func special(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte > 0x7E }
+        func word(_ bytes: [UInt8]) -> UInt64 { bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << UInt64($1.offset * 8) } }
+        for place in 0..<8 {
+            for value in 0...255 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                bytes[place] = UInt8(value)
+                #expect(SaleBodyReader.hasSpecialByte(word(bytes)) == special(UInt8(value)), "byte \(value) at \(place)")
+            }
+        }
+        var rng = SeededGenerator(seed: 88)
+        for _ in 0..<20_000 {
+            let bytes = (0..<8).map { _ in Bool.random(using: &rng) ? UInt8.random(in: 0x20...0x7E, using: &rng) : UInt8.random(in: 0...255, using: &rng) }
+            #expect(SaleBodyReader.hasSpecialByte(word(bytes)) == bytes.contains(where: special))
+        }
+    }
+
     @Test func hostileBodiesAreLeftToTheGeneralReader() {
         for hostile in HostileInputTests.cases where hostile.path == "/v1/sales" || hostile.path == "/v1/quotes" {
             guard let body = hostile.body, hostile.status >= 400 else { continue }

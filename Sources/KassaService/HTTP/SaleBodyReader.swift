@@ -20,6 +20,19 @@ enum SaleBodyReader {
         }
     }
 
+    /// Whether a byte of `word` is a quote, a backslash, below 0x20 or above 0x7E (bit
+    /// tricks for bytes in a word: a zero byte after XOR marks an equal one).
+    @inline(__always)
+    static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let quote = hasZero(word ^ (ones &* 0x22))
+        let backslash = hasZero(word ^ (ones &* 0x5C))
+        let control = (word &- ones &* 0x20) & ~word & highs != 0
+        let high = ((word &+ ones) | word) & highs != 0
+        return quote || backslash || control || high
+    }
+
     private struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
@@ -266,6 +279,16 @@ enum SaleBodyReader {
         private mutating func stringRange() -> Range<Int>? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = index
+            // Eight bytes at a time while none of them is a quote, a backslash or outside
+            // printable ASCII; the word with one goes to the loop below, byte by byte.
+            if let base = bytes.baseAddress {
+                let raw = UnsafeRawPointer(base)
+                while index + 8 <= bytes.count {
+                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                    guard !SaleBodyReader.hasSpecialByte(word) else { break }
+                    index += 8
+                }
+            }
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
