@@ -275,8 +275,11 @@ extension ReceiptIndex {
             // them, read already in `first`, count as '0's.
             let overlap: UInt64 = (1 << (UInt64(16 - bytes.count) * 8)) &- 1
             let tail = last & ~overlap | 0x3030_3030_3030_3030 & overlap
-            var scale: UInt64 = 1
-            for _ in 8..<bytes.count { scale &*= 10 }
+            // 10 to the power of the digits after the first eight (1–8), from its bits: the
+            // factors do not wait on one another as a loop's multiplications would.
+            let power = bytes.count - 8
+            let scale = (power & 1 != 0 ? 10 : 1) &* (power & 2 != 0 ? 100 : 1)
+                &* (power & 4 != 0 ? 10_000 : 1) &* (power & 8 != 0 ? 100_000_000 : 1) as UInt64
             return (ReceiptIndex.eightDigitsValue(first) &* scale &+ ReceiptIndex.eightDigitsValue(tail), bytes.count)
         }
         var value: UInt64 = 0
