@@ -80,7 +80,15 @@ extension BinaryWriter {
         writeFixed(s.fingerprint)
         write(s.id); write(s.store); write(s.terminal); write(s.cashier); write(s.at)
         write(s.customer) { $0.write($1) }
-        write(s.lines) { w, line in w.write(line.line); w.write(line.priced) }
+        // As `write(_:_:)` writes an array, reading each line where it lies: iterating copies
+        // every line, which retains and releases its strings and rule ids, on the writer thread.
+        writeVarint(UInt64(s.lines.count))
+        s.lines.withUnsafeBufferPointer { lines in
+            for index in lines.indices {
+                write(lines[index].line)
+                write(lines[index].priced)
+            }
+        }
         write(s.payments) { $0.write($1) }
         writeVarint(s.pointsEarned); writeVarint(s.pointsSpent); writeVarint(s.pointsBalanceAfter)
         write(s.tier) { $0.write($1) }
