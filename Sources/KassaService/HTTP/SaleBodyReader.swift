@@ -49,31 +49,32 @@ enum SaleBodyReader {
             guard take(UInt8(ascii: "{")) else { return nil }
             if peek() == UInt8(ascii: "}") { return nil }
             repeat {
+                // The key's place in `saleKeys`, which also gives its bit in `seen`.
                 guard let key = key(Cursor.saleKeys) else { return nil }
                 let bit = UInt16(1) << UInt16(key)
                 switch key {
-                case 0:
+                case 0: // "id"
                     guard let text = identifier() else { return nil }
                     id = text
-                case 1:
+                case 1: // "store"
                     guard let text = identifier() else { return nil }
                     store = text
-                case 2:
+                case 2: // "terminal"
                     guard let text = identifier() else { return nil }
                     terminal = text
-                case 3:
+                case 3: // "cashier"
                     guard let text = identifier() else { return nil }
                     cashier = text
-                case 4:
+                case 4: // "at"
                     guard let text = string(), !text.isEmpty, text.utf8.count <= 64, let time = RFC3339.parse(text) else { return nil }
                     at = time
-                case 5:
+                case 5: // "customer"
                     guard let text = string(), text.utf8.count <= 32, let card = CardNumber(text) else { return nil }
                     customer = card
-                case 6:
+                case 6: // "lines"
                     guard let read = self.lines(max: limits.linesMax) else { return nil }
                     lines = read
-                case 7:
+                case 7: // "payments"
                     guard let read = self.payments() else { return nil }
                     payments = read
                 default:
@@ -108,20 +109,20 @@ enum SaleBodyReader {
                 guard let key = key(Cursor.lineKeys) else { return nil }
                 let bit = UInt8(1) << UInt8(key)
                 switch key {
-                case 0:
+                case 0: // "sku"
                     guard let code = self.sku() else { return nil }
                     sku = code
-                case 1:
+                case 1: // "qty"
                     guard let quantity = quantity(), quantity.thousandths > 0 else { return nil }
                     qty = quantity
-                case 2:
+                case 2: // "price"
                     guard let value = wholeNumber() else { return nil }
                     price = value
-                case 3:
+                case 3: // "category"
                     guard let text = string(), text.utf8.count <= 64 else { return nil }
                     category = text
-                case 4:
-                    // `name`: accepted and not kept, as by the general reader; only a string is taken here.
+                case 4: // "name"
+                    // Accepted and not kept, as by the general reader; only a string is taken here.
                     guard skipString() else { return nil }
                 default:
                     return nil
@@ -144,11 +145,11 @@ enum SaleBodyReader {
                 repeat {
                     guard let key = key(Cursor.paymentKeys) else { return nil }
                     switch key {
-                    case 0:
+                    case 0: // "method"
                         guard method == nil, let text = string(), !text.isEmpty, text.utf8.count <= 32,
                               let read = PaymentMethod(name: text) else { return nil }
                         method = read
-                    case 1:
+                    case 1: // "amount"
                         guard amount == nil, let value = wholeNumber() else { return nil }
                         amount = value
                     default:
