@@ -186,7 +186,7 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
     private func openNextSegment() throws {
         let newFd: Int32, newPath: String
         if let ready = spare.take() {
-            (newFd, newPath) = try JournalWriter.install(spare: ready, at: spare.path, directory: directory, firstSeq: nextSeq, nowMs: nowMs())
+            (newFd, newPath) = try JournalWriter.name(ready, at: spare.path, directory: directory, firstSeq: nextSeq, nowMs: nowMs())
             fromSpare = true
         } else {
             (newFd, newPath) = try JournalWriter.createSegment(directory: directory, firstSeq: nextSeq, options: options, nowMs: nowMs())
@@ -207,41 +207,35 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
     }
 
     static func createSegment(directory: String, firstSeq: UInt64, options: Options, nowMs: UInt64) throws -> (Int32, String) {
-        let finalPath = directory + "/" + SegmentFormat.fileName(firstSeq: firstSeq)
-        let temporaryPath = finalPath + ".tmp"
+        let temporaryPath = directory + "/" + SegmentFormat.fileName(firstSeq: firstSeq) + ".tmp"
         let fd = try FileIO.open(temporaryPath, O_RDWR | O_CREAT | O_TRUNC, mode: 0o644)
         do {
             try FileIO.preallocate(fd, length: options.segmentBytes, path: temporaryPath)
-            let header = SegmentFormat.header(firstSeq: firstSeq, createdMs: nowMs)
-            try header.withUnsafeBytes { raw in try FileIO.pwriteAll(fd, raw, at: 0, path: temporaryPath) }
-            try FileIO.fsync(fd, path: temporaryPath)
-            try FileIO.rename(temporaryPath, finalPath)
-            try FileIO.syncDirectory(directory)
         } catch let failure {
             close(fd)
             try? FileIO.unlink(temporaryPath)
             throw failure
         }
-        return (fd, finalPath)
+        return try name(fd, at: temporaryPath, directory: directory, firstSeq: firstSeq, nowMs: nowMs)
     }
 
-    /// Makes the spare `ready`, at `sparePath`, the segment that starts at `firstSeq`: header
-    /// written and synced, renamed, directory synced, as `createSegment` does. On failure the
-    /// spare is closed and removed.
-    static func install(spare ready: Int32, at sparePath: String, directory: String, firstSeq: UInt64, nowMs: UInt64) throws -> (Int32, String) {
+    /// Makes the file `fd`, at `path` and already its full size (preallocated, or a spare of
+    /// written zeros), the segment that starts at `firstSeq`: header written and synced,
+    /// renamed, directory synced. On failure the file is closed and removed.
+    private static func name(_ fd: Int32, at path: String, directory: String, firstSeq: UInt64, nowMs: UInt64) throws -> (Int32, String) {
         let finalPath = directory + "/" + SegmentFormat.fileName(firstSeq: firstSeq)
         do {
             let header = SegmentFormat.header(firstSeq: firstSeq, createdMs: nowMs)
-            try header.withUnsafeBytes { raw in try FileIO.pwriteAll(ready, raw, at: 0, path: sparePath) }
-            try FileIO.fdatasync(ready, path: sparePath)
-            try FileIO.rename(sparePath, finalPath)
+            try header.withUnsafeBytes { raw in try FileIO.pwriteAll(fd, raw, at: 0, path: path) }
+            try FileIO.fsync(fd, path: path)
+            try FileIO.rename(path, finalPath)
             try FileIO.syncDirectory(directory)
         } catch let failure {
-            close(ready)
-            try? FileIO.unlink(sparePath)
+            close(fd)
+            try? FileIO.unlink(path)
             throw failure
         }
-        return (ready, finalPath)
+        return (fd, finalPath)
     }
 
     /// Removes the segments whose records all come before `seq` (they are covered by a snapshot
