@@ -50,6 +50,34 @@ struct ReplayFromJournalBytesTests {
         return (live, entries)
     }
 
+    /// A ledger with the fixture's customer that applied `receipts` as sales, and their entries;
+    /// nil (with the issue recorded) when one is refused.
+    static func appliedSales(_ receipts: [Receipt]) -> (Ledger, [LedgerEntry])? {
+        var live = Ledger()
+        _ = live.run(.enrol(Fixture.customer()))
+        var entries: [LedgerEntry] = []
+        for receipt in receipts {
+            guard case .applied(let entry, _) = live.apply(.sale(receipt), at: Fixture.morning, pricing: DiscountingPoints()) else {
+                Issue.record("sale \(receipt.id) refused")
+                return nil
+            }
+            entries.append(entry)
+        }
+        return (live, entries)
+    }
+
+    /// A ledger with the fixture's customer that replayed `entries` from their bytes, each
+    /// decoded just before it is replayed, all by one decoder.
+    static func replayedFromBytes(_ entries: [LedgerEntry]) throws -> Ledger {
+        var replica = Ledger()
+        _ = replica.run(.enrol(Fixture.customer()))
+        var decoder = ReplayDecoder()
+        for entry in entries {
+            try replica.replay(try LedgerEntryCodec.encode(entry).withUnsafeBytes { try decoder.decode(seq: entry.seq, payload: $0) })
+        }
+        return replica
+    }
+
     @Test(arguments: [1, 2, 3, 42] as [UInt64])
     func replayingSalesFromTheirBytesRebuildsTheLedger(seed: UInt64) throws {
         let (live, entries) = ReplayFromJournalBytesTests.journal(seed: seed, count: 2_000)
@@ -69,18 +97,11 @@ struct ReplayFromJournalBytesTests {
     }
 
     @Test func oneDecoderPacksSalesIntoManyArenasAndEachReplaysAfterwards() throws {
-        var live = Ledger()
-        _ = live.run(.enrol(Fixture.customer()))
-        var entries: [LedgerEntry] = []
-        for number in 0..<4_000 {
+        let receipts = (0..<4_000).map { number in
             let lines = (0..<30).map { Fixture.line(number % 3 == 0 ? Fixture.milk : Fixture.sku("PLU-\($0)"), "1", Int64(100 + $0), category: "c\($0 % 7)") }
-            let receipt = Fixture.receipt("S\(number)", customer: number % 2 == 0 ? Fixture.card() : nil, lines: lines)
-            guard case .applied(let entry, _) = live.apply(.sale(receipt), at: Fixture.morning, pricing: DiscountingPoints()) else {
-                Issue.record("sale \(number) refused")
-                return
-            }
-            entries.append(entry)
+            return Fixture.receipt("S\(number)", customer: number % 2 == 0 ? Fixture.card() : nil, lines: lines)
         }
+        guard let (live, entries) = Self.appliedSales(receipts) else { return }
         // Everything decoded before anything is replayed: every sale keeps its arena.
         var decoder = ReplayDecoder()
         let decoded = try entries.map { entry in
@@ -97,54 +118,28 @@ struct ReplayFromJournalBytesTests {
         // for a key), a long one and a non-ASCII one met again on later lines, and prices
         // whose varints take four bytes or more.
         let categories = ["seven77", "eight888", "sixteen-16-bytes", "seventeen-17-byte", "household-chemicals-and-cleaning", "молочка"]
-        var live = Ledger()
-        _ = live.run(.enrol(Fixture.customer()))
-        var entries: [LedgerEntry] = []
-        for number in 0..<40 {
+        let receipts = (0..<40).map { number in
             let lines = (0..<12).map { index in
                 Fixture.line(index % 2 == 0 ? Fixture.milk : Fixture.sku("PLU-\(index)"), "1", Int64(9_000_000 + 1_000 * index + number),
                              category: categories[(index + number) % categories.count])
             }
-            let receipt = Fixture.receipt("E\(number)", customer: number % 2 == 0 ? Fixture.card() : nil, lines: lines)
-            guard case .applied(let entry, _) = live.apply(.sale(receipt), at: Fixture.morning, pricing: DiscountingPoints()) else {
-                Issue.record("sale \(number) refused")
-                return
-            }
-            entries.append(entry)
+            return Fixture.receipt("E\(number)", customer: number % 2 == 0 ? Fixture.card() : nil, lines: lines)
         }
-        var replica = Ledger()
-        _ = replica.run(.enrol(Fixture.customer()))
-        var decoder = ReplayDecoder()
-        for entry in entries {
-            try replica.replay(try LedgerEntryCodec.encode(entry).withUnsafeBytes { try decoder.decode(seq: entry.seq, payload: $0) })
-        }
-        #expect(replica == live)
+        guard let (live, entries) = Self.appliedSales(receipts) else { return }
+        #expect(try Self.replayedFromBytes(entries) == live)
     }
 
     @Test func aSaleWithMoreStringsThanTheDecoderSlotsReplays() throws {
         // 150 lines over 100 categories, each met again later in the sale: more strings than
         // the reading thread keeps in its per-sale slots, so the later ones are searched for.
-        var live = Ledger()
-        _ = live.run(.enrol(Fixture.customer()))
-        var entries: [LedgerEntry] = []
-        for number in 0..<3 {
+        let receipts = (0..<3).map { number in
             let lines = (0..<150).map { index in
                 Fixture.line(Fixture.sku("PLU-\(index)"), "1", Int64(100 + index), category: "cat\((index * 7 + number) % 100)")
             }
-            let receipt = Fixture.receipt("M\(number)", customer: Fixture.card(), lines: lines)
-            guard case .applied(let entry, _) = live.apply(.sale(receipt), at: Fixture.morning, pricing: DiscountingPoints()) else {
-                Issue.record("sale \(number) refused")
-                return
-            }
-            entries.append(entry)
+            return Fixture.receipt("M\(number)", customer: Fixture.card(), lines: lines)
         }
-        var replica = Ledger()
-        _ = replica.run(.enrol(Fixture.customer()))
-        var decoder = ReplayDecoder()
-        for entry in entries {
-            try replica.replay(try LedgerEntryCodec.encode(entry).withUnsafeBytes { try decoder.decode(seq: entry.seq, payload: $0) })
-        }
-        #expect(replica == live)
+        guard let (live, entries) = Self.appliedSales(receipts) else { return }
+        #expect(try Self.replayedFromBytes(entries) == live)
     }
 
     @Test func theReceiptIndexRestoredFromBytesEqualsTheOneFromDecodedEntries() throws {
