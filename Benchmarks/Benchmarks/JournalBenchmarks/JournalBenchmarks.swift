@@ -198,6 +198,18 @@ final class ReplayRun: @unchecked Sendable {
         try writer.sync()
         records = Int(writer.lastSeq)
     }
+
+    /// The recovery benchmarks' journal of 200,000 sales, remembered for `removeCurrent()`.
+    static func make() throws -> ReplayRun {
+        let run = try ReplayRun(sales: 200_000)
+        currentReplayDirectory = run.directory
+        return run
+    }
+
+    /// Removes the journal `make()` wrote last.
+    static func removeCurrent() {
+        if let directory = currentReplayDirectory { try? FileManager.default.removeItem(atPath: directory) }
+    }
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -267,11 +279,9 @@ let benchmarks: @Sendable () -> Void = {
         }
         blackHole(ledger)
     } setup: {
-        let run = try ReplayRun(sales: 200_000)
-        currentReplayDirectory = run.directory
-        return run
+        try ReplayRun.make()
     } teardown: {
-        if let directory = currentReplayDirectory { try? FileManager.default.removeItem(atPath: directory) }
+        ReplayRun.removeCurrent()
     }
 
     // (c) in halves, each alone on this thread, in CPU time: reading and decoding, and
@@ -307,11 +317,9 @@ let benchmarks: @Sendable () -> Void = {
         if decoded != run.records || ledger.lastSeq != UInt64(run.records) { benchmark.error("decoded \(decoded), recorded \(ledger.lastSeq) of \(run.records)") }
         blackHole(ledger)
     } setup: {
-        let run = try ReplayRun(sales: 200_000)
-        currentReplayDirectory = run.directory
-        return run
+        try ReplayRun.make()
     } teardown: {
-        if let directory = currentReplayDirectory { try? FileManager.default.removeItem(atPath: directory) }
+        ReplayRun.removeCurrent()
     }
 
     projectionBenchmarks()
