@@ -16,7 +16,7 @@ public struct ReceiptIndex: Hashable, Sendable {
 
     // Sales are the bulk of the index and are held packed (`ReceiptIndex+Packing.swift`);
     // returns and voids are few and small.
-    private var sales: [String: PackedSale] = [:]
+    private var sales = SaleTable()
     private var returns: [String: ReturnRecord] = [:]
     private var voids: [String: VoidRecord] = [:]
     /// Strings of packed sales (store, terminal, cashier, categories, rules, tiers, payment
@@ -54,7 +54,7 @@ public struct ReceiptIndex: Hashable, Sendable {
     public static func == (lhs: ReceiptIndex, rhs: ReceiptIndex) -> Bool {
         guard lhs.sales.count == rhs.sales.count, lhs.returns == rhs.returns, lhs.voids == rhs.voids,
               lhs.arrivals[lhs.head...] == rhs.arrivals[rhs.head...] else { return false }
-        return lhs.sales.allSatisfy { id, packed in
+        return lhs.sales.entries.allSatisfy { id, packed in
             rhs.sales[id].map { rhs.unpack($0, id: id) } == lhs.unpack(packed, id: id)
         }
     }
@@ -82,17 +82,17 @@ public struct ReceiptIndex: Hashable, Sendable {
     public func void(_ id: String) -> VoidRecord? { voids[id] }
 
     /// Every sale held, in no particular order.
-    public var allSales: [SaleRecord] { sales.map { unpack($0.value, id: $0.key) } }
+    public var allSales: [SaleRecord] { sales.entries.map { unpack($0.sale, id: $0.id) } }
 
     mutating func insert(_ record: SaleRecord, seq: UInt64, day: Int32) {
-        sales[record.id] = pack(record)
+        sales.set(pack(record), for: record.id)
         arrivals.append(Arrival(id: record.id, seq: seq, day: day, kind: .sale))
     }
 
     /// Inserts a sale straight from its journal bytes (replay): the same as inserting it
     /// decoded. Leaves its net spend per category in `categoryNets`.
     mutating func insert(_ sale: JournaledSale, day: Int32) {
-        sales[sale.id] = pack(sale)
+        sales.set(pack(sale), for: sale.id)
         arrivals.append(Arrival(id: sale.id, seq: sale.seq, day: day, kind: .sale))
     }
 
@@ -107,10 +107,10 @@ public struct ReceiptIndex: Hashable, Sendable {
     }
 
     mutating func updateSale(_ id: String, _ body: (inout SaleRecord) -> Void) {
-        guard let packed = sales.removeValue(forKey: id) else { return }
+        guard let packed = sales.remove(id) else { return }
         var record = unpack(packed, id: id)
         body(&record)
-        sales[id] = pack(record)
+        sales.set(pack(record), for: id)
     }
 
     /// Forgets the oldest receipts until at most `countMax` remain and none is older than
@@ -119,7 +119,7 @@ public struct ReceiptIndex: Hashable, Sendable {
         while head < arrivals.count, count > countMax || arrivals[head].day <= today - windowDays {
             let oldest = arrivals[head]
             switch oldest.kind {
-            case .sale: sales[oldest.id] = nil
+            case .sale: sales.remove(oldest.id)
             case .saleReturn: returns[oldest.id] = nil
             case .void: voids[oldest.id] = nil
             }
