@@ -187,7 +187,7 @@ public struct LedgerReplayError: Error, Hashable, Sendable, CustomStringConverti
 /// The keys changed since the last snapshot.
 public struct LedgerChanges: Hashable, Sendable {
     /// Customers enrolled or whose aggregates changed.
-    public var customers: Set<CardNumber> = []
+    public var customers = CardSet()
     /// Products inserted or replaced.
     public var products: Set<SKU> = []
 
