@@ -47,11 +47,11 @@ struct InternTable<Key: InternKey & Sendable>: Sendable {
         let mask = buckets.count - 1
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { firsts in
             buckets.withUnsafeBufferPointer { buckets in
-                for index in 0..<count {
-                    let hash = key(index).internHash
-                    hashes[index] = hash
-                    firsts[index] = buckets[Int(truncatingIfNeeded: hash) & mask]
-                }
+                for index in 0..<count { hashes[index] = key(index).internHash }
+                // The buckets read in a loop of their own: hashing a key takes calls and enough
+                // instructions that, in one loop with it, only a read or two at a time waited
+                // for memory; alone, the reads of a whole basket are in flight together.
+                for index in 0..<count { firsts[index] = buckets[Int(truncatingIfNeeded: hashes[index]) & mask] }
                 for index in 0..<count {
                     let hash = hashes[index], tag = hash & 0xFFFF_FFFF_0000_0000
                     var bucket = Int(truncatingIfNeeded: hash) & mask
