@@ -40,14 +40,29 @@ struct CustomerShard: Sendable {
 
     /// The position of `card`'s record, if held.
     func index(of card: CardNumber) -> Int? {
+        switch find(card) {
+        case .held(let index): index
+        case .free, .none: nil
+        }
+    }
+
+    /// Where a card is: its record, or the free bucket a new record of it goes in.
+    private enum Place {
+        case held(Int)
+        case free(bucket: Int)
+    }
+
+    /// Where `card` is (nil while there are no buckets).
+    @inline(__always)
+    private func find(_ card: CardNumber) -> Place? {
         guard !buckets.isEmpty else { return nil }
         let mask = buckets.count - 1
         var bucket = CustomerShard.hash(card.value, card.digits) & mask
         while true {
             let entry = buckets[bucket]
-            if entry == 0 { return nil }
+            if entry == 0 { return .free(bucket: bucket) }
             let record = records[Int(entry) - 1]
-            if record.cardValue == card.value, record.cardDigits == card.digits { return Int(entry) - 1 }
+            if record.cardValue == card.value, record.cardDigits == card.digits { return .held(Int(entry) - 1) }
             bucket = (bucket + 1) & mask
         }
     }
@@ -77,13 +92,17 @@ struct CustomerShard: Sendable {
             firstVisitDay: account.firstVisitDay ?? 0, lastVisitDay: account.lastVisitDay ?? 0,
             birthdate: profile.birthdate?.daysSinceEpoch ?? 0, textOffset: offset,
             enrolledOffsetMinutes: profile.enrolledAt.offsetMinutes, cardDigits: profile.card.digits, flags: flags)
-        if let index = index(of: profile.card) {
+        let found = find(profile.card)
+        if case .held(let index) = found {
             records[index] = record
             return false
         }
         records.append(record)
         if records.count * 4 > buckets.count * 3 {
             rebuild(size: CustomerShard.bucketCount(for: records.count * 2))
+        } else if case .free(let bucket) = found {
+            // The bucket the search stopped at: probing again from the card's hash ends there.
+            buckets[bucket] = UInt32(records.count)
         } else {
             place(records.count - 1)
         }
