@@ -76,6 +76,23 @@ public struct CustomerTable: Hashable, Sendable {
         shards[shard].setAggregates(aggregates, activity: activity, at: index)
     }
 
+    /// What a sale changes for `card`, if enrolled: `body` gets the aggregates without their
+    /// category spend, and each of `nets` (categories numbered in `names`) is added to it.
+    ///
+    /// The category spend stays packed and is added to by number: unpacking it made a string of
+    /// every category the customer ever bought, compared them with the sale's by text, and
+    /// numbered them all again to pack them, on every sale with a card.
+    mutating func update(_ card: CardNumber, addingSpend nets: [CategoryNet], named names: InternTable<String>,
+                         _ body: (inout CustomerAggregates) -> Void) {
+        let shard = CustomerTable.shard(card)
+        guard let index = shards[shard].index(of: card) else { return }
+        var aggregates = shards[shard].aggregates(at: index, categories: nil)
+        body(&aggregates)
+        let activity = CustomerTable.pack(aggregates.recentDays, spendIn: shards[shard].records[index].activity,
+                                          adding: nets, named: names, categories: &categories)
+        shards[shard].setAggregates(aggregates, activity: activity, at: index)
+    }
+
     /// Tables are equal when they hold equal accounts, however they are laid out.
     public static func == (lhs: CustomerTable, rhs: CustomerTable) -> Bool {
         guard lhs.count == rhs.count else { return false }
@@ -97,20 +114,85 @@ public struct CustomerTable: Hashable, Sendable {
         let bound = (2 + days.count * 3 + spend.count * 2) * varint
         return withUnsafeTemporaryAllocation(byteCount: bound, alignment: 8) { raw in
             var w = FixedBufferWriter(raw)
-            w.writeVarint(UInt64(days.count))
-            var previous: Int64 = 0
-            for day in days {
-                w.writeVarint(Int64(day.day) - previous)
-                previous = Int64(day.day)
-                w.writeVarint(Int64(day.visits))
-                w.writeVarint(day.spend)
-            }
+            write(days, into: &w)
             w.writeVarint(UInt64(spend.count))
             for entry in spend {
                 w.writeVarint(UInt64(categories.intern(entry.category)))
                 w.writeVarint(entry.spend)
             }
             return [UInt8](w.written)
+        }
+    }
+
+    /// `pack(days, spend)` where `spend` is the category spend packed in `packed` with `nets`
+    /// added (a new category after the others, in the order of `nets`), without making strings
+    /// of the categories already packed.
+    static func pack(_ days: [DayActivity], spendIn packed: [UInt8], adding nets: [CategoryNet],
+                     named names: InternTable<String>, categories: inout InternTable<String>) -> [UInt8] {
+        let result: Result<[UInt8], DecodeError> = packed.withUnsafeBytes { raw in
+            Result { () throws(DecodeError) in
+                var r = BinaryReader(raw)
+                var held = 0
+                if !raw.isEmpty {
+                    // Past the days: they are given anew.
+                    for _ in 0..<(try r.readCount()) {
+                        _ = try r.readSignedVarint()
+                        _ = try r.readInt32()
+                        _ = try r.readSignedVarint()
+                    }
+                    held = try r.readCount()
+                }
+                return try withUnsafeTemporaryAllocation(of: (number: Int, spend: Int64).self, capacity: held + nets.count) {
+                    (spend) throws(DecodeError) -> [UInt8] in
+                    for index in 0..<held { spend[index] = (Int(try r.readVarint()), try r.readSignedVarint()) }
+                    var count = held
+                    for net in nets {
+                        let number = categories.intern(names[net.category])
+                        if let at = (0..<count).first(where: { spend[$0].number == number }) {
+                            spend[at].spend += net.spend
+                        } else {
+                            spend[count] = (number, net.spend)
+                            count += 1
+                        }
+                    }
+                    return pack(days, numberedSpend: UnsafeBufferPointer(rebasing: spend[0..<count]))
+                }
+            }
+        }
+        switch result {
+        case .success(let bytes): return bytes
+        case .failure(let error):
+            preconditionFailure("a customer's packed activity does not decode (\(error)); memory can no longer be trusted")
+        }
+    }
+
+    /// `pack` of spend by category numbers already in the table.
+    private static func pack(_ days: [DayActivity], numberedSpend spend: UnsafeBufferPointer<(number: Int, spend: Int64)>) -> [UInt8] {
+        guard !days.isEmpty || !spend.isEmpty else { return [] }
+        let varint = FixedBufferWriter.varintBytesMax
+        let bound = (2 + days.count * 3 + spend.count * 2) * varint
+        return withUnsafeTemporaryAllocation(byteCount: bound, alignment: 8) { raw in
+            var w = FixedBufferWriter(raw)
+            write(days, into: &w)
+            w.writeVarint(UInt64(spend.count))
+            for entry in spend {
+                w.writeVarint(UInt64(entry.number))
+                w.writeVarint(entry.spend)
+            }
+            return [UInt8](w.written)
+        }
+    }
+
+    /// The days of `pack`: their count, then each day as the difference from the previous one,
+    /// visits and spend.
+    private static func write(_ days: [DayActivity], into w: inout FixedBufferWriter) {
+        w.writeVarint(UInt64(days.count))
+        var previous: Int64 = 0
+        for day in days {
+            w.writeVarint(Int64(day.day) - previous)
+            previous = Int64(day.day)
+            w.writeVarint(Int64(day.visits))
+            w.writeVarint(day.spend)
         }
     }
 

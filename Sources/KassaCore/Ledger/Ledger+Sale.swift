@@ -96,9 +96,8 @@ extension Ledger {
         // The spend per category as packing summed it: a customer's categories are looked up
         // once a category instead of once a line.
         let strings = receipts.strings, nets = receipts.categoryNets
-        recordTotals(of: sale, at: now, subtotal: sale.subtotal, discount: sale.discount, lineCount: sale.lines.count) { account in
-            for net in nets { account.record(category: strings[net.category], spend: net.spend) }
-        } payments: { shift in
+        recordTotals(of: sale, at: now, subtotal: sale.subtotal, discount: sale.discount, lineCount: sale.lines.count,
+                     categoryNets: nets, named: strings) { shift in
             for payment in sale.payments { shift.add(payment: payment) }
         }
         return .sale(sale)
@@ -111,33 +110,33 @@ extension Ledger {
         if indexOnly { return }
         // Held apart from the index, so that the updates below may run while they are read.
         let strings = receipts.strings, ids = receipts.saleStringIds, nets = receipts.categoryNets
-        recordTotals(of: sale, at: sale.at, subtotal: sale.subtotal, discount: sale.discount, lineCount: sale.lineCount) { account in
-            for net in nets { account.record(category: strings[net.category], spend: net.spend) }
-        } payments: { shift in
+        recordTotals(of: sale, at: sale.at, subtotal: sale.subtotal, discount: sale.discount, lineCount: sale.lineCount,
+                     categoryNets: nets, named: strings) { shift in
             sale.forEachPayment(named: { strings[ids[$0]] }) { shift.add(payment: $0) }
         }
     }
 
     /// What a sale recorded at server time `now` changes besides the receipt index, whichever
-    /// form it comes in: its card's account (a visit on the till's day, the spend, the points;
-    /// `categorySpend` adds the spend per category), its terminal's open shift (`payments` adds
-    /// the payments) and the ledger's totals.
+    /// form it comes in: its card's account (a visit on the till's day, the spend, the points,
+    /// the spend per category of `nets`, numbered in `strings`), its terminal's open shift
+    /// (`payments` adds the payments) and the ledger's totals.
     private mutating func recordTotals(of sale: some SaleHeader, at now: Timestamp, subtotal: Int64, discount: Int64, lineCount: Int,
-                                       categorySpend: (inout CustomerAggregates) -> Void,
+                                       categoryNets nets: [CategoryNet], named strings: InternTable<String>,
                                        payments: (inout ShiftTotals) -> Void) {
         let total = subtotal - discount
+        // Read once into locals, so that the closures below capture numbers and not the sale.
+        let earned = sale.pointsEarned, spent = sale.pointsSpent, expired = sale.pointsExpired
         if let card = sale.customer {
             changes.customers.insert(card)
             let day = sale.closedAt.localDay
             let retention = limits.activityRetentionDays
-            customers.update(card) { account in
-                account.points += sale.pointsEarned - sale.pointsSpent - sale.pointsExpired
+            customers.update(card, addingSpend: nets, named: strings) { account in
+                account.points += earned - spent - expired
                 account.visits += 1
                 account.lifetimeSpend += total
                 account.firstVisitDay = min(account.firstVisitDay ?? day, day)
                 account.lastVisitDay = max(account.lastVisitDay ?? day, day)
                 account.record(day: day, visits: 1, spend: total, retentionDays: retention)
-                categorySpend(&account)
             }
         }
         updateOpenShift(sale.terminal, at: now) { shift in
@@ -146,16 +145,16 @@ extension Ledger {
             shift.discounts += discount
             shift.sales += total
             payments(&shift)
-            shift.pointsEarned += sale.pointsEarned
-            shift.pointsSpent += sale.pointsSpent
+            shift.pointsEarned += earned
+            shift.pointsSpent += spent
         }
         stats.receipts += 1
         stats.lines += Int64(lineCount)
         stats.revenue += total
         stats.discounts += discount
-        stats.pointsEarned += sale.pointsEarned
-        stats.pointsSpent += sale.pointsSpent
-        stats.pointsExpired += sale.pointsExpired
+        stats.pointsEarned += earned
+        stats.pointsSpent += spent
+        stats.pointsExpired += expired
     }
 
     /// Runs `body` on the terminal's open shift, opening one first if there is none.
@@ -171,10 +170,13 @@ extension Ledger {
             state.open = ShiftTotals(terminal: terminal, number: state.nextNumber, openedAt: now)
             state.nextNumber += 1
         }
-        guard var open = state.open else { return }
-        // Taken out of the state first so that `open` is the only reference to its payments.
-        state.open = nil
-        body(&open)
-        state.open = open
+        // Changed where it lies: copied out and back, the totals were copied twice through
+        // their value witness and their payments retained and released.
+        state.open?.update(body)
     }
+}
+
+extension ShiftTotals {
+    /// Runs `body` on these totals in place (`Optional` chaining reaches them without a copy).
+    mutating func update(_ body: (inout ShiftTotals) -> Void) { body(&self) }
 }
