@@ -25,27 +25,37 @@ extension PricingProgram {
     }
 
     /// What the rules priced on the whole basket (N-for-M sets, basket discounts) give each
-    /// line, one row of line amounts per rule in one flat array: reading a line's share copies
-    /// no array, and the rules write their rows in place.
+    /// line, one row of line amounts per rule in one flat buffer on the stack: reading a line's
+    /// share copies no array, and the rules write their rows in place.
     struct RuleShares {
         let lineCount: Int
-        var rules: [Int] = []
-        var values: [Int64] = []
+        /// Room for one row per set and basket rule.
+        let ruleSpace: UnsafeMutableBufferPointer<Int>
+        let valueSpace: UnsafeMutableBufferPointer<Int64>
+        /// How many rows are written.
+        private(set) var count = 0
 
-        init(lineCount: Int) { self.lineCount = lineCount }
+        init(lineCount: Int, rules: UnsafeMutableBufferPointer<Int>, values: UnsafeMutableBufferPointer<Int64>) {
+            self.lineCount = lineCount
+            ruleSpace = rules
+            valueSpace = values
+        }
+
+        /// The rules that wrote a row, in order.
+        var rules: UnsafeBufferPointer<Int> { UnsafeBufferPointer(rebasing: ruleSpace[0..<count]) }
+
+        /// What row `row` gives line `line`.
+        @inline(__always)
+        func value(row: Int, line: Int) -> Int64 { valueSpace[row * lineCount + line] }
 
         /// Adds a row of zeros for `rule` and lets `fill` write the row.
         mutating func add(_ rule: Int, _ fill: (UnsafeMutableBufferPointer<Int64>) -> Void) {
-            if rules.isEmpty {
-                rules.reserveCapacity(4)
-                values.reserveCapacity(4 * lineCount)
-            }
-            rules.append(rule)
-            let start = values.count
-            values.append(contentsOf: repeatElement(0, count: lineCount))
-            values.withUnsafeMutableBufferPointer { values in
-                fill(UnsafeMutableBufferPointer(rebasing: values[start..<start + lineCount]))
-            }
+            precondition(count < ruleSpace.count && (count + 1) * lineCount <= valueSpace.count, "one row per set and basket rule at most")
+            ruleSpace[count] = rule
+            let row = UnsafeMutableBufferPointer(rebasing: valueSpace[count * lineCount..<(count + 1) * lineCount])
+            row.initialize(repeating: 0)
+            count += 1
+            fill(row)
         }
     }
 
@@ -77,9 +87,9 @@ extension PricingProgram {
         var second: UInt64
     }
 
-    /// What pass one learns about each line, in one array.
+    /// What pass one learns about each line, in one buffer on the stack.
     struct LineFacts {
-        var lines: [LineFact] = []
+        let lines: UnsafeBufferPointer<LineFact>
     }
 
     /// Where the targeted rules of line `index` by its SKU lie in `targetRules`.
@@ -105,57 +115,107 @@ extension PricingProgram {
 
     /// Prices `receipt` for `customer` on local day `today`: the engine behind quotes, sales and
     /// the customer card. Pure: the same inputs give the same quote.
+    ///
+    /// Everything a quote works with but does not return (line facts, percentages, shares,
+    /// discounts per rule) lives in buffers on the stack: a quote allocates little more than
+    /// what it returns.
     public func quote(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, today: Int32) throws(LedgerError) -> Quote {
         let active = activeRules(store: receipt.store, today: today, member: customer != nil)
         let standing = customer.map { self.standing(of: $0, today: today, active: active) }
-        let (facts, pricedLines) = try lineFacts(receipt, catalog: catalog)
-        var priced = pricedLines
+        let lineCount = receipt.lines.count
+        let outcome = withUnsafeTemporaryAllocation(of: LineFact.self, capacity: max(1, lineCount)) { factSpace in
+            withUnsafeTemporaryAllocation(of: Percent.self, capacity: customerRules.count + 1) { percentSpace in
+                withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, ruleSet.rules.count)) { ruleDiscounts in
+                    Result { () throws(LedgerError) -> Quote in
+                        ruleDiscounts.initialize(repeating: 0)
+                        let (facts, priced) = try lineFacts(receipt, catalog: catalog, into: factSpace)
+                        return try price(receipt, customer: customer, standing: standing, active: active, today: today,
+                                         facts: facts, priced: priced, percentSpace: percentSpace, ruleDiscounts: ruleDiscounts)
+                    }
+                }
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// The rest of `quote` once pass one has run: the customer's percentages, the basket-wide
+    /// shares, then each line's candidates settled.
+    private func price(_ receipt: Receipt, customer: CustomerAccount?, standing: CustomerStanding?, active: [Bool], today: Int32,
+                       facts: LineFacts, priced: consuming [PricedLine], percentSpace: UnsafeMutableBufferPointer<Percent>,
+                       ruleDiscounts: UnsafeMutableBufferPointer<Int64>) throws(LedgerError) -> Quote {
+        var priced = priced
         var nearMisses: [NearMiss] = []
         nearMisses.reserveCapacity(4)
         var birthdayMultiplier: (rule: Int, factor: Int64)?
-        let percents = customerPercents(customer, standing: standing, active: active, today: today,
+        let percents = customerPercents(customer, standing: standing, active: active, today: today, into: percentSpace,
                                         nearMisses: &nearMisses, birthdayMultiplier: &birthdayMultiplier)
-        var shares = RuleShares(lineCount: facts.lines.count)
-        setParts(receipt, facts: facts, active: active, into: &shares, nearMisses: &nearMisses)
-        basketParts(facts, standing: standing, active: active, into: &shares, nearMisses: &nearMisses)
-        var ruleDiscounts = [Int64](repeating: 0, count: ruleSet.rules.count)
+        let lineCount = facts.lines.count
+        let rows = setRules.count + basketRules.count
         var levelDiscount: (level: Int, amount: Int64)?
-        var longIDs = LongIDs()
-        // Every candidate a line can have: the customer's percentages, its SKU's and
-        // category's rules and the basket-wide shares.
-        let capacity = percents.count + lineTargetsMax + shares.rules.count
-        withUnsafeTemporaryAllocation(of: Candidate.self, capacity: max(1, capacity)) { local in
-            for index in facts.lines.indices where facts.lines[index].room > 0 {
-                var count = collect(index, qty: receipt.lines[index].qty, facts: facts, percents: percents, shares: shares,
-                                    active: active, into: local)
-                guard count > 0 else { continue }
-                count = settle(local, count: count, room: facts.lines[index].room)
-                guard count > 0 else { continue }
-                var total: Int64 = 0
-                for candidate in local[0..<count] {
-                    total += candidate.amount
-                    if candidate.level >= 0 {
-                        levelDiscount = (candidate.level, (levelDiscount?.amount ?? 0) + candidate.amount)
-                    } else {
-                        ruleDiscounts[candidate.rule] += candidate.amount
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, rows)) { shareRules in
+            withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, rows * lineCount)) { shareValues in
+                var shares = RuleShares(lineCount: lineCount, rules: shareRules, values: shareValues)
+                setParts(receipt, facts: facts, active: active, into: &shares, nearMisses: &nearMisses)
+                basketParts(facts, standing: standing, active: active, into: &shares, nearMisses: &nearMisses)
+                // Every candidate a line can have: the customer's percentages, its SKU's and
+                // category's rules and the basket-wide shares.
+                let capacity = percents.count + lineTargetsMax + shares.count
+                withUnsafeTemporaryAllocation(of: Candidate.self, capacity: max(1, capacity)) { local in
+                    withLongIDs { longIDs in
+                        receipt.lines.withUnsafeBufferPointer { posted in
+                            priced.withUnsafeMutableBufferPointer { priced in
+                                for index in 0..<lineCount where facts.lines[index].room > 0 {
+                                    var count = collect(index, qty: posted[index].qty, facts: facts, percents: percents, shares: shares,
+                                                        active: active, into: local)
+                                    guard count > 0 else { continue }
+                                    count = settle(local, count: count, room: facts.lines[index].room)
+                                    guard count > 0 else { continue }
+                                    var total: Int64 = 0
+                                    for candidate in local[0..<count] {
+                                        total += candidate.amount
+                                        if candidate.level >= 0 {
+                                            levelDiscount = (candidate.level, (levelDiscount?.amount ?? 0) + candidate.amount)
+                                        } else {
+                                            ruleDiscounts[candidate.rule] += candidate.amount
+                                        }
+                                    }
+                                    priced[index].discount = total
+                                    priced[index].rules = lineIDs(UnsafeBufferPointer(rebasing: local[0..<count]), &longIDs)
+                                }
+                            }
+                        }
                     }
                 }
-                priced[index].discount = total
-                priced[index].rules = lineIDs(UnsafeBufferPointer(rebasing: local[0..<count]), &longIDs)
             }
         }
         return try finish(receipt, customer: customer, standing: standing, facts: facts, priced: priced, active: active,
-                          ruleDiscounts: ruleDiscounts, levelDiscount: levelDiscount,
+                          ruleDiscounts: UnsafeBufferPointer(ruleDiscounts), levelDiscount: levelDiscount,
                           birthdayMultiplier: birthdayMultiplier, nearMisses: nearMisses)
     }
 
     /// The id arrays of lines with three to eight rules, made once per quote: the lines of a
     /// basket mostly repeat a few such stacks (tier, regular customer, a promotion and the
-    /// basket discounts).
+    /// basket discounts). Up to `longIDsMax` of them, kept on the stack.
     struct LongIDs {
         /// The stack's keys, sixteen bits each: the first four, then the next four.
-        var keys: [StackKey] = []
-        var ids: [[String]] = []
+        let keys: UnsafeMutableBufferPointer<StackKey>
+        /// The id array of each key; the first `count` are initialized.
+        let ids: UnsafeMutableBufferPointer<[String]>
+        var count = 0
+    }
+
+    /// Most long stacks of rule ids remembered per quote.
+    static let longIDsMax = 16
+
+    /// Runs `body` with an empty `LongIDs` whose arrays are released when it returns.
+    private func withLongIDs<R>(_ body: (inout LongIDs) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: StackKey.self, capacity: PricingProgram.longIDsMax) { keys in
+            withUnsafeTemporaryAllocation(of: [String].self, capacity: PricingProgram.longIDsMax) { ids in
+                var long = LongIDs(keys: keys, ids: ids)
+                defer { UnsafeMutableBufferPointer(rebasing: ids[0..<long.count]).deinitialize() }
+                return body(&long)
+            }
+        }
     }
 
     /// The rule ids a line carries for the candidates `settle` left: shared arrays for one or
@@ -173,47 +233,45 @@ extension PricingProgram {
                 let bits = UInt64(key(rule: candidate.rule, level: candidate.level) + 1)
                 if position < 4 { packed.first = packed.first << 16 | bits } else { packed.second = packed.second << 16 | bits }
             }
-            if let found = long.keys.firstIndex(of: packed) { return long.ids[found] }
+            for found in 0..<long.count where long.keys[found] == packed { return long.ids[found] }
         }
         var ids: [String] = []
         ids.reserveCapacity(local.count)
         for candidate in local { ids += lineIDs(key: key(rule: candidate.rule, level: candidate.level)) }
-        if memo, long.keys.count < 16 {
-            if long.keys.isEmpty {
-                long.keys.reserveCapacity(16)
-                long.ids.reserveCapacity(16)
-            }
-            long.keys.append(packed)
-            long.ids.append(ids)
+        if memo, long.count < PricingProgram.longIDsMax {
+            long.keys[long.count] = packed
+            long.ids.initializeElement(at: long.count, to: ids)
+            long.count += 1
         }
         return ids
     }
 
     /// Pass one: each line's amount, category, exclusion, room and targeted rules.
-    private func lineFacts(_ receipt: Receipt, catalog: Catalog) throws(LedgerError) -> (LineFacts, [PricedLine]) {
-        var facts = LineFacts()
+    private func lineFacts(_ receipt: Receipt, catalog: Catalog,
+                           into space: UnsafeMutableBufferPointer<LineFact>) throws(LedgerError) -> (LineFacts, [PricedLine]) {
         var priced: [PricedLine] = []
         let count = receipt.lines.count
+        precondition(space.count >= count, "one line fact per line")
         priced.reserveCapacity(count)
-        facts.lines.reserveCapacity(count)
         let cap = ruleSet.stacking.capBasisPoints
         // A basket's lines share a few categories: the last ones looked up are remembered, by
         // name for categories the till sent and by the catalog's number for the others.
         var recentCategories: [KnownCategory<String>] = []
-        var recentNumbers: [KnownCategory<Int>] = []
+        var recentNumberCount = 0
         var subtotal: Int64 = 0
         var failure: LedgerError?
         func slot(ofCategory name: String) -> Int? {
             if let known = recentCategories.first(where: { $0.key == name }) { return known.slot }
             let slot = categoryFacts.index(of: name)
-            if recentCategories.count < 8 {
-                if recentCategories.isEmpty { recentCategories.reserveCapacity(8) }
+            if recentCategories.count < PricingProgram.recentCategoriesMax {
+                if recentCategories.isEmpty { recentCategories.reserveCapacity(PricingProgram.recentCategoriesMax) }
                 recentCategories.append(KnownCategory(key: name, slot: slot))
             }
             return slot
         }
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { numbers in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { hashes in
+          withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { hashes in
+            withUnsafeTemporaryAllocation(of: KnownCategory<Int>.self, capacity: PricingProgram.recentCategoriesMax) { recentNumbers in
                 catalog.productNumbers(of: receipt.lines, into: numbers, hashes: hashes)
                 for index in 0..<count {
                     let qty = receipt.lines[index].qty, price = receipt.lines[index].price
@@ -244,13 +302,13 @@ extension PricingProgram {
                     } else if let known = catalogCategory {
                         category = catalog.categoryName(number: known)
                         if !categoryFacts.isEmpty {
-                            if let recent = recentNumbers.first(where: { $0.key == known }) {
+                            if let recent = recentNumbers[0..<recentNumberCount].first(where: { $0.key == known }) {
                                 categorySlot = recent.slot
                             } else {
                                 categorySlot = categoryFacts.index(of: category)
-                                if recentNumbers.count < 8 {
-                                    if recentNumbers.isEmpty { recentNumbers.reserveCapacity(8) }
-                                    recentNumbers.append(KnownCategory(key: known, slot: categorySlot))
+                                if recentNumberCount < PricingProgram.recentCategoriesMax {
+                                    recentNumbers.initializeElement(at: recentNumberCount, to: KnownCategory(key: known, slot: categorySlot))
+                                    recentNumberCount += 1
                                 }
                             }
                         }
@@ -271,33 +329,41 @@ extension PricingProgram {
                         }
                     }
                     priced.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
-                    facts.lines.append(LineFact(amount: amount, room: room, skuSlot: Int32(skuSlot ?? -1),
-                                                categorySlot: Int32(categorySlot ?? -1), excluded: excluded,
-                                                inSets: sku?.inSets == true || group?.inSets == true))
+                    space.initializeElement(at: index, to: LineFact(amount: amount, room: room, skuSlot: Int32(skuSlot ?? -1),
+                                                                  categorySlot: Int32(categorySlot ?? -1), excluded: excluded,
+                                                                  inSets: sku?.inSets == true || group?.inSets == true))
                 }
             }
+          }
         }
         if let failure { throw failure }
-        return (facts, priced)
+        return (LineFacts(lines: UnsafeBufferPointer(rebasing: space[0..<count])), priced)
     }
+
+    /// Most categories a basket's pass one remembers (by name and by the catalog's number).
+    static let recentCategoriesMax = 8
 
     /// Percentages every discountable line gets from the customer's standing: the tier, the
     /// regular-customer rule, the birthday. Also notes the birthday points multiplier.
     private func customerPercents(_ customer: CustomerAccount?, standing: CustomerStanding?, active: [Bool], today: Int32,
-                                  nearMisses: inout [NearMiss],
-                                  birthdayMultiplier: inout (rule: Int, factor: Int64)?) -> [Percent] {
-        guard let customer, let standing else { return [] }
-        var percents: [Percent] = []
-        percents.reserveCapacity(3)
+                                  into space: UnsafeMutableBufferPointer<Percent>, nearMisses: inout [NearMiss],
+                                  birthdayMultiplier: inout (rule: Int, factor: Int64)?) -> UnsafeBufferPointer<Percent> {
+        guard let customer, let standing else { return UnsafeBufferPointer(rebasing: space[0..<0]) }
+        precondition(space.count > customerRules.count, "room for the tier and each customer rule")
+        var count = 0
+        func append(_ percent: Percent) {
+            space.initializeElement(at: count, to: percent)
+            count += 1
+        }
         if let ladder = ladder(active), let tiersRule, let level = standing.tierLevel, ladder.levels[level].percentBasisPoints > 0 {
-            percents.append(Percent(rule: tiersRule, level: level, basisPoints: ladder.levels[level].percentBasisPoints))
+            append(Percent(rule: tiersRule, level: level, basisPoints: ladder.levels[level].percentBasisPoints))
         }
         for index in customerRules where active[index] {
             switch ruleSet.rules[index].kind {
             case .regularCustomer(let visits, let days, let basisPoints):
                 let recent = customer.visits(lastDays: days, today: today)
                 if recent >= visits {
-                    percents.append(Percent(rule: index, level: -1, basisPoints: basisPoints))
+                    append(Percent(rule: index, level: -1, basisPoints: basisPoints))
                 } else {
                     // This sale is a visit too.
                     nearMisses.append(.regularCustomer(rule: index, visits: max(0, visits - recent - 1)))
@@ -306,7 +372,7 @@ extension PricingProgram {
                 guard let delta = standing.birthdayInDays else { continue }
                 if PricingProgram.inBirthdayWindow(delta, before: before, after: after) {
                     switch benefit {
-                    case .percent(let basisPoints): percents.append(Percent(rule: index, level: -1, basisPoints: basisPoints))
+                    case .percent(let basisPoints): append(Percent(rule: index, level: -1, basisPoints: basisPoints))
                     case .pointsMultiplier(let factor):
                         if factor > (birthdayMultiplier?.factor ?? 1) { birthdayMultiplier = (index, factor) }
                     }
@@ -317,7 +383,7 @@ extension PricingProgram {
                 continue
             }
         }
-        return percents
+        return UnsafeBufferPointer(rebasing: space[0..<count])
     }
 
     /// How many days ahead a coming birthday offer is mentioned.
@@ -334,40 +400,60 @@ extension PricingProgram {
     private func setParts(_ receipt: Receipt, facts: LineFacts, active: [Bool], into shares: inout RuleShares,
                           nearMisses: inout [NearMiss]) {
         guard !setRules.isEmpty else { return }
-        // One pass over the lines gathers every (rule, line) pair; most baskets have none.
-        var members: [SetMember] = []
+        receipt.lines.withUnsafeBufferPointer { posted in
+            // Each line joins at most `lineSetTargetsMax` sets.
+            withUnsafeTemporaryAllocation(of: SetMember.self, capacity: max(1, posted.count * lineSetTargetsMax)) { space in
+                let count = setMembers(posted, facts: facts, active: active, into: space)
+                guard count > 0 else { return }
+                let members = UnsafeMutableBufferPointer(rebasing: space[0..<count])
+                setShares(members, posted: posted, into: &shares, nearMisses: &nearMisses)
+            }
+        }
+    }
+
+    /// Every (rule, line) pair of an active N-for-M rule and a whole-unit line it targets, ordered
+    /// by rule and then the cheapest unit first; returns how many.
+    private func setMembers(_ posted: UnsafeBufferPointer<ReceiptLine>, facts: LineFacts, active: [Bool],
+                            into members: UnsafeMutableBufferPointer<SetMember>) -> Int {
+        var count = 0
         var highestPrice: Int64 = 0
-        for index in facts.lines.indices where facts.lines[index].inSets && !facts.lines[index].excluded && receipt.lines[index].qty.isWhole {
+        for index in facts.lines.indices where facts.lines[index].inSets && !facts.lines[index].excluded && posted[index].qty.isWhole {
             let bySKU = skuRules(facts, index)
             var joined = false
             for position in bySKU {
                 let rule = targetRules[position]
                 if isSetRule[rule] && active[rule] {
-                    if members.isEmpty { members.reserveCapacity(facts.lines.count) }
-                    members.append(SetMember(rule: rule, line: index))
+                    members.initializeElement(at: count, to: SetMember(rule: rule, line: index))
+                    count += 1
                     joined = true
                 }
             }
             for position in categoryRules(facts, index) {
                 let rule = targetRules[position]
                 if isSetRule[rule] && active[rule] && !names(bySKU, rule) {
-                    if members.isEmpty { members.reserveCapacity(facts.lines.count) }
-                    members.append(SetMember(rule: rule, line: index))
+                    members.initializeElement(at: count, to: SetMember(rule: rule, line: index))
+                    count += 1
                     joined = true
                 }
             }
             // A negative price (never a checked one) takes the general sort.
-            if joined { highestPrice = max(highestPrice, receipt.lines[index].price < 0 ? Int64.max : receipt.lines[index].price) }
+            if joined { highestPrice = max(highestPrice, posted[index].price < 0 ? Int64.max : posted[index].price) }
         }
-        guard !members.isEmpty else { return }
-        sortMembers(&members, receipt: receipt, highestPrice: highestPrice)
+        if count > 0 { sortMembers(UnsafeMutableBufferPointer(rebasing: members[0..<count]), posted: posted, highestPrice: highestPrice) }
+        return count
+    }
+
+    /// Each rule's free units given to its members, cheapest first, and the near misses of sets
+    /// one unit short.
+    private func setShares(_ members: UnsafeMutableBufferPointer<SetMember>, posted: UnsafeBufferPointer<ReceiptLine>,
+                           into shares: inout RuleShares, nearMisses: inout [NearMiss]) {
         var start = 0
         while start < members.count {
             let rule = members[start].rule
             var end = start
             var units: Int64 = 0
             while end < members.count, members[end].rule == rule {
-                units += receipt.lines[members[end].line].qty.thousandths / 1000
+                units += posted[members[end].line].qty.thousandths / 1000
                 end += 1
             }
             if case .nForM(_, let buy, let pay) = ruleSet.rules[rule].kind {
@@ -376,8 +462,8 @@ extension PricingProgram {
                 if free > 0 {
                     shares.add(rule) { parts in
                         for member in members[start..<end] where free > 0 {
-                            let take = min(free, receipt.lines[member.line].qty.thousandths / 1000)
-                            parts[member.line] = take * receipt.lines[member.line].price
+                            let take = min(free, posted[member.line].qty.thousandths / 1000)
+                            parts[member.line] = take * posted[member.line].price
                             free -= take
                         }
                     }
@@ -390,14 +476,16 @@ extension PricingProgram {
     /// Orders set members by rule, then the cheapest unit first (the earlier line on equal
     /// prices). Rule, price and line packed in one integer sort without a comparison closure;
     /// prices too large to pack (never a real one) take the general sort.
-    private func sortMembers(_ members: inout [SetMember], receipt: Receipt, highestPrice: Int64) {
-        let lineBits = Int.bitWidth - receipt.lines.count.leadingZeroBitCount
+    private func sortMembers(_ members: UnsafeMutableBufferPointer<SetMember>, posted: UnsafeBufferPointer<ReceiptLine>,
+                             highestPrice: Int64) {
+        let lineBits = Int.bitWidth - posted.count.leadingZeroBitCount
         let priceBits = Int64.bitWidth - highestPrice.leadingZeroBitCount
         let ruleBits = Int.bitWidth - ruleSet.rules.count.leadingZeroBitCount
         guard lineBits + priceBits + ruleBits <= 64 else {
+            var members = members
             members.sort { a, b in
                 if a.rule != b.rule { return a.rule < b.rule }
-                let pa = receipt.lines[a.line].price, pb = receipt.lines[b.line].price
+                let pa = posted[a.line].price, pb = posted[b.line].price
                 return pa != pb ? pa < pb : a.line < b.line
             }
             return
@@ -406,7 +494,7 @@ extension PricingProgram {
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: members.count) { buffer in
             var keys = buffer
             for (position, member) in members.enumerated() {
-                keys[position] = UInt64(member.rule) << (priceBits + lineBits) | UInt64(receipt.lines[member.line].price) << lineBits | UInt64(member.line)
+                keys[position] = UInt64(member.rule) << (priceBits + lineBits) | UInt64(posted[member.line].price) << lineBits | UInt64(member.line)
             }
             keys.sort()
             for (position, key) in keys.enumerated() {
@@ -421,41 +509,20 @@ extension PricingProgram {
         var subtotal: Int64 = 0
         for index in facts.lines.indices where !facts.lines[index].excluded { subtotal += facts.lines[index].amount }
         guard subtotal > 0 else { return }
-        // Each line's weight and room, then the spreads' working room: one array for them all.
-        var lines: [Int64] = []
+        // Each line's weight and room, then the spreads' working room: one buffer for them all,
+        // filled when a first rule gives something.
         let count = facts.lines.count
-        for rule in basketRules where active[rule] {
-            let benefit: BasketBenefit
-            switch ruleSet.rules[rule].kind {
-            case .basketThreshold(let spend, let offer):
-                guard subtotal >= spend else {
-                    if subtotal * 2 >= spend { nearMisses.append(.basketThreshold(rule: rule, missing: spend - subtotal)) }
-                    continue
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: 4 * count) { lines in
+            var filled = false
+            for rule in basketRules where active[rule] {
+                guard let amount = basketDiscount(rule, subtotal: subtotal, standing: standing, nearMisses: &nearMisses) else { continue }
+                if !filled {
+                    for (index, line) in facts.lines.enumerated() {
+                        lines[index] = line.excluded ? 0 : line.amount
+                        lines[count + index] = line.room
+                    }
+                    filled = true
                 }
-                benefit = offer
-            case .firstPurchase(let offer):
-                guard standing?.firstPurchase == true else { continue }
-                benefit = offer
-            case .winBack(let days, let offer):
-                guard let since = standing?.daysSinceLastVisit, since >= days else { continue }
-                benefit = offer
-            default:
-                continue
-            }
-            let amount: Int64
-            switch benefit {
-            case .percent(let basisPoints): amount = Rounding.scale(subtotal, by: basisPoints, dividedBy: 10_000) ?? 0
-            case .amount(let off): amount = min(off, subtotal)
-            }
-            guard amount > 0 else { continue }
-            if lines.isEmpty {
-                lines = [Int64](repeating: 0, count: 4 * count)
-                for (index, line) in facts.lines.enumerated() {
-                    lines[index] = line.excluded ? 0 : line.amount
-                    lines[count + index] = line.room
-                }
-            }
-            lines.withUnsafeMutableBufferPointer { lines in
                 let weights = UnsafeBufferPointer(rebasing: lines[0..<count])
                 let rooms = UnsafeBufferPointer(rebasing: lines[count..<2 * count])
                 let scratch = UnsafeMutableBufferPointer(rebasing: lines[2 * count..<4 * count])
@@ -466,9 +533,37 @@ extension PricingProgram {
         }
     }
 
+    /// What basket rule `rule` takes off a basket of `subtotal` discountable goods (nil: nothing,
+    /// with a near miss when the basket is at least half way to a threshold).
+    private func basketDiscount(_ rule: Int, subtotal: Int64, standing: CustomerStanding?, nearMisses: inout [NearMiss]) -> Int64? {
+        let benefit: BasketBenefit
+        switch ruleSet.rules[rule].kind {
+        case .basketThreshold(let spend, let offer):
+            guard subtotal >= spend else {
+                if subtotal * 2 >= spend { nearMisses.append(.basketThreshold(rule: rule, missing: spend - subtotal)) }
+                return nil
+            }
+            benefit = offer
+        case .firstPurchase(let offer):
+            guard standing?.firstPurchase == true else { return nil }
+            benefit = offer
+        case .winBack(let days, let offer):
+            guard let since = standing?.daysSinceLastVisit, since >= days else { return nil }
+            benefit = offer
+        default:
+            return nil
+        }
+        let amount: Int64
+        switch benefit {
+        case .percent(let basisPoints): amount = Rounding.scale(subtotal, by: basisPoints, dividedBy: 10_000) ?? 0
+        case .amount(let off): amount = min(off, subtotal)
+        }
+        return amount > 0 ? amount : nil
+    }
+
     /// Every discount any rule offers line `index`.
     private func collect(_ index: Int, qty: Quantity, facts: LineFacts,
-                         percents: [Percent], shares: RuleShares,
+                         percents: UnsafeBufferPointer<Percent>, shares: RuleShares,
                          active: [Bool], into local: UnsafeMutableBufferPointer<Candidate>) -> Int {
         let amount = facts.lines[index].amount
         var count = 0
@@ -489,10 +584,10 @@ extension PricingProgram {
             local[count] = Candidate(rule: rule, level: -1, amount: offered)
             count += 1
         }
-        for position in shares.rules.indices {
-            let amount = shares.values[position * shares.lineCount + index]
+        for row in 0..<shares.count {
+            let amount = shares.value(row: row, line: index)
             if amount > 0 {
-                local[count] = Candidate(rule: shares.rules[position], level: -1, amount: amount)
+                local[count] = Candidate(rule: shares.ruleSpace[row], level: -1, amount: amount)
                 count += 1
             }
         }

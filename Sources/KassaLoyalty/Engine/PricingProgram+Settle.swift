@@ -63,9 +63,10 @@ extension PricingProgram {
 
     /// Totals, points and tier after the sale, the rules that gave something and the near misses.
     func finish(_ receipt: Receipt, customer: CustomerAccount?, standing: CustomerStanding?, facts: LineFacts,
-                priced lines: [PricedLine], active: [Bool],
-                ruleDiscounts: [Int64], levelDiscount: (level: Int, amount: Int64)?,
-                birthdayMultiplier: (rule: Int, factor: Int64)?, nearMisses: [NearMiss]) throws(LedgerError) -> Quote {
+                priced lines: consuming [PricedLine], active: [Bool],
+                ruleDiscounts: UnsafeBufferPointer<Int64>, levelDiscount: (level: Int, amount: Int64)?,
+                birthdayMultiplier: (rule: Int, factor: Int64)?, nearMisses: consuming [NearMiss]) throws(LedgerError) -> Quote {
+        let lines = lines
         var nearMisses = nearMisses
         var total: Int64 = 0
         var earnBase: Int64 = 0
@@ -123,10 +124,26 @@ extension PricingProgram {
         for (rule, discount) in ruleDiscounts.enumerated() where discount > 0 {
             applied.append(AppliedRule(rule: rule, level: nil, discount: discount, points: 0))
         }
-        applied.sort { ranks($0.rule, before: $1.rule) }
+        sortByRank(&applied)
         let priced = PricedSale(lines: lines, pointsEarned: earned, pointsSpent: spent,
                                 pointsExpired: standing?.pointsExpired ?? 0, rulesVersion: version, tier: tierAfter)
         return Quote(priced: priced, applied: applied, nearMisses: nearMisses, standing: standing, pointsRedeemableMax: redeemableMax)
+    }
+
+    /// Orders applied rules by rank (a handful: a stable insertion sort, with no sorting
+    /// buffer or comparison closure).
+    private func sortByRank(_ applied: inout [AppliedRule]) {
+        applied.withUnsafeMutableBufferPointer { applied in
+            for index in applied.indices.dropFirst() {
+                let next = applied[index]
+                var hole = index
+                while hole > 0, ranks(next.rule, before: applied[hole - 1].rule) {
+                    applied[hole] = applied[hole - 1]
+                    hole -= 1
+                }
+                applied[hole] = next
+            }
+        }
     }
 
     /// Points beyond Int64: only a programme earning absurd rates on a huge basket gets here.

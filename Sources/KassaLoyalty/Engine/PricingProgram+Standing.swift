@@ -3,7 +3,8 @@ import KassaCore
 extension PricingProgram {
     /// Which rules apply to a receipt of `store` on `today`, by rule index.
     public func activeRules(store: String, today: Int32, member: Bool) -> [Bool] {
-        ruleSet.rules.indices.map { isActive($0, store: store, today: today, member: member) }
+        if let shared = member ? activeForMembers : activeForGuests { return shared }
+        return ruleSet.rules.indices.map { isActive($0, store: store, today: today, member: member) }
     }
 
     /// Where `account` stands with the active rules on `today`, before any basket.

@@ -62,6 +62,9 @@ public final class PricingProgram: Sendable {
     /// Most targeted rules one line can meet: the longest SKU entry plus the longest category
     /// entry (bounds a line's candidates).
     let lineTargetsMax: Int
+    /// Most N-for-M entries one line can meet, counted the same way (bounds a basket's set
+    /// members).
+    let lineSetTargetsMax: Int
     /// Per rule, what decides whether it applies to a receipt: first and last local day in
     /// force (inclusive), members only, the stores it is limited to (empty: all). Read on
     /// every quote without copying the rules.
@@ -74,6 +77,10 @@ public final class PricingProgram: Sendable {
     let compiledPoints: PointsProgramme?
     /// The reasons that do not depend on the customer, by rule (`fixedReasons(_:)`).
     let fixedReasons: [Reason?]
+    /// Which rules apply to a member and to a guest, when no rule is limited in days or stores
+    /// (nil otherwise): most programmes, whose quotes then share one array instead of making one.
+    let activeForMembers: [Bool]?
+    let activeForGuests: [Bool]?
 
     /// Compiles `ruleSet`, the document of rules version `version`.
     public init(_ ruleSet: RuleSet, version: UInt32) {
@@ -120,6 +127,8 @@ public final class PricingProgram: Sendable {
         membersOnly = ruleSet.rules.map(\.membersOnly)
         storeLists = ruleSet.rules.map(\.stores)
         lineTargetsMax = (bySKU.values.map(\.rules.count).max() ?? 0) + (byCategory.values.map(\.rules.count).max() ?? 0)
+        let setCount = { (rules: [Int]) in rules.count { setRules.contains($0) } }
+        lineSetTargetsMax = (bySKU.values.map { setCount($0.rules) }.max() ?? 0) + (byCategory.values.map { setCount($0.rules) }.max() ?? 0)
         self.targetRules = targetRules
         lineOffers = ruleSet.rules.map { rule in
             switch rule.kind {
@@ -150,6 +159,9 @@ public final class PricingProgram: Sendable {
         }
         pairIDs = pairs
         fixedReasons = PricingProgram.fixedReasons(ruleSet)
+        let unlimited = ruleSet.rules.allSatisfy { $0.validFrom == nil && $0.validTo == nil && $0.stores.isEmpty }
+        activeForMembers = unlimited ? ruleSet.rules.map { _ in true } : nil
+        activeForGuests = unlimited ? ruleSet.rules.map { !$0.membersOnly } : nil
     }
 
     /// Beyond this many rules and tier levels the pair table is not built (it grows as the square).
