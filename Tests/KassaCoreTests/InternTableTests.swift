@@ -37,3 +37,25 @@ struct InternTableTests {
         #expect(table.id(of: try SKU(validating: "36000291452")) == nil)
     }
 }
+
+@Suite("Intern tables look a basket's keys up together")
+struct InternTableBatchTests {
+    /// Found keys, missing ones and keys whose first bucket holds another: the numbers are
+    /// those `id(of:)` gives one at a time, and each hash is the key's.
+    @Test func idsAgreeWithLookingUpOneAtATime() {
+        var table = InternTable<String>()
+        for index in 0..<3_000 { _ = table.intern("46000\(index)") }
+        let keys = (0..<200).map { $0 % 3 == 0 ? "missing-\($0)" : "46000\($0 * 13)" } + ["", "46000"]
+        var ids = [Int32](repeating: 0, count: keys.count)
+        var hashes = [UInt64](repeating: 0, count: keys.count)
+        ids.withUnsafeMutableBufferPointer { ids in
+            hashes.withUnsafeMutableBufferPointer { hashes in
+                table.ids(count: keys.count, key: { keys[$0] }, into: ids, hashes: hashes)
+            }
+        }
+        for (index, key) in keys.enumerated() {
+            #expect(ids[index] == Int32(table.id(of: key) ?? -1), "key \(key)")
+            #expect(hashes[index] == key.internHash)
+        }
+    }
+}

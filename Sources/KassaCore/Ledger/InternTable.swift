@@ -52,7 +52,16 @@ struct InternTable<Key: InternKey & Sendable>: Sendable {
                 // instructions that, in one loop with it, only a read or two at a time waited
                 // for memory; alone, the reads of a whole basket are in flight together.
                 for index in 0..<count { firsts[index] = buckets[Int(truncatingIfNeeded: hashes[index]) & mask] }
+                // The keys of the first buckets compared in a loop of their own too, for their
+                // reads to overlap likewise: nearly every key is found there. −2: not yet.
                 for index in 0..<count {
+                    let entry = firsts[index]
+                    ids[index] = -2
+                    guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == hashes[index] & 0xFFFF_FFFF_0000_0000 else { continue }
+                    let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                    if keys[id] == key(index) { ids[index] = Int32(truncatingIfNeeded: id) }
+                }
+                for index in 0..<count where ids[index] == -2 {
                     let hash = hashes[index], tag = hash & 0xFFFF_FFFF_0000_0000
                     var bucket = Int(truncatingIfNeeded: hash) & mask
                     var entry = firsts[index]
@@ -154,12 +163,23 @@ public enum ByteHash {
                 hash = mix(hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
                 offset += 8
             }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < raw.count {
-                tail |= UInt64(raw[offset]) << shift
-                shift += 8
-                offset += 1
+            // The bytes left (0–7, a GTIN leaves five) as a little-endian word, in two loads that
+            // overlap instead of a step a byte. Both lie within the eight bytes from `offset`: a
+            // small string hands its bytes out from two words it has just stored, and a load
+            // across both could not be forwarded from the stores (see `ReceiptIndex.lastWord`).
+            let left = raw.count - offset
+            let tail: UInt64
+            switch left {
+            case 4...7:
+                let low = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                let high = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self)))
+                tail = low | high << UInt64((left - 4) * 8)
+            case 2...3:
+                let low = UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+                let high = UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 2, as: UInt16.self)))
+                tail = low | high << UInt64((left - 2) * 8)
+            case 1: tail = UInt64(raw[offset])
+            default: tail = 0
             }
             return mix(hash ^ tail)
         }
