@@ -6,17 +6,24 @@ import KassaCore
 /// SipHash, which costs more than pricing the line. This table hashes the code's bytes eight at
 /// a time (`ByteHash`, as the core's tables do) and probes an open-addressing array; it is
 /// never changed after it is built.
+///
+/// Most lines' SKUs are in no rule, so most lookups miss: each bucket carries the high half of
+/// its code's hash beside the index, and a probe compares a code's text only when those agree.
+/// At most a quarter of the buckets are used, so a miss mostly ends at the first bucket, without
+/// reading `keys` (which a basket's catalog lookups have often pushed out of the cache).
 struct CodeTable<Value: Sendable>: Sendable {
     private var keys: [String] = []
     private var values: [Value] = []
-    /// 0: empty; else the index into `keys` plus one.
-    private var buckets: [Int32] = []
+    /// 0: empty; else the high 32 bits of the code's hash, then the index into `keys` plus one.
+    private var buckets: [UInt64] = []
+
+    private static var tagMask: UInt64 { 0xFFFF_FFFF_0000_0000 }
 
     /// A table of `entries`; a later entry for the same code replaces an earlier one.
     init(_ entries: [(String, Value)]) {
         var size = 16
-        while entries.count * 2 > size { size *= 2 }
-        buckets = [Int32](repeating: 0, count: size)
+        while entries.count * 4 > size { size *= 2 }
+        buckets = [UInt64](repeating: 0, count: size)
         for (key, value) in entries {
             if let index = index(of: key) {
                 values[index] = value
@@ -24,9 +31,10 @@ struct CodeTable<Value: Sendable>: Sendable {
             }
             keys.append(key)
             values.append(value)
-            var bucket = CodeTable.hash(key) & (size - 1)
+            let hash = CodeTable.hash(key)
+            var bucket = hash & (size - 1)
             while buckets[bucket] != 0 { bucket = (bucket + 1) & (size - 1) }
-            buckets[bucket] = Int32(keys.count)
+            buckets[bucket] = UInt64(truncatingIfNeeded: hash) & CodeTable.tagMask | UInt64(keys.count)
         }
     }
 
@@ -52,11 +60,15 @@ struct CodeTable<Value: Sendable>: Sendable {
     func index(of key: String, hash: Int) -> Int? {
         guard !keys.isEmpty else { return nil }
         let mask = buckets.count - 1
+        let tag = UInt64(truncatingIfNeeded: hash) & CodeTable.tagMask
         var bucket = hash & mask
         while true {
-            let entry = Int(buckets[bucket])
+            let entry = buckets[bucket]
             if entry == 0 { return nil }
-            if keys[entry - 1] == key { return entry - 1 }
+            if entry & CodeTable.tagMask == tag {
+                let index = Int(truncatingIfNeeded: entry & ~CodeTable.tagMask) - 1
+                if keys[index] == key { return index }
+            }
             bucket = (bucket + 1) & mask
         }
     }

@@ -254,6 +254,8 @@ extension PricingProgram {
         precondition(space.count >= count, "one line fact per line")
         priced.reserveCapacity(count)
         let cap = ruleSet.stacking.capBasisPoints
+        // Read once: each use of a static option set from another module is a call.
+        let neverDiscounted = Product.Flags.neverDiscounted
         // A basket's lines share a few categories: the last ones looked up are remembered, by
         // name for categories the till sent and by the catalog's number for the others.
         var recentCategories: [KnownCategory<String>] = []
@@ -319,7 +321,7 @@ extension PricingProgram {
                     let skuSlot = skuFacts.isEmpty ? nil : skuFacts.index(of: receipt.lines[index].sku.code, hash: Int(truncatingIfNeeded: hashes[index]))
                     let sku = skuSlot.map { skuFacts[slot: $0] }
                     let group = categorySlot.map { categoryFacts[slot: $0] }
-                    let excluded = flags.contains(.neverDiscounted) || sku?.excluded == true || group?.excluded == true
+                    let excluded = flags.contains(neverDiscounted) || sku?.excluded == true || group?.excluded == true
                     var room: Int64 = 0
                     if !excluded && amount > 0 {
                         // The cap rounds down: a 30 % cap never lets 30.01 % through.
@@ -595,6 +597,7 @@ extension PricingProgram {
     }
 
     /// What a targeted line rule offers a line (nil for rules priced on the whole basket).
+    @inline(__always)
     private func lineOffer(_ rule: Int, qty: Quantity, amount: Int64) -> Int64? {
         switch lineOffers[rule] {
         case .percent(let basisPoints):
