@@ -21,6 +21,7 @@ struct CodeTable<Value: Sendable>: Sendable {
 
     /// A table of `entries`; a later entry for the same code replaces an earlier one.
     init(_ entries: [(String, Value)]) {
+        precondition(entries.count < 1 << 31, "a bucket holds a code's index in 32 bits")
         var size = 16
         while entries.count * 4 > size { size *= 2 }
         buckets = [UInt64](repeating: 0, count: size)
@@ -70,6 +71,42 @@ struct CodeTable<Value: Sendable>: Sendable {
                 if keys[index] == key { return index }
             }
             bucket = (bucket + 1) & mask
+        }
+    }
+
+    /// `index(of:hash:)` of `count` codes at once (−1: not held), `key(n)` being code n and
+    /// `hashes[n]` its `ByteHash`. Every code's first bucket is read before any is probed
+    /// further, so that the cache misses of a basket's lookups overlap instead of following
+    /// one another.
+    func indices(count: Int, key: (Int) -> String, hashes: UnsafeBufferPointer<UInt64>, into slots: UnsafeMutableBufferPointer<Int32>) {
+        precondition(hashes.count >= count && slots.count >= count, "one hash and one slot per code")
+        guard !keys.isEmpty else {
+            for index in 0..<count { slots[index] = -1 }
+            return
+        }
+        let mask = buckets.count - 1
+        buckets.withUnsafeBufferPointer { buckets in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { firsts in
+                for index in 0..<count { firsts[index] = buckets[Int(truncatingIfNeeded: hashes[index]) & mask] }
+                for index in 0..<count {
+                    let tag = hashes[index] & CodeTable.tagMask
+                    var bucket = Int(truncatingIfNeeded: hashes[index]) & mask
+                    var entry = firsts[index]
+                    var found: Int32 = -1
+                    while entry != 0 {
+                        if entry & CodeTable.tagMask == tag {
+                            let slot = Int(truncatingIfNeeded: entry & ~CodeTable.tagMask) - 1
+                            if keys[slot] == key(index) {
+                                found = Int32(truncatingIfNeeded: slot)
+                                break
+                            }
+                        }
+                        bucket = (bucket + 1) & mask
+                        entry = buckets[bucket]
+                    }
+                    slots[index] = found
+                }
+            }
         }
     }
 

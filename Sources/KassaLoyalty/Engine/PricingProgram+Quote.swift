@@ -246,12 +246,52 @@ extension PricingProgram {
         return ids
     }
 
+    /// What the catalog says of a line's product, gathered for the whole basket first.
+    struct ProductFacts {
+        /// The category's number in the catalog (nil: read it from the product).
+        var category: Int?
+        var flags: Product.Flags
+        /// False when the SKU is not in the catalog.
+        var known: Bool
+    }
+
     /// Pass one: each line's amount, category, exclusion, room and targeted rules.
+    ///
+    /// The basket's products, their catalog facts and their SKUs' slots in the rules' table are
+    /// looked up in three tight loops before the lines are priced: each lookup is a likely cache
+    /// miss, and loops that do nothing else let those misses overlap.
     private func lineFacts(_ receipt: Receipt, catalog: Catalog,
                            into space: UnsafeMutableBufferPointer<LineFact>) throws(LedgerError) -> (LineFacts, [PricedLine]) {
-        var priced: [PricedLine] = []
         let count = receipt.lines.count
         precondition(space.count >= count, "one line fact per line")
+        let outcome = receipt.lines.withUnsafeBufferPointer { posted in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { numbers in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { hashes in
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { skuSlots in
+                        withUnsafeTemporaryAllocation(of: ProductFacts.self, capacity: count) { products in
+                            catalog.productNumbers(of: receipt.lines, into: numbers, hashes: hashes)
+                            skuFacts.indices(count: count, key: { posted[$0].sku.code }, hashes: UnsafeBufferPointer(hashes), into: skuSlots)
+                            for index in 0..<count {
+                                let number = Int(numbers[index])
+                                let facts = number >= 0 ? catalog.pricingFacts(number: number) : (category: nil, flags: [])
+                                products.initializeElement(at: index, to: ProductFacts(category: facts.category, flags: facts.flags, known: number >= 0))
+                            }
+                            return lineFacts(posted, numbers: UnsafeBufferPointer(numbers), products: UnsafeBufferPointer(products),
+                                             skuSlots: UnsafeBufferPointer(skuSlots), catalog: catalog, into: space)
+                        }
+                    }
+                }
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Pass one once the basket's lookups are done.
+    private func lineFacts(_ posted: UnsafeBufferPointer<ReceiptLine>, numbers: UnsafeBufferPointer<Int32>,
+                           products: UnsafeBufferPointer<ProductFacts>, skuSlots: UnsafeBufferPointer<Int32>, catalog: Catalog,
+                           into space: UnsafeMutableBufferPointer<LineFact>) -> Result<(LineFacts, [PricedLine]), LedgerError> {
+        let count = posted.count
+        var priced: [PricedLine] = []
         priced.reserveCapacity(count)
         let cap = ruleSet.stacking.capBasisPoints
         // Read once: each use of a static option set from another module is a call.
@@ -259,9 +299,7 @@ extension PricingProgram {
         // A basket's lines share a few categories: the last ones looked up are remembered, by
         // name for categories the till sent and by the catalog's number for the others.
         var recentCategories: [KnownCategory<String>] = []
-        var recentNumberCount = 0
         var subtotal: Int64 = 0
-        var failure: LedgerError?
         func slot(ofCategory name: String) -> Int? {
             if let known = recentCategories.first(where: { $0.key == name }) { return known.slot }
             let slot = categoryFacts.index(of: name)
@@ -271,75 +309,61 @@ extension PricingProgram {
             }
             return slot
         }
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { numbers in
-          withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { hashes in
-            withUnsafeTemporaryAllocation(of: KnownCategory<Int>.self, capacity: PricingProgram.recentCategoriesMax) { recentNumbers in
-                catalog.productNumbers(of: receipt.lines, into: numbers, hashes: hashes)
-                for index in 0..<count {
-                    let qty = receipt.lines[index].qty, price = receipt.lines[index].price
-                    guard let amount = qty.amount(price: price) else {
-                        failure = LedgerError(.amountOverflow, "qty × price does not fit in a minor-unit amount", field: "lines[\(index)]")
-                        return
-                    }
-                    // Bounding the basket first keeps every product below in 64 bits (a 30 % cap of an
-                    // amount, a points rate times what was paid); a sale this large is refused anyway.
-                    subtotal += amount
-                    guard subtotal <= Ledger.receiptTotalMax else {
-                        failure = LedgerError(.amountOverflow, "the basket comes to more than \(Money.decimalText(Ledger.receiptTotalMax)), the largest receipt accepted", field: "lines")
-                        return
-                    }
-                    let number = Int(numbers[index])
-                    var flags: Product.Flags = []
-                    var catalogCategory: Int?
-                    if number >= 0 {
-                        let product = catalog.pricingFacts(number: number)
-                        flags = product.flags
-                        catalogCategory = product.category
-                    }
-                    let category: String
-                    var categorySlot: Int?
-                    if let given = receipt.lines[index].category {
-                        category = given
-                        if !categoryFacts.isEmpty { categorySlot = slot(ofCategory: given) }
-                    } else if let known = catalogCategory {
-                        category = catalog.categoryName(number: known)
-                        if !categoryFacts.isEmpty {
-                            if let recent = recentNumbers[0..<recentNumberCount].first(where: { $0.key == known }) {
-                                categorySlot = recent.slot
-                            } else {
-                                categorySlot = categoryFacts.index(of: category)
-                                if recentNumberCount < PricingProgram.recentCategoriesMax {
-                                    recentNumbers.initializeElement(at: recentNumberCount, to: KnownCategory(key: known, slot: categorySlot))
-                                    recentNumberCount += 1
-                                }
+        return withUnsafeTemporaryAllocation(of: KnownCategory<Int>.self, capacity: PricingProgram.recentCategoriesMax) { recentNumbers in
+            var recentNumberCount = 0
+            for index in 0..<count {
+                let qty = posted[index].qty, price = posted[index].price
+                guard let amount = qty.amount(price: price) else {
+                    return .failure(LedgerError(.amountOverflow, "qty × price does not fit in a minor-unit amount", field: "lines[\(index)]"))
+                }
+                // Bounding the basket first keeps every product below in 64 bits (a 30 % cap of an
+                // amount, a points rate times what was paid); a sale this large is refused anyway.
+                subtotal += amount
+                guard subtotal <= Ledger.receiptTotalMax else {
+                    return .failure(LedgerError(.amountOverflow, "the basket comes to more than \(Money.decimalText(Ledger.receiptTotalMax)), the largest receipt accepted", field: "lines"))
+                }
+                let product = products[index]
+                let category: String
+                var categorySlot: Int?
+                if let given = posted[index].category {
+                    category = given
+                    if !categoryFacts.isEmpty { categorySlot = slot(ofCategory: given) }
+                } else if let known = product.category {
+                    category = catalog.categoryName(number: known)
+                    if !categoryFacts.isEmpty {
+                        if let recent = recentNumbers[0..<recentNumberCount].first(where: { $0.key == known }) {
+                            categorySlot = recent.slot
+                        } else {
+                            categorySlot = categoryFacts.index(of: category)
+                            if recentNumberCount < PricingProgram.recentCategoriesMax {
+                                recentNumbers.initializeElement(at: recentNumberCount, to: KnownCategory(key: known, slot: categorySlot))
+                                recentNumberCount += 1
                             }
                         }
-                    } else {
-                        category = number >= 0 ? catalog.category(ofProduct: number) : ""
-                        if !categoryFacts.isEmpty { categorySlot = slot(ofCategory: category) }
                     }
-                    let skuSlot = skuFacts.isEmpty ? nil : skuFacts.index(of: receipt.lines[index].sku.code, hash: Int(truncatingIfNeeded: hashes[index]))
-                    let sku = skuSlot.map { skuFacts[slot: $0] }
-                    let group = categorySlot.map { categoryFacts[slot: $0] }
-                    let excluded = flags.contains(neverDiscounted) || sku?.excluded == true || group?.excluded == true
-                    var room: Int64 = 0
-                    if !excluded && amount > 0 {
-                        // The cap rounds down: a 30 % cap never lets 30.01 % through.
-                        room = cap >= 10_000 ? amount : amount * cap / 10_000
-                        if let floor = sku?.floor, let floorAmount = qty.amount(price: floor) {
-                            room = min(room, max(0, amount - floorAmount))
-                        }
-                    }
-                    priced.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
-                    space.initializeElement(at: index, to: LineFact(amount: amount, room: room, skuSlot: Int32(skuSlot ?? -1),
-                                                                  categorySlot: Int32(categorySlot ?? -1), excluded: excluded,
-                                                                  inSets: sku?.inSets == true || group?.inSets == true))
+                } else {
+                    category = product.known ? catalog.category(ofProduct: Int(numbers[index])) : ""
+                    if !categoryFacts.isEmpty { categorySlot = slot(ofCategory: category) }
                 }
+                let skuSlot = Int(skuSlots[index])
+                let sku = skuSlot >= 0 ? skuFacts[slot: skuSlot] : nil
+                let group = categorySlot.map { categoryFacts[slot: $0] }
+                let excluded = product.flags.contains(neverDiscounted) || sku?.excluded == true || group?.excluded == true
+                var room: Int64 = 0
+                if !excluded && amount > 0 {
+                    // The cap rounds down: a 30 % cap never lets 30.01 % through.
+                    room = cap >= 10_000 ? amount : amount * cap / 10_000
+                    if let floor = sku?.floor, let floorAmount = qty.amount(price: floor) {
+                        room = min(room, max(0, amount - floorAmount))
+                    }
+                }
+                priced.append(PricedLine(amount: amount, discount: 0, rules: [], category: category))
+                space.initializeElement(at: index, to: LineFact(amount: amount, room: room, skuSlot: Int32(skuSlot),
+                                                              categorySlot: Int32(categorySlot ?? -1), excluded: excluded,
+                                                              inSets: sku?.inSets == true || group?.inSets == true))
             }
-          }
+            return .success((LineFacts(lines: UnsafeBufferPointer(rebasing: space[0..<count])), priced))
         }
-        if let failure { throw failure }
-        return (LineFacts(lines: UnsafeBufferPointer(rebasing: space[0..<count])), priced)
     }
 
     /// Most categories a basket's pass one remembers (by name and by the catalog's number).
