@@ -33,7 +33,10 @@ public enum Rounding {
         }
         let d = UInt64(divisor)
         guard magnitude.high < d else { return nil }
-        let (quotient, remainder) = d.dividingFullWidth((magnitude.high, magnitude.low))
+        // A product within 64 bits (nearly every line) is divided in 64 bits: dividing 128 bits
+        // is a call into the runtime, and the same quotient and remainder.
+        let (quotient, remainder) = magnitude.high == 0
+            ? magnitude.low.quotientAndRemainder(dividingBy: d) : d.dividingFullWidth((magnitude.high, magnitude.low))
         var rounded = quotient
         if remainder >= d - remainder { rounded &+= 1 }
         guard rounded <= UInt64(Int64.max) else { return nil }
