@@ -41,6 +41,26 @@ struct PackingPrimitivesTests {
         #expect(actual == expected.bytes)
     }
 
+    /// Every length of varint, at its shortest and longest, and each one last in a buffer of
+    /// exactly the reserved room: the word written at once stays within it.
+    @Test func varintsOfEveryLengthAreTheJournalsBytes() {
+        var values: [UInt64] = []
+        for bits in 1...64 {
+            let top: UInt64 = bits == 64 ? UInt64.max : (1 << UInt64(bits)) - 1
+            values += [top, top >> 1 + 1, top ^ 0x5555_5555_5555_5555 & top]
+        }
+        for value in values {
+            var expected = BinaryWriter()
+            expected.writeVarint(value)
+            #expect(written(bound: FixedBufferWriter.varintBytesMax) { $0.writeVarint(value) } == expected.bytes, "value \(value)")
+        }
+        var expected = BinaryWriter()
+        for value in values { expected.writeVarint(value) }
+        #expect(written(bound: values.count * FixedBufferWriter.varintBytesMax) { w in
+            for value in values { w.writeVarint(value) }
+        } == expected.bytes)
+    }
+
     @Test func theBoundOfAPackedSaleCoversWhatIsPacked() {
         var index = ReceiptIndex()
         let sale = ReceiptIndexPackingTests().awkwardSale()

@@ -39,6 +39,25 @@ struct FixedBufferWriter {
     @inline(__always)
     mutating func writeVarint(_ value: UInt64) {
         reserve(FixedBufferWriter.varintBytesMax)
+        if value >= 0x80, value < 1 << 56 {
+            // Two to eight bytes (a GTIN's number takes seven) in one store of a word: its
+            // seven-bit groups spread a byte apart, with the continuation bit on every byte but
+            // the last. A loop stored a byte a step. The bytes of the word past the varint lie
+            // within the room reserved above and are written over by whatever comes next.
+            var spread = value & 0x7F
+            spread |= (value << 1) & 0x7F00
+            spread |= (value << 2) & 0x7F_0000
+            spread |= (value << 3) & 0x7F00_0000
+            spread |= (value << 4) & 0x7F_0000_0000
+            spread |= (value << 5) & 0x7F00_0000_0000
+            spread |= (value << 6) & 0x7F_0000_0000_0000
+            spread |= (value << 7) & 0x7F00_0000_0000_0000
+            let bytes = (64 - value.leadingZeroBitCount + 6) / 7
+            let continuation: UInt64 = 0x8080_8080_8080_8080 & ((1 << UInt64((bytes - 1) * 8)) &- 1)
+            buffer.storeBytes(of: (spread | continuation).littleEndian, toByteOffset: count, as: UInt64.self)
+            count += bytes
+            return
+        }
         var v = value
         var at = count
         while v >= 0x80 {

@@ -359,7 +359,9 @@ extension JournaledSale {
                 }
                 if let found { return found }
             }
-            guard BinaryReader.isASCII(bytes) || String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) != nil else {
+            // A short string is ASCII when its key's words are: they hold its bytes, zero-padded.
+            let ascii = key.map { ($0.first | $0.last) & 0x8080_8080_8080_8080 == 0 } ?? BinaryReader.isASCII(bytes)
+            guard ascii || String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) != nil else {
                 throw DecodeError("string is not valid UTF-8", offset: offset)
             }
             let start = bytes.isEmpty ? 0 : (bytes.baseAddress! - payload.baseAddress!)
