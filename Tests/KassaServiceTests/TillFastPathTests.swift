@@ -47,6 +47,24 @@ struct TillFastPathTests {
             }
         }
 
+        /// Sends `text` in pieces of one to `pieceBytesMax` bytes with a pause after each, so
+        /// that the server reads requests split at every kind of place.
+        func sendInPieces(_ text: String, pieceBytesMax: Int, seed: UInt64) throws {
+            var noDelay: Int32 = 1
+            setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+            let bytes = Array(text.utf8)
+            var state = seed
+            var offset = 0
+            while offset < bytes.count {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                let count = min(bytes.count - offset, 1 + Int((state >> 33) % UInt64(pieceBytesMax)))
+                let written = bytes[offset..<(offset + count)].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                guard written > 0 else { throw ServerError("write: \(errno)") }
+                offset += written
+                usleep(300)
+            }
+        }
+
         /// The next answer (Content-Length framed, as the server answers); nil at end of stream.
         func reply() throws -> Reply? {
             while true {
@@ -128,6 +146,67 @@ struct TillFastPathTests {
             #expect(reply.headers["server"] == "kassa")
             #expect(reply.headers["date"]?.hasSuffix(" GMT") == true)
         }
+    }
+
+    @Test func requestsSplitAnywhereAreAnsweredInOrder() async throws {
+        let server = try ServerProcess()
+        defer { _ = server.stop() }
+        let till = server.tokens["till"]!, staff = server.tokens["staff"]!
+        let connection = try Connection(port: server.port)
+        var burst = try Self.post("/v1/quotes", token: till, json: saleBody("S-1"))
+        burst += try Self.post("/v1/sales", token: till, json: saleBody("S-1"))
+        burst += Self.get("/v1/sales/S-1", token: staff)
+        burst += try Self.post("/v1/sales", token: till, json: saleBody("S-2"))
+        burst += try Self.post("/v1/sales", token: till, json: saleBody("S-1"))
+        try connection.sendInPieces(burst, pieceBytesMax: 7, seed: 11)
+        var replies: [Reply] = []
+        for _ in 0..<5 {
+            guard let reply = try connection.reply() else { break }
+            replies.append(reply)
+        }
+        #expect(replies.map(\.status) == [200, 201, 200, 201, 200])
+        guard replies.count == 5 else { return }
+        #expect(replies[0].body["total"] as? Int == replies[1].body["total"] as? Int)
+        #expect(replies[2].raw == replies[1].raw)
+        #expect(replies[3].body["id"] as? String == "S-2")
+        #expect(replies[4].raw == replies[1].raw)
+    }
+
+    @Test func aQuoteAnswersTheSameBytesWhicheverWayItIsRead() async throws {
+        let server = try ServerProcess()
+        defer { _ = server.stop() }
+        let till = server.tokens["till"]!
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: saleBody("Q-1")), as: UTF8.self)
+        // Plain, as tills send it (read off the wire), and chunked (through the HTTP decoder).
+        let plain = try Connection(port: server.port)
+        try plain.send(try Self.post("/v1/quotes", token: till, json: saleBody("Q-1")))
+        let chunked = try Connection(port: server.port)
+        try chunked.send("POST /v1/quotes HTTP/1.1\r\nHost: kassa\r\nAuthorization: Bearer \(till)\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         + String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n0\r\n\r\n")
+        // An HTTP/1.0 request goes through the decoder as well.
+        let old = try Connection(port: server.port)
+        try old.send("POST /v1/quotes HTTP/1.0\r\nAuthorization: Bearer \(till)\r\nConnection: keep-alive\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body)
+        let replies = try [plain.reply(), chunked.reply(), old.reply()]
+        #expect(replies.map { $0?.status } == [200, 200, 200])
+        for reply in replies.dropFirst() {
+            #expect(reply?.raw == replies[0]?.raw)
+            #expect(reply.map { Set($0.headers.keys) }?.subtracting(["connection"]) == replies[0].map { Set($0.headers.keys) })
+            #expect(reply?.headers["content-type"] == replies[0]?.headers["content-type"])
+        }
+        // A connection the wire gave up on still answers.
+        try chunked.send(try Self.post("/v1/sales", token: till, json: saleBody("Q-2")))
+        #expect(try chunked.reply()?.status == 201)
+    }
+
+    @Test func aMalformedHeadIsRefusedByTheDecoder() async throws {
+        let server = try ServerProcess()
+        defer { _ = server.stop() }
+        let connection = try Connection(port: server.port)
+        try connection.send("POST /v1/sales HTTP/1.1\r\nBad Name: x\r\nContent-Length: 2\r\n\r\n{}")
+        // Refused (or closed) by the full HTTP stack, and the server keeps serving.
+        let reply = try? connection.reply()
+        #expect(reply == nil || reply?.status == 400)
+        #expect(try await server.call("GET", "/healthz", role: "staff").status == 200)
     }
 
     @Test func chunkedBodiesRefusalsAndCloseBehaveAsThroughTheRouter() async throws {

@@ -17,6 +17,11 @@ import Synchronization
 /// functions as the routes (`KassaServer.quoteAnswer`, `saleCommand`, `saleAnswer`,
 /// `authorize`), so the answers are the same bytes.
 ///
+/// Most quotes and sales never reach it: `TillWire`, which it puts ahead of the HTTP decoder,
+/// answers the plain ones from the connection's bytes. What comes here is what the wire hands
+/// the decoder: requests for the router, and quotes and sales the wire leaves alone (a chunked
+/// body, a body over the limit, `Expect`, a connection the wire gave up on).
+///
 /// It sits in the pipeline after HTTP decoding and before Hummingbird's connection handler. One
 /// connection's answers stay in request order: a request is taken here only when no earlier
 /// request on the connection is still with the router, and while a sale is with the writer the
@@ -32,7 +37,8 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case quote
         case sale
 
-        var roles: Set<Role> { [.till] }
+        var roles: Set<Role> { Self.tillRoles }
+        private static let tillRoles: Set<Role> = [.till]
         var path: String { self == .quote ? "/v1/quotes" : "/v1/sales" }
 
         /// The route of a request head, when it is one answered here.
@@ -68,11 +74,25 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var held: [HTTPRequestPart] = []
     /// A quiesce event that arrived while a request was being answered here.
     private var heldEvent: Any?
+    /// The reader in front of the HTTP decoder, told when each answer to a request it handed
+    /// on has been written.
+    private var wire: TillWire?
 
     init(server: KassaServer) {
         self.server = server
         quoteMetrics = server.routeMetrics(Route.quote.path, method: "POST")
         saleMetrics = server.routeMetrics(Route.sale.path, method: "POST")
+    }
+
+    /// Puts a `TillWire` first in the pipeline, ahead of the HTTP decoder.
+    func handlerAdded(context: ChannelHandlerContext) {
+        let wire = TillWire(server: server)
+        do {
+            try context.pipeline.syncOperations.addHandler(wire, position: .first)
+            self.wire = wire
+        } catch {
+            // Without it every request goes through the decoder and is still answered here.
+        }
     }
 
     // MARK: - Inbound
@@ -131,8 +151,14 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         // Only the router's answers pass through here; this handler writes its own from its
         // context, past itself.
-        if case .end = unwrapOutboundIn(data) { withRouter = max(0, withRouter - 1) }
+        guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
+        withRouter = max(0, withRouter - 1)
         context.write(data, promise: promise)
+        // Not from inside this write: the wire may hand the decoder the next request.
+        if let wire {
+            let bound = NIOLoopBound(wire, eventLoop: context.eventLoop)
+            context.eventLoop.execute { bound.value.decoderAnswered() }
+        }
     }
 
     // MARK: - Answering
@@ -192,6 +218,10 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
         (request.route == .quote ? quoteMetrics : saleMetrics).record(status: Int(answer.status.code), elapsed: .now - request.started)
         passHeldEvent(context: context)
+        if let wire {
+            let bound = NIOLoopBound(wire, eventLoop: context.eventLoop)
+            context.eventLoop.execute { bound.value.decoderAnswered() }
+        }
     }
 
     /// Passes on a quiesce event once nothing is being answered or held here.
