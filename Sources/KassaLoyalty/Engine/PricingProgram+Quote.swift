@@ -46,7 +46,10 @@ extension PricingProgram {
 
         /// What row `row` gives line `line`.
         @inline(__always)
-        func value(row: Int, line: Int) -> Int64 { valueSpace[row * lineCount + line] }
+        func value(row: Int, line: Int) -> Int64 {
+            // Rows and lines are bounded by the space, so the index cannot overflow.
+            valueSpace[row &* lineCount &+ line]
+        }
 
         /// Adds a row of zeros for `rule` and lets `fill` write the row.
         mutating func add(_ rule: Int, _ fill: (UnsafeMutableBufferPointer<Int64>) -> Void) {

@@ -50,8 +50,9 @@ public final class PricingProgram: Sendable {
     /// line discounted by one rule shares its array instead of allocating one.
     let ruleIDs: [[String]]
     let levelIDs: [[String]]
-    /// Per rule, read on every line: its priority, whether it stacks, whether it is N-for-M.
-    let priorities: [Int]
+    /// Per rule, read on every line: its place in rank order (`ranks(_:before:)`), whether it
+    /// stacks, whether it is N-for-M.
+    let rankPositions: [Int]
     let stackables: [Bool]
     let isSetRule: [Bool]
     /// Line ids for two rules in a row, by `first × keyCount + second` where a key is a rule
@@ -145,7 +146,13 @@ public final class PricingProgram: Sendable {
         self.pointsRule = pointsRule
         self.ruleIDs = ruleSet.rules.map { [$0.id] }
         self.levelIDs = levelIDs
-        priorities = ruleSet.rules.map(\.priority)
+        // Rank order once, so that comparing two rules on a line is one comparison.
+        let byRank = ruleSet.rules.indices.sorted { a, b in
+            ruleSet.rules[a].priority != ruleSet.rules[b].priority ? ruleSet.rules[a].priority > ruleSet.rules[b].priority : a < b
+        }
+        var rankPositions = [Int](repeating: 0, count: ruleSet.rules.count)
+        for (position, rule) in byRank.enumerated() { rankPositions[rule] = position }
+        self.rankPositions = rankPositions
         stackables = ruleSet.rules.map(\.stackable)
         isSetRule = ruleSet.rules.indices.map { setRules.contains($0) }
         let single = ruleSet.rules.map(\.id) + levelIDs.map { $0[0] }
@@ -191,7 +198,7 @@ public final class PricingProgram: Sendable {
     /// It breaks ties between discounts and orders reasons and offers.
     @inline(__always)
     func ranks(_ a: Int, before b: Int) -> Bool {
-        priorities[a] != priorities[b] ? priorities[a] > priorities[b] : a < b
+        rankPositions[a] < rankPositions[b]
     }
 
     /// The tier ladder of the rule set, whatever the day.
