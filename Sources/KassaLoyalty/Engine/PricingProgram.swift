@@ -78,6 +78,8 @@ public final class PricingProgram: Sendable {
     let compiledPoints: PointsProgramme?
     /// The reasons that do not depend on the customer, by rule (`fixedReasons(_:)`).
     let fixedReasons: [Reason?]
+    /// The points rule's reason without a tier, then per tier level (`pointsReasons(_:pointsRule:ladder:)`).
+    let pointsReasons: [Reason]
     /// Which rules apply to a member and to a guest, when no rule is limited in days or stores
     /// (nil otherwise): most programmes, whose quotes then share one array instead of making one.
     let activeForMembers: [Bool]?
@@ -166,6 +168,7 @@ public final class PricingProgram: Sendable {
         }
         pairIDs = pairs
         fixedReasons = PricingProgram.fixedReasons(ruleSet)
+        pointsReasons = PricingProgram.pointsReasons(ruleSet, pointsRule: pointsRule, ladder: compiledLadder)
         let unlimited = ruleSet.rules.allSatisfy { $0.validFrom == nil && $0.validTo == nil && $0.stores.isEmpty }
         activeForMembers = unlimited ? ruleSet.rules.map { _ in true } : nil
         activeForGuests = unlimited ? ruleSet.rules.map { !$0.membersOnly } : nil

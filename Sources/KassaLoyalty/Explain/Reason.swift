@@ -64,6 +64,11 @@ extension PricingProgram {
     /// Rule `index` said for people, with the customer's figures where they matter.
     func describe(_ index: Int, level: Int?, standing: CustomerStanding?) -> Reason {
         if let fixed = fixedReasons[index] { return fixed }
+        if index == pointsRule {
+            // Its sentence depends only on the tier held: made once per tier level.
+            let held = (standing?.tierLevel).map { $0 + 1 } ?? 0
+            if held < pointsReasons.count { return pointsReasons[held] }
+        }
         let rule = ruleSet.rules[index]
         var id = rule.id
         var value = benefitText(index)
@@ -75,9 +80,7 @@ extension PricingProgram {
             value = PricingProgram.percentText(held.percentBasisPoints)
             text = "\(held.name) tier: \(Money.groupedText(standing?.tierSpend ?? 0)) spent in the last \(ladder.windowDays) days (\(held.name) from \(Money.groupedText(held.from)))"
         case .points(let programme):
-            let rate = earnRate(programme, tierLevel: standing?.tierLevel)
-            value = "\(rate) per \(Money.groupedText(programme.earnEvery))"
-            text = "\(rule.name): \(rate) \(rate == 1 ? "point" : "points") for every \(Money.groupedText(programme.earnEvery)) paid; up to \(PricingProgram.percentText(programme.redeemCapBasisPoints)) of a receipt may be paid with points, one point is \(Money.groupedText(programme.pointValue))"
+            return PricingProgram.pointsReason(rule, programme, rate: earnRate(programme, tierLevel: standing?.tierLevel))
         case .regularCustomer(let visits, let days, _):
             text = "regular customer: \(standing?.recentVisits ?? 0) visits in the last \(days) days (\(visits) needed)"
         case .winBack(let days, _):
@@ -86,6 +89,26 @@ extension PricingProgram {
             text = PricingProgram.fixedText(rule, value: value) ?? ""
         }
         return Reason(rule: id, kind: rule.kindName, value: value, text: text, discount: 0, points: 0)
+    }
+
+    /// The reason of the points rule `rule` for a customer earning `rate` points.
+    static func pointsReason(_ rule: Rule, _ programme: PointsProgramme, rate: Int64) -> Reason {
+        let value = "\(rate) per \(Money.groupedText(programme.earnEvery))"
+        let text = "\(rule.name): \(rate) \(rate == 1 ? "point" : "points") for every \(Money.groupedText(programme.earnEvery)) paid; up to \(PricingProgram.percentText(programme.redeemCapBasisPoints)) of a receipt may be paid with points, one point is \(Money.groupedText(programme.pointValue))"
+        return Reason(rule: rule.id, kind: rule.kindName, value: value, text: text, discount: 0, points: 0)
+    }
+
+    /// The points rule's reason for a customer without a tier, then for each level of `ladder`
+    /// (its rate as `earnRate` gives it): made once when the program is compiled (empty without
+    /// a points rule).
+    static func pointsReasons(_ ruleSet: RuleSet, pointsRule: Int?, ladder: TierLadder?) -> [Reason] {
+        guard let pointsRule, case .points(let programme) = ruleSet.rules[pointsRule].kind else { return [] }
+        let levels: [Int?] = [nil] + (ladder?.levels.indices.map { $0 } ?? [])
+        return levels.map { level in
+            var rate = programme.earnPoints
+            if let level, let id = ladder?.levels[level].id { rate = programme.earnPointsByTier[id] ?? programme.earnPoints }
+            return pointsReason(ruleSet.rules[pointsRule], programme, rate: rate)
+        }
     }
 
     /// The sentence of a rule whose reason does not depend on the customer; nil for the kinds
