@@ -160,40 +160,49 @@ extension PricingProgram {
                 var shares = RuleShares(lineCount: lineCount, rules: shareRules, values: shareValues)
                 setParts(receipt, facts: facts, active: active, into: &shares, nearMisses: &nearMisses)
                 basketParts(facts, standing: standing, active: active, into: &shares, nearMisses: &nearMisses)
-                // Every candidate a line can have: the customer's percentages, its SKU's and
-                // category's rules and the basket-wide shares.
-                let capacity = percents.count + lineTargetsMax + shares.count
-                withUnsafeTemporaryAllocation(of: Candidate.self, capacity: max(1, capacity)) { local in
-                    withLongIDs { longIDs in
-                        receipt.lines.withUnsafeBufferPointer { posted in
-                            priced.withUnsafeMutableBufferPointer { priced in
-                                for index in 0..<lineCount where facts.lines[index].room > 0 {
-                                    var count = collect(index, qty: posted[index].qty, facts: facts, percents: percents, shares: shares,
-                                                        active: active, into: local)
-                                    guard count > 0 else { continue }
-                                    count = settle(local, count: count, room: facts.lines[index].room)
-                                    guard count > 0 else { continue }
-                                    var total: Int64 = 0
-                                    for candidate in local[0..<count] {
-                                        total += candidate.amount
-                                        if candidate.level >= 0 {
-                                            levelDiscount = (candidate.level, (levelDiscount?.amount ?? 0) + candidate.amount)
-                                        } else {
-                                            ruleDiscounts[candidate.rule] += candidate.amount
-                                        }
-                                    }
-                                    priced[index].discount = total
-                                    priced[index].rules = lineIDs(UnsafeBufferPointer(rebasing: local[0..<count]), &longIDs)
-                                }
-                            }
-                        }
-                    }
-                }
+                settleLines(receipt, facts: facts, percents: percents, shares: shares, active: active,
+                            priced: &priced, ruleDiscounts: ruleDiscounts, levelDiscount: &levelDiscount)
             }
         }
         return try finish(receipt, customer: customer, standing: standing, facts: facts, priced: priced, active: active,
                           ruleDiscounts: UnsafeBufferPointer(ruleDiscounts), levelDiscount: levelDiscount,
                           birthdayMultiplier: birthdayMultiplier, nearMisses: nearMisses)
+    }
+
+    /// Each discountable line's candidates settled: its discount and rule ids, and what each
+    /// rule (or tier level) gave over the basket.
+    private func settleLines(_ receipt: Receipt, facts: LineFacts, percents: UnsafeBufferPointer<Percent>, shares: RuleShares,
+                             active: [Bool], priced: inout [PricedLine], ruleDiscounts: UnsafeMutableBufferPointer<Int64>,
+                             levelDiscount: inout (level: Int, amount: Int64)?) {
+        // Every candidate a line can have: the customer's percentages, its SKU's and
+        // category's rules and the basket-wide shares.
+        let capacity = percents.count + lineTargetsMax + shares.count
+        withUnsafeTemporaryAllocation(of: Candidate.self, capacity: max(1, capacity)) { local in
+            withLongIDs { longIDs in
+                receipt.lines.withUnsafeBufferPointer { posted in
+                    priced.withUnsafeMutableBufferPointer { priced in
+                        for index in 0..<facts.lines.count where facts.lines[index].room > 0 {
+                            var count = collect(index, qty: posted[index].qty, facts: facts, percents: percents, shares: shares,
+                                                active: active, into: local)
+                            guard count > 0 else { continue }
+                            count = settle(local, count: count, room: facts.lines[index].room)
+                            guard count > 0 else { continue }
+                            var total: Int64 = 0
+                            for candidate in local[0..<count] {
+                                total += candidate.amount
+                                if candidate.level >= 0 {
+                                    levelDiscount = (candidate.level, (levelDiscount?.amount ?? 0) + candidate.amount)
+                                } else {
+                                    ruleDiscounts[candidate.rule] += candidate.amount
+                                }
+                            }
+                            priced[index].discount = total
+                            priced[index].rules = lineIDs(UnsafeBufferPointer(rebasing: local[0..<count]), &longIDs)
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The id arrays of lines with three to eight rules, made once per quote: the lines of a
