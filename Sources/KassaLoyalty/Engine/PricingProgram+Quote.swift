@@ -148,7 +148,9 @@ extension PricingProgram {
                        ruleDiscounts: UnsafeMutableBufferPointer<Int64>) throws(LedgerError) -> Quote {
         var priced = priced
         var nearMisses: [NearMiss] = []
-        nearMisses.reserveCapacity(4)
+        // At most one each: the next tier, each customer rule, basket threshold and N-for-M set;
+        // room for all of them at once, rather than growing the array as they come.
+        nearMisses.reserveCapacity(1 + customerRules.count + basketRules.count + setRules.count)
         var birthdayMultiplier: (rule: Int, factor: Int64)?
         let percents = customerPercents(customer, standing: standing, active: active, today: today, into: percentSpace,
                                         nearMisses: &nearMisses, birthdayMultiplier: &birthdayMultiplier)

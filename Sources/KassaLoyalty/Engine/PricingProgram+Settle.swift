@@ -90,7 +90,10 @@ extension PricingProgram {
             throw LedgerError(.invalidField, "the loyalty programme in force has no points; pay another way", field: "payments")
         }
         var applied: [AppliedRule] = []
-        applied.reserveCapacity(8)
+        // Each rule that gave a discount, and the points, the birthday bonus and the tier.
+        var discounted = 0
+        for discount in ruleDiscounts where discount > 0 { discounted += 1 }
+        applied.reserveCapacity(discounted + 3)
         var earned: Int64 = 0
         var tierAfter: String?
         if customer != nil, let standing {
