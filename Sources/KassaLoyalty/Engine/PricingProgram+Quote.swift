@@ -77,12 +77,23 @@ extension PricingProgram {
         var line: Int
     }
 
-    /// A category already matched to the rules' table of categories, by name or by the
-    /// catalog's number.
-    struct KnownCategory<Key: Equatable> {
-        var key: Key
+    /// A category the till sent, already matched to the rules' table of categories.
+    struct KnownCategory {
+        var key: String
         var slot: Int?
     }
+
+    /// A catalog category a basket has met: its number in the catalog, its name and its slot in
+    /// the rules' table of categories.
+    struct CatalogCategory {
+        var number: Int
+        var name: String
+        var slot: Int?
+    }
+
+    /// Entries of pass one's memo of catalog categories (a power of two): it is direct-mapped by
+    /// the catalog's number, so a line finds its category's name and slot with one comparison.
+    static let catalogCategoriesMemoSize = 16
 
     /// The rule keys of a stack of three to eight rules, sixteen bits each.
     struct StackKey: Equatable {
@@ -310,9 +321,9 @@ extension PricingProgram {
         let cap = ruleSet.stacking.capBasisPoints
         // Read once: each use of a static option set from another module is a call.
         let neverDiscounted = Product.Flags.neverDiscounted
-        // A basket's lines share a few categories: the last ones looked up are remembered, by
-        // name for categories the till sent and by the catalog's number for the others.
-        var recentCategories: [KnownCategory<String>] = []
+        // A basket's lines share a few categories: the ones looked up are remembered, by name
+        // for categories the till sent and by the catalog's number for the others.
+        var recentCategories: [KnownCategory] = []
         var subtotal: Int64 = 0
         func slot(ofCategory name: String) -> Int? {
             if let known = recentCategories.first(where: { $0.key == name }) { return known.slot }
@@ -323,8 +334,10 @@ extension PricingProgram {
             }
             return slot
         }
-        return withUnsafeTemporaryAllocation(of: KnownCategory<Int>.self, capacity: PricingProgram.recentCategoriesMax) { recentNumbers in
-            var recentNumberCount = 0
+        let memoSize = PricingProgram.catalogCategoriesMemoSize
+        return withUnsafeTemporaryAllocation(of: CatalogCategory.self, capacity: memoSize) { memo in
+            memo.initialize(repeating: CatalogCategory(number: -1, name: "", slot: nil))
+            defer { memo.deinitialize() }
             for index in 0..<count {
                 let qty = posted[index].qty, price = posted[index].price
                 guard let amount = qty.amount(price: price) else {
@@ -343,18 +356,13 @@ extension PricingProgram {
                     category = given
                     if !categoryFacts.isEmpty { categorySlot = slot(ofCategory: given) }
                 } else if let known = product.category {
-                    category = catalog.categoryName(number: known)
-                    if !categoryFacts.isEmpty {
-                        if let recent = recentNumbers[0..<recentNumberCount].first(where: { $0.key == known }) {
-                            categorySlot = recent.slot
-                        } else {
-                            categorySlot = categoryFacts.index(of: category)
-                            if recentNumberCount < PricingProgram.recentCategoriesMax {
-                                recentNumbers.initializeElement(at: recentNumberCount, to: KnownCategory(key: known, slot: categorySlot))
-                                recentNumberCount += 1
-                            }
-                        }
+                    let entry = known & (memoSize - 1)
+                    if memo[entry].number != known {
+                        let name = catalog.categoryName(number: known)
+                        memo[entry] = CatalogCategory(number: known, name: name, slot: categoryFacts.isEmpty ? nil : categoryFacts.index(of: name))
                     }
+                    category = memo[entry].name
+                    categorySlot = memo[entry].slot
                 } else {
                     category = product.known ? catalog.category(ofProduct: Int(numbers[index])) : ""
                     if !categoryFacts.isEmpty { categorySlot = slot(ofCategory: category) }
@@ -380,7 +388,7 @@ extension PricingProgram {
         }
     }
 
-    /// Most categories a basket's pass one remembers (by name and by the catalog's number).
+    /// Most categories the till sent that a basket's pass one remembers.
     static let recentCategoriesMax = 8
 
     /// Percentages every discountable line gets from the customer's standing: the tier, the
