@@ -134,7 +134,10 @@ extension PricingProgram {
     /// discounts per rule) lives in buffers on the stack: a quote allocates little more than
     /// what it returns.
     public func quote(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, today: Int32) throws(LedgerError) -> Quote {
-        let active = activeRules(store: receipt.store, today: today, member: customer != nil)
+        // Matching the optional rather than comparing it with nil, which copies the account.
+        var member = false
+        if case .some = customer { member = true }
+        let active = activeRules(store: receipt.store, today: today, member: member)
         let standing = customer.map { self.standing(of: $0, today: today, active: active) }
         let lineCount = receipt.lines.count
         let outcome = withUnsafeTemporaryAllocation(of: LineFact.self, capacity: max(1, lineCount)) { factSpace in

@@ -89,27 +89,24 @@ extension PricingProgram {
         } else if receipt.payments.contains(where: { $0.method == .points }) {
             throw LedgerError(.invalidField, "the loyalty programme in force has no points; pay another way", field: "payments")
         }
-        var applied: [AppliedRule] = []
-        // Each rule that gave a discount, and the points, the birthday bonus and the tier.
-        var discounted = 0
-        for discount in ruleDiscounts where discount > 0 { discounted += 1 }
-        applied.reserveCapacity(discounted + 3)
+        var pointsApplied: AppliedRule?, bonusApplied: AppliedRule?, tierApplied: AppliedRule?
         var earned: Int64 = 0
         var tierAfter: String?
-        if customer != nil, let standing {
+        // Matching the optional rather than comparing it with nil, which copies the account.
+        if case .some = customer, let standing {
             if let programme, let pointsRule {
                 let paidInPoints = spent * programme.pointValue
                 let base = max(0, earnBase - paidInPoints)
-                let rate = earnRate(programme, tierLevel: standing.tierLevel)
+                let rate = pointsEarnRate(tierLevel: standing.tierLevel)
                 let (plain, overflow) = (base / programme.earnEvery).multipliedReportingOverflow(by: rate)
                 guard !overflow else { throw PricingProgram.pointsOverflow }
                 earned = plain
-                if plain > 0 { applied.append(AppliedRule(rule: pointsRule, level: nil, discount: 0, points: plain)) }
+                if plain > 0 { pointsApplied = AppliedRule(rule: pointsRule, level: nil, discount: 0, points: plain) }
                 if let birthdayMultiplier, plain > 0 {
                     let (bonus, overflow) = plain.multipliedReportingOverflow(by: birthdayMultiplier.factor - 1)
                     guard !overflow, bonus <= Int64.max - earned else { throw PricingProgram.pointsOverflow }
                     earned += bonus
-                    applied.append(AppliedRule(rule: birthdayMultiplier.rule, level: nil, discount: 0, points: bonus))
+                    bonusApplied = AppliedRule(rule: birthdayMultiplier.rule, level: nil, discount: 0, points: bonus)
                 }
             }
             if let ladder = ladder(active), let tiersRule {
@@ -122,31 +119,31 @@ extension PricingProgram {
             }
         }
         if let levelDiscount, let tiersRule {
-            applied.append(AppliedRule(rule: tiersRule, level: levelDiscount.level, discount: levelDiscount.amount, points: 0))
+            tierApplied = AppliedRule(rule: tiersRule, level: levelDiscount.level, discount: levelDiscount.amount, points: 0)
         }
-        for (rule, discount) in ruleDiscounts.enumerated() where discount > 0 {
-            applied.append(AppliedRule(rule: rule, level: nil, discount: discount, points: 0))
-        }
-        sortByRank(&applied)
+        let applied = appliedRules(points: pointsApplied, bonus: bonusApplied, tier: tierApplied, ruleDiscounts: ruleDiscounts)
         let priced = PricedSale(lines: lines, pointsEarned: earned, pointsSpent: spent,
                                 pointsExpired: standing?.pointsExpired ?? 0, rulesVersion: version, tier: tierAfter)
         return Quote(priced: priced, applied: applied, nearMisses: nearMisses, standing: standing, pointsRedeemableMax: redeemableMax)
     }
 
-    /// Orders applied rules by rank (a handful: a stable insertion sort, with no sorting
-    /// buffer or comparison closure).
-    private func sortByRank(_ applied: inout [AppliedRule]) {
-        applied.withUnsafeMutableBufferPointer { applied in
-            for index in applied.indices.dropFirst() {
-                let next = applied[index]
-                var hole = index
-                while hole > 0, ranks(next.rule, before: applied[hole - 1].rule) {
-                    applied[hole] = applied[hole - 1]
-                    hole -= 1
-                }
-                applied[hole] = next
-            }
+    /// The rules that gave something, in rank order: the rules are walked in that order, so
+    /// nothing is sorted. A rule gives at most one of these (the points, the birthday bonus, the
+    /// tier level's discount, a discount); were it ever to give more, they would follow in that
+    /// order, as a stable sort would leave them.
+    private func appliedRules(points: AppliedRule?, bonus: AppliedRule?, tier: AppliedRule?,
+                              ruleDiscounts: UnsafeBufferPointer<Int64>) -> [AppliedRule] {
+        var discounted = 0
+        for discount in ruleDiscounts where discount > 0 { discounted += 1 }
+        var applied: [AppliedRule] = []
+        applied.reserveCapacity(discounted + 3)
+        for rule in rankOrder {
+            if let points, points.rule == rule { applied.append(points) }
+            if let bonus, bonus.rule == rule { applied.append(bonus) }
+            if let tier, tier.rule == rule { applied.append(tier) }
+            if ruleDiscounts[rule] > 0 { applied.append(AppliedRule(rule: rule, level: nil, discount: ruleDiscounts[rule], points: 0)) }
         }
+        return applied
     }
 
     /// Points beyond Int64: only a programme earning absurd rates on a huge basket gets here.

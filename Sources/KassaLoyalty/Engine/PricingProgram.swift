@@ -53,6 +53,8 @@ public final class PricingProgram: Sendable {
     /// Per rule, read on every line: its place in rank order (`ranks(_:before:)`), whether it
     /// stacks, whether it is N-for-M.
     let rankPositions: [Int]
+    /// The rules in rank order.
+    let rankOrder: [Int]
     let stackables: [Bool]
     let isSetRule: [Bool]
     /// Line ids for two rules in a row, by `first × keyCount + second` where a key is a rule
@@ -80,6 +82,8 @@ public final class PricingProgram: Sendable {
     let fixedReasons: [Reason?]
     /// The points rule's reason without a tier, then per tier level (`pointsReasons(_:pointsRule:ladder:)`).
     let pointsReasons: [Reason]
+    /// The points rule's earn rate without a tier, then per tier level (`earnRates(_:ladder:)`).
+    let earnRates: [Int64]
     /// Which rules apply to a member and to a guest, when no rule is limited in days or stores
     /// (nil otherwise): most programmes, whose quotes then share one array instead of making one.
     let activeForMembers: [Bool]?
@@ -155,6 +159,7 @@ public final class PricingProgram: Sendable {
         var rankPositions = [Int](repeating: 0, count: ruleSet.rules.count)
         for (position, rule) in byRank.enumerated() { rankPositions[rule] = position }
         self.rankPositions = rankPositions
+        rankOrder = byRank
         stackables = ruleSet.rules.map(\.stackable)
         isSetRule = ruleSet.rules.indices.map { setRules.contains($0) }
         let single = ruleSet.rules.map(\.id) + levelIDs.map { $0[0] }
@@ -169,6 +174,11 @@ public final class PricingProgram: Sendable {
         pairIDs = pairs
         fixedReasons = PricingProgram.fixedReasons(ruleSet)
         pointsReasons = PricingProgram.pointsReasons(ruleSet, pointsRule: pointsRule, ladder: compiledLadder)
+        if case .points(let programme)? = pointsRule.map({ ruleSet.rules[$0].kind }) {
+            earnRates = PricingProgram.earnRates(programme, ladder: compiledLadder)
+        } else {
+            earnRates = []
+        }
         let unlimited = ruleSet.rules.allSatisfy { $0.validFrom == nil && $0.validTo == nil && $0.stores.isEmpty }
         activeForMembers = unlimited ? ruleSet.rules.map { _ in true } : nil
         activeForGuests = unlimited ? ruleSet.rules.map { !$0.membersOnly } : nil
@@ -220,6 +230,19 @@ public final class PricingProgram: Sendable {
     func earnRate(_ programme: PointsProgramme, tierLevel level: Int?) -> Int64 {
         guard let level, let id = tierID(level: level) else { return programme.earnPoints }
         return programme.earnPointsByTier[id] ?? programme.earnPoints
+    }
+
+    /// `earnRate` of the points rule's programme, read from the table made when compiling
+    /// rather than by looking the tier's id up in the programme's dictionary on every quote.
+    func pointsEarnRate(tierLevel level: Int?) -> Int64 {
+        let held = level.map { $0 + 1 } ?? 0
+        if held < earnRates.count { return earnRates[held] }
+        return compiledPoints.map { earnRate($0, tierLevel: level) } ?? 0
+    }
+
+    /// Points per `earnEvery` of `programme` without a tier, then at each level of `ladder`.
+    static func earnRates(_ programme: PointsProgramme, ladder: TierLadder?) -> [Int64] {
+        [programme.earnPoints] + (ladder?.levels ?? []).map { programme.earnPointsByTier[$0.id] ?? programme.earnPoints }
     }
 
     /// The points programme, when the points rule is active.

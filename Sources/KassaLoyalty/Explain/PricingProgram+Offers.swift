@@ -66,5 +66,5 @@ extension PricingProgram {
     }
 
     /// Rule indices by priority, highest first, then as written.
-    var order: [Int] { ruleSet.rules.indices.sorted { ranks($0, before: $1) } }
+    var order: [Int] { rankOrder }
 }

@@ -99,16 +99,11 @@ extension PricingProgram {
     }
 
     /// The points rule's reason for a customer without a tier, then for each level of `ladder`
-    /// (its rate as `earnRate` gives it): made once when the program is compiled (empty without
-    /// a points rule).
+    /// (at the rates of `earnRates`): made once when the program is compiled (empty without a
+    /// points rule).
     static func pointsReasons(_ ruleSet: RuleSet, pointsRule: Int?, ladder: TierLadder?) -> [Reason] {
         guard let pointsRule, case .points(let programme) = ruleSet.rules[pointsRule].kind else { return [] }
-        let levels: [Int?] = [nil] + (ladder?.levels.indices.map { $0 } ?? [])
-        return levels.map { level in
-            var rate = programme.earnPoints
-            if let level, let id = ladder?.levels[level].id { rate = programme.earnPointsByTier[id] ?? programme.earnPoints }
-            return pointsReason(ruleSet.rules[pointsRule], programme, rate: rate)
-        }
+        return earnRates(programme, ladder: ladder).map { pointsReason(ruleSet.rules[pointsRule], programme, rate: $0) }
     }
 
     /// The sentence of a rule whose reason does not depend on the customer; nil for the kinds
