@@ -90,6 +90,42 @@ struct WorkloadTests {
     }
 }
 
+@Suite("Popularity draws")
+struct ZipfTests {
+    /// The first rank whose cumulative probability is at least `u`, by binary search.
+    static func searched(_ zipf: Zipf, _ u: Double) -> Int {
+        var low = 0, high = zipf.cumulative.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if zipf.cumulative[mid] < u { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    @Test("a draw is the first rank whose cumulative probability reaches it, as a search over all ranks finds")
+    func drawIsTheInverseOfTheDistribution() {
+        var random = SeededGenerator(seed: 3)
+        for (count, exponent) in [(1, 1.0), (2, 0.5), (7, 1.2), (40_000, 1.07), (300_000, 0.8)] {
+            let zipf = Zipf(count: count, exponent: exponent)
+            var points: [Double] = [0, 0.5, Double(1).nextDown]
+            // The edges themselves and the doubles either side of them, where a guide could be off.
+            for rank in stride(from: 0, to: count, by: max(1, count / 500)) {
+                let edge = zipf.cumulative[rank]
+                points += [edge, edge.nextDown, edge.nextUp].filter { $0 >= 0 && $0 < 1 }
+            }
+            for bucket in stride(from: 0, to: count, by: max(1, count / 500)) {
+                let edge = Double(bucket) / Double(count)
+                points += [edge, edge.nextDown, edge.nextUp].filter { $0 >= 0 && $0 < 1 }
+            }
+            for _ in 0..<20_000 { points.append(random.unit()) }
+            for u in points where zipf.rank(at: u) != Self.searched(zipf, u) {
+                Issue.record("count \(count): u \(u) drew rank \(zipf.rank(at: u)), the search finds \(Self.searched(zipf, u))")
+                break
+            }
+        }
+    }
+}
+
 @Suite("Reading answers")
 struct AnswerScanTests {
     let sale = Array(#"{"customer":{"card":"7700","tier":"gold"},"discount":12,"id":"a\"total\":9","lines":[{"amount":5,"rules":["total","points"],"total":77}],"points":{"balance":40,"earned":3,"spent":0},"total":1234}"#.utf8)
