@@ -452,8 +452,13 @@ extension PricingProgram {
                           nearMisses: inout [NearMiss]) {
         guard !setRules.isEmpty else { return }
         receipt.lines.withUnsafeBufferPointer { posted in
-            // Each line joins at most `lineSetTargetsMax` sets.
-            withUnsafeTemporaryAllocation(of: SetMember.self, capacity: max(1, posted.count * lineSetTargetsMax)) { space in
+            // Each line that can join sets joins at most `lineSetTargetsMax` of them. Counting those
+            // lines first keeps the buffer small enough for the stack: beyond a kilobyte it would
+            // come from the heap.
+            var candidates = 0
+            for index in facts.lines.indices where PricingProgram.mayJoinSets(facts.lines[index], posted[index]) { candidates += 1 }
+            guard candidates > 0 else { return }
+            withUnsafeTemporaryAllocation(of: SetMember.self, capacity: candidates * lineSetTargetsMax) { space in
                 let count = setMembers(posted, facts: facts, active: active, into: space)
                 guard count > 0 else { return }
                 let members = UnsafeMutableBufferPointer(rebasing: space[0..<count])
@@ -468,7 +473,7 @@ extension PricingProgram {
                             into members: UnsafeMutableBufferPointer<SetMember>) -> Int {
         var count = 0
         var highestPrice: Int64 = 0
-        for index in facts.lines.indices where facts.lines[index].inSets && !facts.lines[index].excluded && posted[index].qty.isWhole {
+        for index in facts.lines.indices where PricingProgram.mayJoinSets(facts.lines[index], posted[index]) {
             let bySKU = skuRules(facts, index)
             var joined = false
             for position in bySKU {
@@ -492,6 +497,12 @@ extension PricingProgram {
         }
         if count > 0 { sortMembers(UnsafeMutableBufferPointer(rebasing: members[0..<count]), posted: posted, highestPrice: highestPrice) }
         return count
+    }
+
+    /// Whether a line may join N-for-M sets: targeted by one, discountable and in whole units.
+    @inline(__always)
+    static func mayJoinSets(_ fact: LineFact, _ line: ReceiptLine) -> Bool {
+        fact.inSets && !fact.excluded && line.qty.isWhole
     }
 
     /// Each rule's free units given to its members, cheapest first, and the near misses of sets
