@@ -61,9 +61,12 @@ public final class GroupCommitter: @unchecked Sendable {
     private typealias SnapshotWaiter = (LedgerSnapshot?) -> Void
     private var snapshotWaiters: [SnapshotWaiter] = []
 
-    // The Ledger, guarded by `ledgerLock`: the writer takes it to apply, readers to read.
+    // The Ledger, guarded by `ledgerLock`: the writer takes it to apply, readers to read. It
+    // lives behind a pointer of its own so that it can be lent in place (`lend`): a stored
+    // property of a class is copied out for a call on it, and a copy of the Ledger retains and
+    // releases each of its many references, on every quote and every command.
     private let ledgerLock = ReadWriteLock()
-    private var ledger: Ledger
+    private let ledger: UnsafeMutablePointer<Ledger>
 
     // Batches written and waiting for the fsync that covers them, handed from the writer to the
     // syncing thread under `syncCondition`.
@@ -90,13 +93,19 @@ public final class GroupCommitter: @unchecked Sendable {
     public init(ledger: Ledger, log: any CommitLog, pricing: any SalePricing, options: Options = Options(),
                 observer: (any CommitObserver)? = nil, clock: @escaping @Sendable () -> Timestamp) {
         precondition(ledger.lastSeq == log.lastSeq, "the ledger (seq \(ledger.lastSeq)) and the journal (seq \(log.lastSeq)) disagree")
-        self.ledger = ledger
+        self.ledger = .allocate(capacity: 1)
+        self.ledger.initialize(to: ledger)
         self.limits = ledger.limits
         self.log = log
         self.pricing = pricing
         self.options = options
         self.observer = observer
         self.clock = clock
+    }
+
+    deinit {
+        ledger.deinitialize(count: 1)
+        ledger.deallocate()
     }
 
     /// Starts the writer thread (and, under `.fsync`, the syncing thread).
@@ -180,7 +189,16 @@ public final class GroupCommitter: @unchecked Sendable {
     public func read<T>(_ body: (borrowing Ledger) throws -> T) rethrows -> T {
         ledgerLock.readLock()
         defer { ledgerLock.unlock() }
-        return try body(ledger)
+        return try Self.lend(&ledger.pointee, to: body)
+    }
+
+    /// Hands `ledger` to `body` where it lies. Passed as `inout`, it is borrowed in place; read
+    /// through the pointer and passed on, the compiler copies it first, which retains and
+    /// releases each of the Ledger's references. Nothing writes through the `inout`: readers
+    /// share it under the read lock, and the writer prepares through it alone.
+    @inline(__always)
+    private static func lend<T>(_ ledger: inout Ledger, to body: (borrowing Ledger) throws -> T) rethrows -> T {
+        try body(ledger)
     }
 
     /// Why the writer stopped taking commands, if it did.
@@ -257,8 +275,8 @@ public final class GroupCommitter: @unchecked Sendable {
             return
         }
         ledgerLock.writeLock()
-        let changes = ledger.takeChanges()
-        let copy = ledger
+        let changes = ledger.pointee.takeChanges()
+        let copy = ledger.pointee
         ledgerLock.unlock()
         waiters[0](LedgerSnapshot(ledger: copy, changes: changes))
         for waiter in waiters.dropFirst() { waiter(LedgerSnapshot(ledger: copy, changes: LedgerChanges())) }
@@ -300,7 +318,8 @@ public final class GroupCommitter: @unchecked Sendable {
             let item = batch[index]
             let now = clock()
             // Only this thread changes the Ledger, so deciding needs no lock; recording does.
-            switch ledger.prepare(item.command, at: now, pricing: pricing, precheck: item.precheck) {
+            let prepared = Self.lend(&ledger.pointee) { $0.prepare(item.command, at: now, pricing: pricing, precheck: item.precheck) }
+            switch prepared {
             case .record(let entry):
                 encodeBuffer.reset()
                 LedgerEntryCodec.encode(entry, into: &encodeBuffer)
@@ -339,7 +358,7 @@ public final class GroupCommitter: @unchecked Sendable {
                 }
                 precondition(seq == entry.seq, "journal seq \(seq) and ledger seq \(entry.seq) disagree; memory can no longer be trusted")
                 ledgerLock.writeLock()
-                let answer = ledger.commit(entry)
+                let answer = ledger.pointee.commit(entry)
                 ledgerLock.unlock()
                 appendedBytes += size
                 appendedRecords += 1
