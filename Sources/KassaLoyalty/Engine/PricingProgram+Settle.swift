@@ -137,11 +137,14 @@ extension PricingProgram {
         for discount in ruleDiscounts where discount > 0 { discounted += 1 }
         var applied: [AppliedRule] = []
         applied.reserveCapacity(discounted + 3)
+        // The rules of the three, or −1, compared as numbers on every rule.
+        let pointsIndex = points?.rule ?? -1, bonusIndex = bonus?.rule ?? -1, tierIndex = tier?.rule ?? -1
         for rule in rankOrder {
-            if let points, points.rule == rule { applied.append(points) }
-            if let bonus, bonus.rule == rule { applied.append(bonus) }
-            if let tier, tier.rule == rule { applied.append(tier) }
-            if ruleDiscounts[rule] > 0 { applied.append(AppliedRule(rule: rule, level: nil, discount: ruleDiscounts[rule], points: 0)) }
+            if rule == pointsIndex, let points { applied.append(points) }
+            if rule == bonusIndex, let bonus { applied.append(bonus) }
+            if rule == tierIndex, let tier { applied.append(tier) }
+            let discount = ruleDiscounts[rule]
+            if discount > 0 { applied.append(AppliedRule(rule: rule, level: nil, discount: discount, points: 0)) }
         }
         return applied
     }
