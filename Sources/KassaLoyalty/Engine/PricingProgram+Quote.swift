@@ -34,6 +34,9 @@ extension PricingProgram {
         let valueSpace: UnsafeMutableBufferPointer<Int64>
         /// How many rows are written.
         private(set) var count = 0
+        /// How many of the first rows are N-for-M sets': only lines that can join sets have
+        /// anything in them.
+        private(set) var setRows = 0
 
         init(lineCount: Int, rules: UnsafeMutableBufferPointer<Int>, values: UnsafeMutableBufferPointer<Int64>) {
             self.lineCount = lineCount
@@ -50,6 +53,9 @@ extension PricingProgram {
             // Rows and lines are bounded by the space, so the index cannot overflow.
             valueSpace[row &* lineCount &+ line]
         }
+
+        /// Marks the rows written so far as the sets' rows.
+        mutating func endSetRows() { setRows = count }
 
         /// Adds a row of zeros for `rule` and lets `fill` write the row.
         mutating func add(_ rule: Int, _ fill: (UnsafeMutableBufferPointer<Int64>) -> Void) {
@@ -175,6 +181,7 @@ extension PricingProgram {
             withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, rows * lineCount)) { shareValues in
                 var shares = RuleShares(lineCount: lineCount, rules: shareRules, values: shareValues)
                 setParts(receipt, facts: facts, active: active, into: &shares, nearMisses: &nearMisses)
+                shares.endSetRows()
                 basketParts(facts, standing: standing, active: active, into: &shares, nearMisses: &nearMisses)
                 settleLines(receipt, facts: facts, percents: percents, shares: shares, active: active,
                             priced: &priced, ruleDiscounts: ruleDiscounts, levelDiscount: &levelDiscount)
@@ -646,7 +653,8 @@ extension PricingProgram {
             local[count] = Candidate(rule: rule, level: -1, amount: offered)
             count += 1
         }
-        for row in 0..<shares.count {
+        // A line no set targets has nothing in the sets' rows.
+        for row in (facts.lines[index].inSets ? 0 : shares.setRows)..<shares.count {
             let amount = shares.value(row: row, line: index)
             if amount > 0 {
                 local[count] = Candidate(rule: shares.ruleSpace[row], level: -1, amount: amount)
