@@ -59,3 +59,32 @@ struct InternTableBatchTests {
         }
     }
 }
+
+/// A key whose hash the test chooses, so that tags can be made to agree.
+private struct ChosenHashKey: InternKey, Sendable {
+    var name: String
+    var internHash: UInt64
+}
+
+@Suite("A basket's lookup compares keys whose tags agree by chance")
+struct InternTableTagCollisionTests {
+    /// Keys with one and the same hash share a first bucket and a tag: every candidate but the
+    /// right one is compared and passed over, and a key not held is not found.
+    @Test func keysWithTheSameHashAreToldApartByTheirValue() {
+        var table = InternTable<ChosenHashKey>()
+        let shared: UInt64 = 0x1234_5678_0000_0005
+        let held = ["first", "second", "third"].map { ChosenHashKey(name: $0, internHash: shared) }
+            + [ChosenHashKey(name: "neighbour", internHash: 0x9999_0000_0000_0006)]
+        for (index, key) in held.enumerated() { #expect(table.intern(key) == index) }
+        let keys = held.reversed() + [ChosenHashKey(name: "fourth", internHash: shared)]
+        var ids = [Int32](repeating: 0, count: keys.count)
+        var hashes = [UInt64](repeating: 0, count: keys.count)
+        ids.withUnsafeMutableBufferPointer { ids in
+            hashes.withUnsafeMutableBufferPointer { hashes in
+                table.ids(count: keys.count, key: { keys[$0] }, into: ids, hashes: hashes)
+            }
+        }
+        #expect(ids == [3, 2, 1, 0, -1])
+        #expect(hashes == keys.map(\.internHash))
+    }
+}

@@ -45,26 +45,37 @@ struct InternTable<Key: InternKey & Sendable>: Sendable {
             return
         }
         let mask = buckets.count - 1
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { firsts in
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { places in
             buckets.withUnsafeBufferPointer { buckets in
                 for index in 0..<count { hashes[index] = key(index).internHash }
                 // The buckets read in a loop of their own: hashing a key takes calls and enough
                 // instructions that, in one loop with it, only a read or two at a time waited
                 // for memory; alone, the reads of a whole basket are in flight together.
-                for index in 0..<count { firsts[index] = buckets[Int(truncatingIfNeeded: hashes[index]) & mask] }
-                // The keys of the first buckets compared in a loop of their own too, for their
-                // reads to overlap likewise: nearly every key is found there. −2: not yet.
+                for index in 0..<count { places[index] = buckets[Int(truncatingIfNeeded: hashes[index]) & mask] }
+                // Each key's candidate found by its hash alone: the bucket whose tag agrees, a
+                // step or two along the cache line just read. No key is read yet, so that
+                // a key past its first bucket costs no read of its own that waits for memory.
                 for index in 0..<count {
-                    let entry = firsts[index]
-                    ids[index] = -2
-                    guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == hashes[index] & 0xFFFF_FFFF_0000_0000 else { continue }
-                    let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                    if keys[id] == key(index) { ids[index] = Int32(truncatingIfNeeded: id) }
-                }
-                for index in 0..<count where ids[index] == -2 {
                     let hash = hashes[index], tag = hash & 0xFFFF_FFFF_0000_0000
                     var bucket = Int(truncatingIfNeeded: hash) & mask
-                    var entry = firsts[index]
+                    var entry = places[index]
+                    while entry != 0, entry & 0xFFFF_FFFF_0000_0000 != tag {
+                        bucket = (bucket + 1) & mask
+                        entry = buckets[bucket]
+                    }
+                    places[index] = UInt64(truncatingIfNeeded: bucket)
+                    ids[index] = Int32(truncatingIfNeeded: Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1)
+                }
+                // The candidates' keys compared in a loop of their own, for their reads to
+                // overlap likewise: nearly every candidate is the key. −2: a tag that agreed
+                // by chance, probed on below.
+                for index in 0..<count where ids[index] >= 0 {
+                    if keys[Int(ids[index])] != key(index) { ids[index] = -2 }
+                }
+                for index in 0..<count where ids[index] == -2 {
+                    let tag = hashes[index] & 0xFFFF_FFFF_0000_0000
+                    var bucket = (Int(truncatingIfNeeded: places[index]) + 1) & mask
+                    var entry = buckets[bucket]
                     var found: Int32 = -1
                     while entry != 0 {
                         if entry & 0xFFFF_FFFF_0000_0000 == tag {
