@@ -4,6 +4,10 @@ extension Ledger {
     public static let receiptTotalMax: Int64 = 1_000_000_000_000
 
     func decideSale(_ receipt: Receipt, pricing: some SalePricing, precheck: SalePrecheck? = nil) throws(LedgerError) -> Decision {
+        // Looked up first, though needed only after the checks below: the card's record is
+        // nearly always a read from memory, which then waits while the receipt is hashed
+        // instead of holding up pricing.
+        let found = receipt.customer.map { customers.pricingAccount($0) }
         let fingerprint = precheck?.fingerprint ?? Fingerprint.of(receipt)
         if let existing = receipts.sale(receipt.id) {
             guard existing.fingerprint == fingerprint else {
@@ -18,7 +22,7 @@ extension Ledger {
         }
         var account: CustomerAccount?
         if let card = receipt.customer {
-            guard let found = customers.pricingAccount(card) else {
+            guard let found = found ?? nil else {
                 throw LedgerError(.unknownCustomer, "card \(card) is not enrolled; enrol it first or post the sale without a card", field: "customer")
             }
             account = found
