@@ -28,6 +28,10 @@ struct CustomerShard: Sendable {
     private(set) var records: [CustomerRecord] = []
     /// Open addressing, linear probing: 0 is empty, n is `records[n - 1]`.
     private var buckets: [UInt32] = []
+    /// `buckets.count - 1` (−1 while there are none), held here beside the arrays' addresses:
+    /// read from the buckets' own header, it made the bucket's read wait for a cache miss of
+    /// its own on every lookup.
+    private var bucketMask = -1
     /// Each profile as three varint-length-prefixed UTF-8 strings: phone, name, source.
     /// Append-only; a replaced profile leaves its old bytes behind (replacing only happens when
     /// a snapshot is loaded over existing customers, which recovery never does).
@@ -55,8 +59,8 @@ struct CustomerShard: Sendable {
     /// Where `card` is (nil while there are no buckets).
     @inline(__always)
     private func find(_ card: CardNumber) -> Place? {
-        guard !buckets.isEmpty else { return nil }
-        let mask = buckets.count - 1
+        let mask = bucketMask
+        guard mask >= 0 else { return nil }
         var bucket = CustomerShard.hash(card.value, card.digits) & mask
         while true {
             let entry = buckets[bucket]
@@ -202,6 +206,7 @@ struct CustomerShard: Sendable {
 
     private mutating func rebuild(size: Int) {
         buckets = Array(repeating: 0, count: size)
+        bucketMask = size - 1
         for index in records.indices { place(index) }
     }
 
