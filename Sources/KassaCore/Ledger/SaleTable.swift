@@ -18,6 +18,9 @@ struct SaleTable: Sendable {
     private static let empty = Slot(hash: 0, id: "", sale: PackedSale(bytes: []))
     /// A power of two long, or empty; at most three quarters full.
     private var slots: [Slot] = []
+    /// `slots.count - 1` (−1 while there are none), held beside the slots' address: read from
+    /// the slots' own header, it made every lookup's first slot wait for a cache miss of its own.
+    private var slotMask = -1
     /// How many sales are held.
     private(set) var count = 0
 
@@ -34,8 +37,8 @@ struct SaleTable: Sendable {
     /// The slot holding `id`, or the empty slot where it would go (nil when there are no slots).
     @inline(__always)
     private func find(_ id: String, hash: UInt64) -> (found: Bool, slot: Int)? {
-        guard !slots.isEmpty else { return nil }
-        let mask = slots.count - 1
+        let mask = slotMask
+        guard mask >= 0 else { return nil }
         return slots.withUnsafeBufferPointer { slots in
             var slot = SaleTable.home(hash, mask: mask)
             while true {
@@ -112,6 +115,7 @@ struct SaleTable: Sendable {
         var old = Array(repeating: SaleTable.empty, count: max(16, slots.count * 2))
         swap(&old, &slots)
         let mask = slots.count - 1
+        slotMask = mask
         slots.withUnsafeMutableBufferPointer { slots in
             old.withUnsafeMutableBufferPointer { old in
                 for index in old.indices where old[index].hash != 0 {
