@@ -106,20 +106,29 @@ public struct CustomerTable: Hashable, Sendable {
     /// difference from the previous one, visits and spend; category count, then each category's
     /// number and spend. Empty when there is neither.
     static func pack(_ days: [DayActivity], _ spend: [CategorySpend], categories: inout InternTable<String>) -> [UInt8] {
-        guard !days.isEmpty || !spend.isEmpty else { return [] }
-        // Every varint at its longest: two counts, three a day, two a category. Written in
-        // scratch memory and copied out once, at its exact size: one allocation a customer
-        // update instead of a growing writer's and the copy's.
-        let varint = FixedBufferWriter.varintBytesMax
-        let bound = (2 + days.count * 3 + spend.count * 2) * varint
-        return withUnsafeTemporaryAllocation(byteCount: bound, alignment: 8) { raw in
-            var w = FixedBufferWriter(raw)
-            write(days, into: &w)
-            w.writeVarint(UInt64(spend.count))
+        packed(days, spendCount: spend.count) { w in
             for entry in spend {
                 w.writeVarint(UInt64(categories.intern(entry.category)))
                 w.writeVarint(entry.spend)
             }
+        }
+    }
+
+    /// The bytes of `pack`: the days, then `spendCount` categories, which `writeSpend` writes
+    /// (each category's number and spend).
+    @inline(__always)
+    private static func packed(_ days: [DayActivity], spendCount: Int, _ writeSpend: (inout FixedBufferWriter) -> Void) -> [UInt8] {
+        guard !days.isEmpty || spendCount > 0 else { return [] }
+        // Every varint at its longest: two counts, three a day, two a category. Written in
+        // scratch memory and copied out once, at its exact size: one allocation a customer
+        // update instead of a growing writer's and the copy's.
+        let varint = FixedBufferWriter.varintBytesMax
+        let bound = (2 + days.count * 3 + spendCount * 2) * varint
+        return withUnsafeTemporaryAllocation(byteCount: bound, alignment: 8) { raw in
+            var w = FixedBufferWriter(raw)
+            write(days, into: &w)
+            w.writeVarint(UInt64(spendCount))
+            writeSpend(&w)
             return [UInt8](w.written)
         }
     }
@@ -168,18 +177,11 @@ public struct CustomerTable: Hashable, Sendable {
 
     /// `pack` of spend by category numbers already in the table.
     private static func pack(_ days: [DayActivity], numberedSpend spend: UnsafeBufferPointer<(number: Int, spend: Int64)>) -> [UInt8] {
-        guard !days.isEmpty || !spend.isEmpty else { return [] }
-        let varint = FixedBufferWriter.varintBytesMax
-        let bound = (2 + days.count * 3 + spend.count * 2) * varint
-        return withUnsafeTemporaryAllocation(byteCount: bound, alignment: 8) { raw in
-            var w = FixedBufferWriter(raw)
-            write(days, into: &w)
-            w.writeVarint(UInt64(spend.count))
+        packed(days, spendCount: spend.count) { w in
             for entry in spend {
                 w.writeVarint(UInt64(entry.number))
                 w.writeVarint(entry.spend)
             }
-            return [UInt8](w.written)
         }
     }
 
