@@ -164,42 +164,14 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: - Answering
 
     private func answer(_ request: Taken, context: ChannelHandlerContext) {
-        let server = self.server
-        guard let storage = server.storage else {
-            // Only reachable if storage went away mid-request, which it does not; answer as the
-            // router would while recovering.
-            return finish(request, APIError.recovering.answer, context: context)
+        let body = request.body.map { Array($0.readableBytesView) } ?? []
+        let now = server.tillAnswer(request.route, authorization: request.head.headerFields[.authorization], body: body,
+                                    tooLarge: request.tooLarge, eventLoop: context.eventLoop) { [self] answer in
+            waiting = false
+            finish(request, answer, context: context)
+            release(context: context)
         }
-        do throws(APIError) {
-            _ = try server.authorize(request.head.headerFields[.authorization], roles: request.route.roles)
-            if request.tooLarge { throw server.bodyTooLarge }
-            let body = request.body.map { Array($0.readableBytesView) } ?? []
-            switch request.route {
-            case .quote:
-                finish(request, try server.quoteAnswer(body, storage: storage), context: context)
-            case .sale:
-                let command = try server.saleCommand(body)
-                waiting = true
-                let loop = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                storage.committer.submit(command) { outcome in
-                    // The writer thread: only the hop back to the event loop happens here.
-                    loop.eventLoop.execute {
-                        let (handler, context) = loop.value
-                        let answer: Answer
-                        do throws(APIError) {
-                            answer = try server.saleAnswer(outcome)
-                        } catch {
-                            answer = error.answer
-                        }
-                        handler.waiting = false
-                        handler.finish(request, answer, context: context)
-                        handler.release(context: context)
-                    }
-                }
-            }
-        } catch {
-            finish(request, error.answer, context: context)
-        }
+        if let now { finish(request, now, context: context) } else { waiting = true }
     }
 
     /// Writes `answer`, counts it, and closes the connection when the request asked for that.
@@ -245,6 +217,43 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 }
 
 extension KassaServer {
+    /// A till's quote or sale answered the same way by `TillWire` and `TillFastPath`: the
+    /// caller's role checked, then the quote priced at once or the sale handed to the journal
+    /// writer. Returns the answer when it is ready now (a quote, any refusal); nil when the sale
+    /// went to the writer, and `later` then gets its answer on `eventLoop`.
+    func tillAnswer(_ route: TillFastPath.Route, authorization: String?, body: [UInt8], tooLarge: Bool = false,
+                    eventLoop: any EventLoop, later: @escaping (Answer) -> Void) -> Answer? {
+        // Only missing if storage went away mid-request, which it does not; answer as the
+        // router would while recovering.
+        guard let storage else { return APIError.recovering.answer }
+        do throws(APIError) {
+            _ = try authorize(authorization, roles: route.roles)
+            if tooLarge { throw bodyTooLarge }
+            switch route {
+            case .quote:
+                return try quoteAnswer(body, storage: storage)
+            case .sale:
+                let command = try saleCommand(body)
+                let later = NIOLoopBound(later, eventLoop: eventLoop)
+                storage.committer.submit(command) { [self] outcome in
+                    // The writer thread: only the hop back to the event loop happens here.
+                    later.eventLoop.execute {
+                        let answer: Answer
+                        do throws(APIError) {
+                            answer = try self.saleAnswer(outcome)
+                        } catch {
+                            answer = error.answer
+                        }
+                        later.value(answer)
+                    }
+                }
+                return nil
+            }
+        } catch {
+            return error.answer
+        }
+    }
+
     /// The handlers Hummingbird puts in each connection's pipeline: the till fast path.
     public func connectionHandlers() -> [any RemovableChannelHandler] {
         [TillFastPath(server: self)]

@@ -149,6 +149,11 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
         guard withDecoder > 0, let context else { return }
         withDecoder -= 1
         guard withDecoder == 0 else { return }
+        resume(context: context)
+    }
+
+    /// Reads on after an answer that held the connection's later requests was written.
+    private func resume(context: ChannelHandlerContext) {
         advance(context: context)
         if forwardedSinceComplete {
             // The decoder's side hands parts on at the end of a read; these were read earlier.
@@ -169,44 +174,13 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
 
     private func answer(_ route: TillFastPath.Route, _ head: TillRequestHead, body: [UInt8], context: ChannelHandlerContext) {
         let started = ContinuousClock.now
-        let server = self.server
         if head.closes { closing = true }
-        guard let storage = server.storage else {
-            return finish(route, APIError.recovering.answer, started: started, context: context)
+        let now = server.tillAnswer(route, authorization: head.authorization, body: body, eventLoop: context.eventLoop) { [self] answer in
+            waiting = false
+            finish(route, answer, started: started, context: context)
+            resume(context: context)
         }
-        do throws(APIError) {
-            _ = try server.authorize(head.authorization, roles: route.roles)
-            switch route {
-            case .quote:
-                finish(route, try server.quoteAnswer(body, storage: storage), started: started, context: context)
-            case .sale:
-                let command = try server.saleCommand(body)
-                waiting = true
-                let loop = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                storage.committer.submit(command) { outcome in
-                    // The writer thread: only the hop back to the event loop happens here.
-                    loop.eventLoop.execute {
-                        let (handler, context) = loop.value
-                        let answer: Answer
-                        do throws(APIError) {
-                            answer = try server.saleAnswer(outcome)
-                        } catch {
-                            answer = error.answer
-                        }
-                        handler.waiting = false
-                        handler.finish(route, answer, started: started, context: context)
-                        handler.advance(context: context)
-                        if handler.forwardedSinceComplete {
-                            handler.forwardedSinceComplete = false
-                            context.fireChannelReadComplete()
-                        }
-                        handler.passHeldEvent(context: context)
-                    }
-                }
-            }
-        } catch {
-            finish(route, error.answer, started: started, context: context)
-        }
+        if let now { finish(route, now, started: started, context: context) } else { waiting = true }
     }
 
     /// Writes `answer` as one buffer, counts it, and closes the connection when asked to.
