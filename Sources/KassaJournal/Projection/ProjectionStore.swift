@@ -16,10 +16,10 @@ public final class ProjectionStore: @unchecked Sendable {
     /// The page size of a newly created file.
     static let pageBytes = 16_384
 
-    /// Opens (creating and migrating if needed) the store at `path`.
     /// SQLite's page cache for the projection, in KiB.
     static let cacheKiB = 64 * 1024
 
+    /// Opens (creating and migrating if needed) the store at `path`.
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
