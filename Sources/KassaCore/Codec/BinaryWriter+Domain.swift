@@ -75,25 +75,10 @@ extension BinaryWriter {
         write(p.category)
     }
 
-    /// A sale as registered, with nothing returned yet (that is how it is journaled).
+    /// A sale as registered, with nothing returned yet (that is how it is journaled). Written
+    /// by `FixedBufferWriter.write(_: SaleRecord)` (the field order is there).
     public mutating func write(_ s: SaleRecord) {
-        writeFixed(s.fingerprint)
-        write(s.id); write(s.store); write(s.terminal); write(s.cashier); write(s.at)
-        write(s.customer) { $0.write($1) }
-        // As `write(_:_:)` writes an array, reading each line where it lies: iterating copies
-        // every line, which retains and releases its strings and rule ids, on the writer thread.
-        writeVarint(UInt64(s.lines.count))
-        s.lines.withUnsafeBufferPointer { lines in
-            for index in lines.indices {
-                write(lines[index].line)
-                write(lines[index].priced)
-            }
-        }
-        write(s.payments) { $0.write($1) }
-        writeVarint(s.pointsEarned); writeVarint(s.pointsSpent); writeVarint(s.pointsBalanceAfter)
-        write(s.tier) { $0.write($1) }
-        writeVarint(UInt64(s.rulesVersion))
-        writeVarint(s.pointsExpired)
+        append(bound: s.journalBytesMax) { $0.write(s) }
     }
 
     /// A return as registered.

@@ -79,4 +79,17 @@ public struct BinaryWriter: Sendable {
         writeVarint(UInt64(values.count))
         for value in values { body(&self, value) }
     }
+
+    /// Appends what `body` writes into at most `bound` bytes: room is made once, the bytes are
+    /// written by index, and what `body` left unused is cut off.
+    mutating func append(bound: Int, _ body: (inout FixedBufferWriter) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: bound))
+        let written = bytes.withUnsafeMutableBytes { raw in
+            var writer = FixedBufferWriter(UnsafeMutableRawBufferPointer(rebasing: raw[start...]))
+            body(&writer)
+            return writer.count
+        }
+        bytes.removeLast(bound - written)
+    }
 }
