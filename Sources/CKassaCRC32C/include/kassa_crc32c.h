@@ -8,7 +8,9 @@
 int kassa_crc32c_hardware_available(void);
 
 /// Continues the raw (not inverted) CRC-32C register `crc` over `length` bytes at `bytes` with
-/// the CPU's `crc32` instruction. Call only when `kassa_crc32c_hardware_available()` is 1.
+/// the CPU's `crc32` instruction, in three interleaved streams joined with `pclmulqdq` when the
+/// CPU has it. Call only after `kassa_crc32c_hardware_available()` returned 1: it also makes
+/// the tables the streams are joined with.
 uint32_t kassa_crc32c_hardware(uint32_t crc, const void *bytes, size_t length);
 
 #endif
