@@ -156,27 +156,88 @@ struct TillFastPathTests {
         var burst = try Self.post("/v1/quotes", token: till, json: saleBody("S-1"))
         burst += try Self.post("/v1/sales", token: till, json: saleBody("S-1"))
         burst += Self.get("/v1/sales/S-1", token: staff)
-        // A request for the router with a body of its own, handed to the decoder in pieces.
+        // A return, answered off the wire like the sale before it.
         burst += try Self.post("/v1/returns", token: till, json: [
             "id": "R-1", "sale": "S-1", "store": "S1", "terminal": "T07", "cashier": "C12", "at": "2026-11-22T11:00:00+03:00",
             "lines": [["sku": "4607001234562", "qty": 1]]] as [String: Any])
+        // A request for the router with a body of its own, handed to the decoder in pieces.
+        burst += try Self.post("/v1/customers", token: staff, json: ["card": "2000000000017", "name": "Split"])
         burst += try Self.post("/v1/sales", token: till, json: saleBody("S-2"))
+        burst += try Self.post("/v1/voids", token: till, json: [
+            "id": "V-1", "sale": "S-2", "terminal": "T07", "cashier": "C12", "at": "2026-11-22T11:05:00+03:00", "reason": "wrong"])
         burst += try Self.post("/v1/sales", token: till, json: saleBody("S-1"))
         try connection.sendInPieces(burst, pieceBytesMax: 7, seed: 11)
         var replies: [Reply] = []
-        for _ in 0..<6 {
+        for _ in 0..<8 {
             guard let reply = try connection.reply() else { break }
             replies.append(reply)
         }
-        #expect(replies.map(\.status) == [200, 201, 200, 201, 201, 200])
-        guard replies.count == 6 else { return }
+        #expect(replies.map(\.status) == [200, 201, 200, 201, 201, 201, 201, 200])
+        guard replies.count == 8 else { return }
         #expect(replies[0].body["total"] as? Int == replies[1].body["total"] as? Int)
         #expect(replies[2].raw == replies[1].raw)
         #expect(replies[3].body["refund"] as? Int == 8990)
-        #expect(replies[4].body["id"] as? String == "S-2")
+        #expect(replies[4].body["card"] as? String == "2000000000017")
+        #expect(replies[5].body["id"] as? String == "S-2")
+        #expect(replies[6].body["sale"] as? String == "S-2")
+        #expect(replies[6].body["refund"] as? Int == replies[5].body["total"] as? Int)
         // The retry answers the sale as it stands now, after the return.
-        #expect(replies[5].body["id"] as? String == "S-1")
-        #expect(replies[5].raw.contains(#""returned_qty":1"#))
+        #expect(replies[7].body["id"] as? String == "S-1")
+        #expect(replies[7].raw.contains(#""returned_qty":1"#))
+    }
+
+    @Test func returnsAndVoidsAnswerTheSameBytesOffTheWireAndThroughTheDecoder() async throws {
+        let server = try ServerProcess()
+        defer { _ = server.stop() }
+        let till = server.tokens["till"]!
+        let connection = try Connection(port: server.port)
+        try connection.send(try Self.post("/v1/sales", token: till, json: saleBody("W-1")) + Self.post("/v1/sales", token: till, json: saleBody("W-2")))
+        #expect(try [connection.reply()?.status, connection.reply()?.status] == [201, 201])
+        let returned = ["id": "W-R1", "sale": "W-1", "store": "S1", "terminal": "T07", "cashier": "C12",
+                        "at": "2026-11-22T11:00:00+03:00", "lines": [["sku": "4607001234562", "qty": 1]]] as [String: Any]
+        let voided = ["id": "W-V1", "sale": "W-2", "terminal": "T07", "cashier": "C12", "at": "2026-11-22T11:05:00+03:00", "reason": "wrong"]
+        // Each new one way and its retry the other: a retry answers the same bytes, 200.
+        try connection.send(try Self.post("/v1/returns", token: till, json: returned))
+        let plainReturn = try connection.reply()
+        let chunked = try Connection(port: server.port)
+        try chunked.send(Self.chunked("/v1/returns", token: till, json: returned))
+        let chunkedReturn = try chunked.reply()
+        try chunked.send(Self.chunked("/v1/voids", token: till, json: voided))
+        let chunkedVoid = try chunked.reply()
+        try connection.send(try Self.post("/v1/voids", token: till, json: voided))
+        let plainVoid = try connection.reply()
+        #expect([plainReturn?.status, chunkedReturn?.status, chunkedVoid?.status, plainVoid?.status] == [201, 200, 201, 200])
+        #expect(plainReturn?.raw == chunkedReturn?.raw)
+        #expect(plainVoid?.raw == chunkedVoid?.raw)
+        #expect(plainReturn?.body["refund"] as? Int == 8990)
+        #expect(plainVoid?.body["sale"] as? String == "W-2")
+        // Refused alike: a return of more than was sold, a void of an unknown sale.
+        var tooMuch = returned
+        tooMuch["id"] = "W-R2"
+        tooMuch["lines"] = [["sku": "4607001234562", "qty": 5]]
+        try connection.send(try Self.post("/v1/returns", token: till, json: tooMuch))
+        let plainRefusal = try connection.reply()
+        try chunked.send(Self.chunked("/v1/returns", token: till, json: tooMuch))
+        let chunkedRefusal = try chunked.reply()
+        #expect(plainRefusal?.status == 422)
+        #expect(plainRefusal?.status == chunkedRefusal?.status && plainRefusal?.raw == chunkedRefusal?.raw)
+        var unknown = voided
+        unknown["id"] = "W-V2"
+        unknown["sale"] = "NO-SUCH"
+        try connection.send(try Self.post("/v1/voids", token: till, json: unknown))
+        let unknownSale = try connection.reply()
+        #expect(unknownSale?.status == 422)
+        #expect((unknownSale?.body["error"] as? [String: Any])?["code"] as? String == "unknown_sale")
+        // Only a till (or admin) may return or void.
+        try connection.send(try Self.post("/v1/voids", token: server.tokens["staff"]!, json: unknown))
+        #expect(try connection.reply()?.status == 403)
+    }
+
+    /// `path` posted with a chunked body, which the wire leaves to the HTTP decoder.
+    static func chunked(_ path: String, token: String, json: Any) throws -> String {
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+        return "POST \(path) HTTP/1.1\r\nHost: kassa\r\nAuthorization: Bearer \(token)\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n0\r\n\r\n"
     }
 
     @Test func aQuoteAnswersTheSameBytesWhicheverWayItIsRead() async throws {

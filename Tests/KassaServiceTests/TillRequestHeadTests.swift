@@ -21,6 +21,12 @@ struct TillRequestHeadTests {
         #expect(head == TillRequestHead(headBytes: text.utf8.count, bodyBytes: 42, route: .sale, authorization: "Bearer abc", closes: false))
     }
 
+    @Test func returnsAndVoidsAreTillRequestsToo() {
+        #expect(Self.head("POST /v1/returns HTTP/1.1\r\nContent-Length: 5\r\n\r\n")?.route == .saleReturn)
+        #expect(Self.head("POST /v1/voids?lane=2 HTTP/1.1\r\nContent-Length: 5\r\n\r\n")?.route == .void)
+        #expect(Self.head("GET /v1/voids HTTP/1.1\r\n\r\n")?.route == nil)
+    }
+
     @Test func fieldNamesAreReadInAnyCaseAndValuesTrimmed() {
         let head = Self.head("POST /v1/quotes?lane=4 HTTP/1.1\r\ncontent-LENGTH:\t7 \r\nAUTHORIZATION:   Bearer x  \r\nConnection: keep-alive, Close\r\n\r\n")
         #expect(head?.route == .quote)
@@ -32,7 +38,8 @@ struct TillRequestHeadTests {
     @Test func otherRequestsAreMeasuredButNotRouted() {
         let get = "GET /v1/sales/A-1 HTTP/1.1\r\nAuthorization: Bearer s\r\n\r\n"
         #expect(Self.head(get) == TillRequestHead(headBytes: get.utf8.count, bodyBytes: 0, route: nil, authorization: "Bearer s", closes: false))
-        #expect(Self.head("POST /v1/returns HTTP/1.1\r\nContent-Length: 5\r\n\r\n")?.route == nil)
+        #expect(Self.head("POST /v1/customers HTTP/1.1\r\nContent-Length: 5\r\n\r\n")?.route == nil)
+        #expect(Self.head("POST /v1/returnsX HTTP/1.1\r\n\r\n")?.route == nil)
         #expect(Self.head("POST /v1/salesX HTTP/1.1\r\n\r\n")?.route == nil)
         #expect(Self.head("PUT /v1/sales HTTP/1.1\r\n\r\n")?.route == nil)
         #expect(Self.head("POST http://kassa/v1/sales HTTP/1.1\r\n\r\n")?.route == nil)

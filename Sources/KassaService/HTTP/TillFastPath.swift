@@ -1,14 +1,15 @@
 import Foundation
 import Hummingbird
+import KassaCore
 import KassaJournal
 import Logging
 import NIOCore
 import NIOHTTPTypes
 import Synchronization
 
-/// Answers the two requests every till sends for every receipt, `POST /v1/quotes` and
-/// `POST /v1/sales`, on the connection's event loop, and passes every other request on to the
-/// router unchanged.
+/// Answers the requests tills send for every receipt, `POST /v1/quotes` and `POST /v1/sales`,
+/// and their returns and voids (`POST /v1/returns`, `POST /v1/voids`), on the connection's event
+/// loop, and passes every other request on to the router unchanged.
 ///
 /// Through the router, each request crossed from the event loop to an async task and back, with
 /// a request and response object, a logger and a route lookup on the way; under a hypermarket's
@@ -17,9 +18,9 @@ import Synchronization
 /// functions as the routes (`KassaServer.quoteAnswer`, `saleCommand`, `saleAnswer`,
 /// `authorize`), so the answers are the same bytes.
 ///
-/// Most quotes and sales never reach it: `TillWire`, which it puts ahead of the HTTP decoder,
-/// answers the plain ones from the connection's bytes. What comes here is what the wire hands
-/// the decoder: requests for the router, and quotes and sales the wire leaves alone (a chunked
+/// Most of them never reach it: `TillWire`, which it puts ahead of the HTTP decoder, answers the
+/// plain ones from the connection's bytes. What comes here is what the wire hands the decoder:
+/// requests for the router, and till requests the wire leaves alone (a chunked
 /// body, a body over the limit, `Expect`, a connection the wire gave up on).
 ///
 /// It sits in the pipeline after HTTP decoding and before Hummingbird's connection handler. One
@@ -33,22 +34,43 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPResponsePart
 
     /// The requests answered here.
-    enum Route {
+    enum Route: CaseIterable {
         case quote
         case sale
+        case saleReturn
+        case void
 
         var roles: Set<Role> { Self.tillRoles }
         private static let tillRoles: Set<Role> = [.till]
-        var path: String { self == .quote ? "/v1/quotes" : "/v1/sales" }
+        var path: String {
+            switch self {
+            case .quote: "/v1/quotes"
+            case .sale: "/v1/sales"
+            case .saleReturn: "/v1/returns"
+            case .void: "/v1/voids"
+            }
+        }
 
         /// The route of a request head, when it is one answered here.
         init?(_ head: HTTPRequest) {
             guard head.method == .post, var path = head.path else { return nil }
             if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
-            switch path {
-            case "/v1/quotes": self = .quote
-            case "/v1/sales": self = .sale
-            default: return nil
+            guard let route = Route.allCases.first(where: { $0.path == path }) else { return nil }
+            self = route
+        }
+
+        /// Each route's request metrics, in `allCases` order, as the router names them.
+        static func metrics(of server: KassaServer) -> [RouteMetrics] {
+            allCases.map { server.routeMetrics($0.path, method: "POST") }
+        }
+
+        /// The place of this route in `allCases`.
+        var number: Int {
+            switch self {
+            case .quote: 0
+            case .sale: 1
+            case .saleReturn: 2
+            case .void: 3
             }
         }
     }
@@ -63,8 +85,8 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let server: KassaServer
-    private let quoteMetrics: RouteMetrics
-    private let saleMetrics: RouteMetrics
+    /// Request metrics by `Route.number`.
+    private let routeMetrics: [RouteMetrics]
     private var taken: Taken?
     /// A sale is with the writer; its answer is not written yet.
     private var waiting = false
@@ -80,8 +102,7 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     init(server: KassaServer) {
         self.server = server
-        quoteMetrics = server.routeMetrics(Route.quote.path, method: "POST")
-        saleMetrics = server.routeMetrics(Route.sale.path, method: "POST")
+        routeMetrics = Route.metrics(of: server)
     }
 
     /// Puts a `TillWire` first in the pipeline, ahead of the HTTP decoder.
@@ -188,7 +209,7 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             // No promise for the usual keep-alive answer: one allocation and callback less.
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
-        (request.route == .quote ? quoteMetrics : saleMetrics).record(status: Int(answer.status.code), elapsed: .now - request.started)
+        routeMetrics[request.route.number].record(status: Int(answer.status.code), elapsed: .now - request.started)
         passHeldEvent(context: context)
         if let wire {
             let bound = NIOLoopBound(wire, eventLoop: context.eventLoop)
@@ -217,10 +238,11 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 }
 
 extension KassaServer {
-    /// A till's quote or sale answered the same way by `TillWire` and `TillFastPath`: the
-    /// caller's role checked, then the quote priced at once or the sale handed to the journal
-    /// writer. Returns the answer when it is ready now (a quote, any refusal); nil when the sale
-    /// went to the writer, and `later` then gets its answer on `eventLoop`.
+    /// A till's quote, sale, return or void answered the same way by `TillWire` and
+    /// `TillFastPath`: the caller's role checked, then the quote priced at once or the command
+    /// handed to the journal writer. Returns the answer when it is ready now (a quote, any
+    /// refusal); nil when the command went to the writer, and `later` then gets its answer on
+    /// `eventLoop`.
     func tillAnswer(_ route: TillFastPath.Route, authorization: String?, body: [UInt8], tooLarge: Bool = false,
                     eventLoop: any EventLoop, later: @escaping (Answer) -> Void) -> Answer? {
         // Only missing if storage went away mid-request, which it does not; answer as the
@@ -229,28 +251,53 @@ extension KassaServer {
         do throws(APIError) {
             _ = try authorize(authorization, roles: route.roles)
             if tooLarge { throw bodyTooLarge }
+            let command: LedgerCommand
             switch route {
             case .quote:
                 return try quoteAnswer(body, storage: storage)
             case .sale:
-                let command = try saleCommand(body)
-                let later = NIOLoopBound(later, eventLoop: eventLoop)
-                storage.committer.submit(command) { [self] outcome in
-                    // The writer thread: only the hop back to the event loop happens here.
-                    later.eventLoop.execute {
-                        let answer: Answer
-                        do throws(APIError) {
-                            answer = try self.saleAnswer(outcome)
-                        } catch {
-                            answer = error.answer
-                        }
-                        later.value(answer)
-                    }
-                }
-                return nil
+                command = try saleCommand(body)
+            case .saleReturn:
+                command = .saleReturn(try Wire.saleReturn(try JSONObject.parse(body), limits: wireLimits))
+            case .void:
+                command = .void(try Wire.void(try JSONObject.parse(body)))
             }
+            let later = NIOLoopBound(later, eventLoop: eventLoop)
+            storage.committer.submit(command) { [self] outcome in
+                // The writer thread: only the hop back to the event loop happens here.
+                later.eventLoop.execute {
+                    let answer: Answer
+                    do throws(APIError) {
+                        answer = try self.commandAnswer(route, outcome)
+                    } catch {
+                        answer = error.answer
+                    }
+                    later.value(answer)
+                }
+            }
+            return nil
         } catch {
             return error.answer
+        }
+    }
+
+    /// The answer to a till's sale, return or void once the writer settled it, as its route
+    /// gives it.
+    func commandAnswer(_ route: TillFastPath.Route, _ outcome: CommitOutcome) throws(APIError) -> Answer {
+        switch route {
+        case .sale, .quote:
+            // A quote never goes to the writer; were it to, it would be answered as a sale.
+            return try saleAnswer(outcome)
+        case .saleReturn:
+            return try settle(outcome) { answer, w throws(APIError) in
+                guard case .saleReturn(let record) = answer else { throw .unexpectedAnswer }
+                Wire.saleReturn(record, into: &w)
+            }
+        case .void:
+            return try settle(outcome) { answer, w throws(APIError) in
+                guard case .void(let record) = answer else { throw .unexpectedAnswer }
+                Wire.void(record, into: &w)
+            }
         }
     }
 

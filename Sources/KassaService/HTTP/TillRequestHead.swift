@@ -1,7 +1,7 @@
 import Glibc
 
 /// The head of one HTTP/1.1 request as `TillWire` reads it off a connection's bytes: enough to
-/// answer a quote or a sale there, or to know how many bytes make up any other request so that
+/// answer a till's request there (a quote, sale, return or void), or to know how many bytes make up any other request so that
 /// exactly those go to the full HTTP decoder.
 ///
 /// It understands the plain requests tills send (HTTP/1.1, `Content-Length` or no body) and
@@ -13,7 +13,7 @@ struct TillRequestHead: Equatable {
     var headBytes = 0
     /// Bytes of the body (its `Content-Length`; 0 without one).
     var bodyBytes = 0
-    /// A quote or a sale with nothing that needs the full decoder; nil for any other request.
+    /// A till's request with nothing that needs the full decoder; nil for any other request.
     var route: TillFastPath.Route?
     /// The `Authorization` field's value.
     var authorization: String?
@@ -61,8 +61,8 @@ struct TillRequestHead: Equatable {
         return .head(head)
     }
 
-    /// The route of a request line, `.none` inside for any request other than a quote or a
-    /// sale; nil when the line is not an HTTP/1.1 request line.
+    /// The route of a request line, `.none` inside for any request other than a till's; nil
+    /// when the line is not an HTTP/1.1 request line.
     private static func requestLine(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) -> TillFastPath.Route?? {
         guard let space = index(of: 0x20, in: bytes, from: line.lowerBound, to: line.upperBound),
               let secondSpace = index(of: 0x20, in: bytes, from: space + 1, to: line.upperBound),
@@ -76,6 +76,8 @@ struct TillRequestHead: Equatable {
         let path = space + 1..<pathEnd
         if equals(bytes, path, "/v1/quotes") { return .some(.quote) }
         if equals(bytes, path, "/v1/sales") { return .some(.sale) }
+        if equals(bytes, path, "/v1/returns") { return .some(.saleReturn) }
+        if equals(bytes, path, "/v1/voids") { return .some(.void) }
         return .some(nil)
     }
 

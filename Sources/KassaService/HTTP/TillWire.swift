@@ -2,15 +2,15 @@ import HTTPTypes
 import KassaJournal
 import NIOCore
 
-/// Answers quotes and sales straight from a connection's bytes, ahead of the HTTP decoder, and
-/// hands every other request to the decoder byte for byte.
+/// Answers quotes and sales, and the returns and voids of sales, straight from a connection's
+/// bytes, ahead of the HTTP decoder, and hands every other request to the decoder byte for byte.
 ///
 /// `TillFastPath` already kept quotes and sales on the event loop, but each still went through
 /// the HTTP/1 decoder, a conversion to HTTP types and back, and three writes of the answer
 /// (head, body, end) through the pipeline: under a hypermarket's load about a tenth of the
 /// server's CPU. A till's request is plain, so here its head is read by `TillRequestHead`, and
 /// the answer goes out as one buffer built by `TillWire.response`, from the same functions as the
-/// routes (`quoteAnswer`, `saleCommand`, `saleAnswer`, `authorize`).
+/// routes (`quoteAnswer`, `saleCommand`, `saleAnswer`, `authorize`, `Wire`).
 ///
 /// It sits first in the pipeline. Any other request is passed to the decoder whole, and nothing
 /// after it is read here until its answer has been written (`TillFastPath` says when), so
@@ -26,8 +26,8 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
     static let headBytesMax = 64 * 1024
 
     private let server: KassaServer
-    private let quoteMetrics: RouteMetrics
-    private let saleMetrics: RouteMetrics
+    /// Request metrics by `TillFastPath.Route.number`.
+    private let routeMetrics: [RouteMetrics]
     /// Bytes read and not yet answered here or handed to the decoder.
     private var unread: ByteBuffer?
     /// Bytes of the request being handed to the decoder that have not arrived yet.
@@ -48,8 +48,7 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
 
     init(server: KassaServer) {
         self.server = server
-        quoteMetrics = server.routeMetrics(TillFastPath.Route.quote.path, method: "POST")
-        saleMetrics = server.routeMetrics(TillFastPath.Route.sale.path, method: "POST")
+        routeMetrics = TillFastPath.Route.metrics(of: server)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -194,7 +193,7 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
             // No promise for the usual keep-alive answer: one allocation and callback less.
             context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         }
-        (route == .quote ? quoteMetrics : saleMetrics).record(status: Int(answer.status.code), elapsed: .now - started)
+        routeMetrics[route.number].record(status: Int(answer.status.code), elapsed: .now - started)
     }
 
     /// The bytes of `answer` as HTTP/1.1 puts them on the wire: the status line, the answer's
