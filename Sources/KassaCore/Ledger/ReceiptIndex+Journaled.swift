@@ -83,9 +83,10 @@ extension ReceiptIndex {
     /// per category in `categoryNets`.
     mutating func pack(_ sale: JournaledSale) -> PackedSale {
         let varint = FixedBufferWriter.varintBytesMax
-        // The header as in `packedBytesMax` and a number per string (no more than the bytes of
-        // the strings): the body is copied after them at the end, not through this buffer.
-        let bound = 19 * varint + 11 + (sale.packedCount - sale.stringsOffset) * varint
+        // The id and header as in `packedBytesMax` and a number per string (no more than the
+        // bytes of the strings): the body is copied after them at the end, not through this
+        // buffer.
+        let bound = varint + sale.id.utf8.count + 19 * varint + 11 + (sale.packedCount - sale.stringsOffset) * varint
         var buffer: [UInt8] = []
         swap(&buffer, &packBuffer)
         defer { swap(&buffer, &packBuffer) }

@@ -6,7 +6,8 @@
 /// tables, a GTIN as its number, and a line's amount as its difference from `qty × price` (zero
 /// under list pricing): about 20 bytes a line.
 ///
-/// The layout: the header (sequence number, fingerprint, store, terminal and cashier numbers,
+/// The layout: the receipt id (which `SaleTable` compares instead of keeping the id beside the
+/// sale); the header (sequence number, fingerprint, store, terminal and cashier numbers,
 /// time, card, rules version, tier, points, voided); the sale's own string table (its
 /// categories, rule ids and other payment methods, each once, as numbers in the index's
 /// strings); then the body, which refers to strings by their place in that table: the lines,
@@ -16,12 +17,36 @@
 struct PackedSale: Sendable {
     /// The encoding written by `ReceiptIndex.pack`.
     var bytes: [UInt8]
+
+    /// Whether the sale was packed with the receipt id `id`: compares the bytes it begins
+    /// with, without making a string of them.
+    func isPacked(with id: String) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var reader = BinaryReader(raw)
+            guard let held = try? reader.readBytes() else { return false }
+            return id.utf8.withContiguousStorageIfAvailable { held.elementsEqual($0) } ?? held.elementsEqual(id.utf8)
+        }
+    }
+
+    /// The receipt id the sale was packed with.
+    var id: String {
+        let result: Result<String, DecodeError> = bytes.withUnsafeBytes { raw in
+            var reader = BinaryReader(raw)
+            return Result { () throws(DecodeError) in try reader.readString() }
+        }
+        switch result {
+        case .success(let id): return id
+        case .failure(let error):
+            preconditionFailure("a packed sale in the receipt index has no id (\(error)); memory can no longer be trusted")
+        }
+    }
 }
 
 /// What a sale carries besides its lines and payments, read alike from a sale being recorded
 /// (`SaleRecord`) and from one replayed from its journal bytes (`JournaledSale`): the packed
 /// header and the totals a sale adds to its customer, shift and the ledger.
 protocol SaleHeader {
+    var id: String { get }
     var seq: UInt64 { get }
     var fingerprint: UInt64 { get }
     var store: String { get }
@@ -151,9 +176,9 @@ extension ReceiptIndex {
     /// interned number at five bytes.
     static func packedBytesMax(_ sale: SaleRecord) -> Int {
         let varint = FixedBufferWriter.varintBytesMax
-        // seq, fingerprint, three codes, time, card (presence and digit count bytes too),
-        // version, tier, six point values, voided, three counts: 19 varints and 11 bytes.
-        var bound: Int = 19 * varint + 11
+        // The id; seq, fingerprint, three codes, time, card (presence and digit count bytes
+        // too), version, tier, six point values, voided, three counts: 19 varints and 11 bytes.
+        var bound: Int = varint + sale.id.utf8.count + 19 * varint + 11
         // Each payment's code and amount, and its method in the table.
         bound += sale.payments.count * 3 * varint
         sale.lines.withUnsafeBufferPointer { lines in
@@ -168,9 +193,10 @@ extension ReceiptIndex {
         return bound
     }
 
-    /// The header: everything before the sale's string table, alike for a sale being
-    /// recorded and one replayed from its journal bytes.
+    /// The id and the header: everything before the sale's string table, alike for a sale
+    /// being recorded and one replayed from its journal bytes.
     mutating func packHeader(_ sale: some SaleHeader, into w: inout FixedBufferWriter) {
+        w.write(sale.id)
         w.writeVarint(sale.seq)
         w.writeFixed(sale.fingerprint)
         w.writeVarint(UInt64(number(of: sale.store)))
@@ -377,11 +403,11 @@ extension ReceiptIndex {
         }
     }
 
-    /// The sale `id` that `pack` packed.
-    func unpack(_ packed: PackedSale, id: String) -> SaleRecord {
+    /// The sale that `pack` packed.
+    func unpack(_ packed: PackedSale) -> SaleRecord {
         let result: Result<SaleRecord, DecodeError> = packed.bytes.withUnsafeBytes { raw in
             var reader = BinaryReader(raw)
-            return Result { () throws(DecodeError) in try unpack(from: &reader, id: id) }
+            return Result { () throws(DecodeError) in try unpack(from: &reader) }
         }
         switch result {
         case .success(let sale): return sale
@@ -390,7 +416,8 @@ extension ReceiptIndex {
         }
     }
 
-    private func unpack(from r: inout BinaryReader, id: String) throws(DecodeError) -> SaleRecord {
+    private func unpack(from r: inout BinaryReader) throws(DecodeError) -> SaleRecord {
+        let id = try r.readString()
         let seq = try r.readVarint()
         let fingerprint = try r.readFixed()
         let store = strings[Int(try r.readVarint())]

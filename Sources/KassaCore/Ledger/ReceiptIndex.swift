@@ -54,8 +54,8 @@ public struct ReceiptIndex: Hashable, Sendable {
     public static func == (lhs: ReceiptIndex, rhs: ReceiptIndex) -> Bool {
         guard lhs.sales.count == rhs.sales.count, lhs.returns == rhs.returns, lhs.voids == rhs.voids,
               lhs.arrivals[lhs.head...] == rhs.arrivals[rhs.head...] else { return false }
-        return lhs.sales.entries.allSatisfy { id, packed in
-            rhs.sales[id].map { rhs.unpack($0, id: id) } == lhs.unpack(packed, id: id)
+        return lhs.sales.sales.allSatisfy { packed in
+            rhs.sales[packed.id].map { rhs.unpack($0) } == lhs.unpack(packed)
         }
     }
 
@@ -75,14 +75,14 @@ public struct ReceiptIndex: Hashable, Sendable {
     public var oldestSeqHeld: UInt64? { head < arrivals.count ? arrivals[head].seq : nil }
 
     /// The sale with `id`, if still held.
-    public func sale(_ id: String) -> SaleRecord? { sales[id].map { unpack($0, id: id) } }
+    public func sale(_ id: String) -> SaleRecord? { sales[id].map { unpack($0) } }
     /// The return with `id`, if still held.
     public func saleReturn(_ id: String) -> ReturnRecord? { returns[id] }
     /// The void with `id`, if still held.
     public func void(_ id: String) -> VoidRecord? { voids[id] }
 
     /// Every sale held, in no particular order.
-    public var allSales: [SaleRecord] { sales.entries.map { unpack($0.sale, id: $0.id) } }
+    public var allSales: [SaleRecord] { sales.sales.map { unpack($0) } }
 
     mutating func insert(_ record: SaleRecord, seq: UInt64, day: Int32) {
         sales.set(pack(record), for: record.id)
@@ -108,7 +108,7 @@ public struct ReceiptIndex: Hashable, Sendable {
 
     mutating func updateSale(_ id: String, _ body: (inout SaleRecord) -> Void) {
         guard let packed = sales.remove(id) else { return }
-        var record = unpack(packed, id: id)
+        var record = unpack(packed)
         body(&record)
         sales.set(pack(record), for: id)
     }
