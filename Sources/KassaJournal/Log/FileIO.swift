@@ -87,6 +87,18 @@ enum FileIO {
         }
     }
 
+    /// Where the next bytes at or after `offset` that the file holds as data begin, or nil
+    /// when there are none: everything from `offset` on is a hole or space reserved and never
+    /// written (`preallocate`), which reads as zeros. A file system that cannot tell says
+    /// `offset`: all data.
+    static func nextData(_ fd: Int32, from offset: Int) -> Int? {
+        // SEEK_DATA: Linux's value, which the Glibc module leaves out (it is a GNU extension).
+        let seekData: Int32 = 3
+        let found = lseek(fd, off_t(offset), seekData)
+        if found >= 0 { return Int(found) }
+        return errno == ENXIO ? nil : offset
+    }
+
     static func size(_ fd: Int32, path: String) throws(FileError) -> Int {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw FileError("stat", path) }

@@ -244,10 +244,14 @@ struct ScanWindow {
     }
 
     /// Whether every byte from `offset` to the end of the file is zero (false when the file
-    /// ends early).
+    /// ends early). Space reserved for a segment and never written reads as zeros, so it is
+    /// skipped instead of read: the kernel would zero every page of it to be checked here.
     mutating func isZero(from offset: Int) throws -> Bool {
         var at = offset
         while at < size {
+            guard let data = FileIO.nextData(fd, from: at) else { return true }
+            at = max(at, data)
+            guard at < size else { return true }
             let length = min(buffer.count, size - at)
             guard let bytes = try bytes(at: at, count: length), SegmentScanner.isZero(bytes, from: 0) else { return false }
             at += length
