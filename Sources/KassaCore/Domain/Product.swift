@@ -15,7 +15,8 @@ public struct Product: Hashable, Sendable {
     public struct Flags: OptionSet, Hashable, Sendable {
         /// The raw bits.
         public let rawValue: UInt8
-        /// A flag set from its bits.
+        /// A flag set from its bits (inlinable: pricing makes one per line, in another module).
+        @inlinable
         public init(rawValue: UInt8) { self.rawValue = rawValue }
         /// No discount may ever apply (tobacco, where the law forbids discounts).
         public static let neverDiscounted = Flags(rawValue: 1 << 0)

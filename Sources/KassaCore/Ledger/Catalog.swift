@@ -7,8 +7,9 @@ public struct Catalog: Hashable, Sendable {
     private var products: [Product] = []
     private var skus = InternTable<SKU>()
     /// Per product, its category's number in `categories` (high bits) and its flags (low
-    /// byte): pricing reads four bytes a line here instead of a whole product.
-    private var facts: [UInt32] = []
+    /// byte): pricing reads four bytes a line here instead of a whole product, through the
+    /// inlinable `pricingFacts(number:)` (a call into this module on every line cost more).
+    @usableFromInline private(set) var facts: [UInt32] = []
     private var categories = InternTable<String>()
 
     /// An empty catalog.
@@ -42,7 +43,7 @@ public struct Catalog: Hashable, Sendable {
     /// What pricing needs of product `number` (from `productNumbers(of:into:hashes:)`): its category's
     /// number (for `categoryName(number:)`; nil when the category is read from the product, one
     /// of more than sixteen million) and its flags.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func pricingFacts(number: Int) -> (category: Int?, flags: Product.Flags) {
         let packed = facts[number]
         let category = packed >> 8
@@ -60,7 +61,7 @@ public struct Catalog: Hashable, Sendable {
 
     /// Category numbers from here on do not fit the packed facts; those products' categories
     /// are read from the products themselves (sixteen million categories: never in practice).
-    private static let unpackedCategory: UInt32 = 0xFF_FFFF
+    @usableFromInline static var unpackedCategory: UInt32 { 0xFF_FFFF }
 
     private func category(id: Int, packed: UInt32) -> String {
         let number = packed >> 8
