@@ -93,6 +93,10 @@ struct PackingPrimitivesTests {
         let result = text.withUTF8 { ReceiptIndex.digitsValue($0) }
         #expect(result.0 == value)
         #expect(result.1 == digits)
+        // Read from a buffer, as replay reads a journal record's SKU, the same.
+        let inMemory = Array(code.utf8).withUnsafeBufferPointer { ReceiptIndex.digitsValue($0, inMemory: true) }
+        #expect(inMemory.0 == value)
+        #expect(inMemory.1 == digits)
     }
 
     @Test(arguments: ["", "12a4", "/0", ":9", "PLU-4011", "99999999999999999999", "1 2",
@@ -102,6 +106,9 @@ struct PackingPrimitivesTests {
         let result = text.withUTF8 { ReceiptIndex.digitsValue($0) }
         #expect(result.0 == 0)
         #expect(result.1 == 0)
+        let inMemory = Array(code.utf8).withUnsafeBufferPointer { ReceiptIndex.digitsValue($0, inMemory: true) }
+        #expect(inMemory.0 == 0)
+        #expect(inMemory.1 == 0)
     }
 
     @Test func theIndexKeysAStringAsTheCategoryCacheDoesAtEveryLength() {

@@ -233,7 +233,7 @@ extension JournaledSale {
         private mutating func packLine(_ line: Int, from r: inout BinaryReader, payload: UnsafeRawBufferPointer,
                                        into w: inout FixedBufferWriter) throws(DecodeError) {
             let sku = try r.readBytes()
-            let (value, digits) = ReceiptIndex.digitsValue(sku.bindMemory(to: UInt8.self))
+            let (value, digits) = ReceiptIndex.digitsValue(sku.bindMemory(to: UInt8.self), inMemory: true)
             // All digits is ASCII; other codes are checked byte by byte.
             guard digits > 0 || (!sku.isEmpty && sku.count <= SKU.lengthMax && BinaryReader.isASCII(sku)) else {
                 throw DecodeError("a sale line's SKU is not a code", offset: r.offset)

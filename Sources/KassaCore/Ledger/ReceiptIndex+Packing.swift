@@ -286,15 +286,20 @@ extension ReceiptIndex {
 
     /// The number an all-digit code of 1–19 digits spells and its digit count; (0, 0) for any
     /// other code. Digits go in pairs: the multiply-add chain is what a line's packing waits on.
+    ///
+    /// `inMemory`: the bytes lie in a buffer that was not just written, such as a journal
+    /// record, rather than in a small string's words on the stack; their last eight are then
+    /// read in one load instead of through `lastWord`.
     @inline(__always)
-    static func digitsValue(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, Int) {
+    static func digitsValue(_ bytes: UnsafeBufferPointer<UInt8>, inMemory: Bool = false) -> (UInt64, Int) {
         guard !bytes.isEmpty, bytes.count <= 19 else { return (0, 0) }
         // GTINs (8 to 14 digits) are nearly every code: two overlapping words, eight digits
         // each at a time.
         if bytes.count >= 8, bytes.count <= 16 {
             let raw = UnsafeRawBufferPointer(bytes)
             let first = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
-            let last = ReceiptIndex.lastWord(raw, first: first)
+            let last = inMemory ? UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
+                : ReceiptIndex.lastWord(raw, first: first)
             guard ReceiptIndex.allDigits(first), ReceiptIndex.allDigits(last) else { return (0, 0) }
             guard bytes.count > 8 else { return (ReceiptIndex.eightDigitsValue(first), 8) }
             // The digits after the first eight are the top bytes of `last`; the bytes below
