@@ -111,13 +111,19 @@ public final class GroupCommitter: @unchecked Sendable {
     /// Starts the writer thread (and, under `.fsync`, the syncing thread).
     public func start() {
         if case .fsync = options.durability {
-            let syncer = Thread { [self] in self.runSyncer() }
+            let syncer = Thread { [self] in
+                nameThisThread("kassa-sync")
+                self.runSyncer()
+            }
             syncer.name = "kassa-sync"
             syncer.qualityOfService = .userInteractive
             syncThread = syncer
             syncer.start()
         }
-        let thread = Thread { [self] in self.run() }
+        let thread = Thread { [self] in
+            nameThisThread("kassa-writer")
+            self.run()
+        }
         thread.name = "kassa-writer"
         thread.qualityOfService = .userInteractive
         self.thread = thread

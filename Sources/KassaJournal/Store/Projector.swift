@@ -50,7 +50,10 @@ public final class Projector: @unchecked Sendable {
     func start() throws {
         let positions = try store.positions()
         reader = JournalReader(directory: journal.directory, from: positions.historySeq + 1, recordBytesMax: recordBytesMax)
-        let thread = Thread { [self] in self.run() }
+        let thread = Thread { [self] in
+            nameThisThread("kassa-projector")
+            self.run()
+        }
         thread.name = "kassa-projector"
         self.thread = thread
         thread.start()

@@ -124,6 +124,23 @@ struct StorageTests {
         }
     }
 
+    @Test func theWriterSyncAndProjectorThreadsCarryTheirNames() throws {
+        let dir = temporaryDirectory("names")
+        let storage = try Storage.open(directory: dir, options: options(), pricing: ListPricing())
+        defer { storage.stop() }
+        // What `top -H` shows: each thread's name as the kernel holds it. Set by each thread
+        // as it starts, so allow it a moment.
+        var names: Set<String> = []
+        for _ in 0..<100 {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            names = Set(tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+                .map { $0.trimmingCharacters(in: .newlines) })
+            if names.isSuperset(of: ["kassa-writer", "kassa-sync", "kassa-projector"]) { break }
+            usleep(10_000)
+        }
+        #expect(names.isSuperset(of: ["kassa-writer", "kassa-sync", "kassa-projector"]), "threads: \(names.sorted())")
+    }
+
     @Test func aTooLargeChangeIsRefusedAndNothingElseIsHurt() async throws {
         let dir = temporaryDirectory("large")
         let storage = try Storage.open(directory: dir, options: options(), pricing: ListPricing())
