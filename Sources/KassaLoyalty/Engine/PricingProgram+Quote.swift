@@ -187,9 +187,11 @@ extension PricingProgram {
                             priced: &priced, ruleDiscounts: ruleDiscounts, levelDiscount: &levelDiscount)
             }
         }
+        // The near misses handed over, not shared: `finish` puts the tier's first, and an array
+        // still held here too was copied for it (three quotes in four).
         return try finish(receipt, customer: customer, standing: standing, facts: facts, priced: priced, active: active,
                           ruleDiscounts: UnsafeBufferPointer(ruleDiscounts), levelDiscount: levelDiscount,
-                          birthdayMultiplier: birthdayMultiplier, nearMisses: nearMisses)
+                          birthdayMultiplier: birthdayMultiplier, nearMisses: consume nearMisses)
     }
 
     /// Each discountable line's candidates settled: its discount and rule ids, and what each
