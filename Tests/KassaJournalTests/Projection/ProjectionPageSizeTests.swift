@@ -54,4 +54,29 @@ struct ProjectionPageSizeTests {
         let lines = try reopened.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sale_lines") ?? 0 }
         #expect(lines == 2 * entries.count)
     }
+
+    @Test func aFileFromBeforeLosesTheUnusedDayIndexAndKeepsItsHistory() throws {
+        let path = temporaryDatabase()
+        let entries = sales(30)
+        // As a data directory from before the index was dropped: the schema up to v5 with history.
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try ProjectionSchema.migrator().migrate(queue, upTo: "v5-analytics")
+            try queue.close()
+        }
+        let indexes = { (store: ProjectionStore) in
+            try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sales'") }
+        }
+        do {
+            let queue = try DatabaseQueue(path: path)
+            #expect(try queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name = 'sales_day'") } == ["sales_day"])
+            try queue.close()
+        }
+        let store = try ProjectionStore(path: path)
+        #expect(try Set(indexes(store)) == ["sales_customer", "sales_id"])
+        try store.writeHistory(entries)
+        let reopened = try ProjectionStore(path: path)
+        #expect(try reopened.positions().historySeq == entries.last?.seq)
+        #expect(try reopened.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sales") } == entries.count)
+    }
 }
