@@ -35,7 +35,9 @@ let package = Package(
         .target(name: "KassaLoyalty", dependencies: ["KassaCore", .product(name: "Yams", package: "Yams")]),
         // CRC-32C in hardware for the journal; internal to KassaJournal, not API.
         .target(name: "CKassaCRC32C"),
-        .target(name: "KassaJournal", dependencies: ["KassaCore", "CKassaCRC32C", .product(name: "GRDB", package: "GRDB.swift"),
+        // SQLite's process-wide configuration, which takes a C variadic call.
+        .target(name: "CKassaSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .target(name: "KassaJournal", dependencies: ["KassaCore", "CKassaCRC32C", "CKassaSQLite", .product(name: "GRDB", package: "GRDB.swift"),
                                                     .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(
             name: "KassaService",
@@ -88,7 +90,9 @@ let package = Package(
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore", "KassaTestSupport"]),
         .testTarget(name: "KassaLoyaltyTests", dependencies: ["KassaLoyalty", "KassaCore", "KassaTestSupport"]),
         // The child process the journal's crash and fault tests start and kill.
-        .executableTarget(name: "kassa-journal-probe", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport"],
+        .executableTarget(name: "kassa-journal-probe", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport",
+                                                                      .product(name: "GRDB", package: "GRDB.swift"),
+                                                                      .product(name: "GRDBSQLite", package: "GRDB.swift")],
                           path: "Tests/KassaJournalProbe"),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore", "KassaTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // End to end: starts the real `kassa` binary and talks HTTP to it on loopback.

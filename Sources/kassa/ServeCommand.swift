@@ -32,6 +32,10 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label) }
         let logger = Logger(label: "kassa")
+        // Before any store opens: SQLite takes its process-wide settings only before first use.
+        if !SQLiteTuning.apply() {
+            logger.warning("SQLite was in use before its settings could be applied (code \(SQLiteTuning.result)); it runs serialized, which is correct but slower")
+        }
         var loaded: KassaConfiguration
         do {
             let path = config ?? (FileManager.default.fileExists(atPath: "config/kassa.yaml") ? "config/kassa.yaml" : nil)

@@ -6,8 +6,11 @@
 //   kassa-journal-probe fill DIR -                  DIR on a tiny file system: fill it, then free it
 //   kassa-journal-probe fsize DIR LIMIT             journal writes fail past RLIMIT_FSIZE
 //   kassa-journal-probe sync DIR COUNT              COUNT sales one by one (run with a failing fdatasync)
+//   kassa-journal-probe sqlite DIR -                SQLite's settings as a fresh process gets them
 import Foundation
 import Glibc
+import GRDB
+import GRDBSQLite
 import KassaCore
 import KassaJournal
 import KassaTestSupport
@@ -163,6 +166,13 @@ case "sync":
     guard let count = Int(arguments[3]) else { fail("sync DIR COUNT") }
     let storage = open(directory, options: probeStorageOptions(snapshotInterval: .seconds(3600)))
     await submitOneByOne(storage, count: count)
+
+case "sqlite":
+    // The projection store is the process's first use of SQLite, as in `kassa serve`.
+    let store: ProjectionStore
+    do { store = try ProjectionStore(path: directory + "/kassa.sqlite") } catch { fail("open: \(error)") }
+    let connectionMutex = (try? store.read { db in sqlite3_db_mutex(db.sqliteConnection) != nil }) ?? true
+    say("tuning \(SQLiteTuning.result) connection-mutex \(connectionMutex) memory-counted \(sqlite3_memory_used())")
 
 default:
     fail("unknown mode \(mode)")

@@ -21,6 +21,8 @@ public final class ProjectionStore: @unchecked Sendable {
 
     /// Opens (creating and migrating if needed) the store at `path`.
     public init(path: String) throws {
+        // Before SQLite's first use in the process, where this store comes first.
+        SQLiteTuning.apply()
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // Pages of 16 KiB, not SQLite's 4 KiB, for a new file: the history is appended a

@@ -80,3 +80,27 @@ struct ProjectionPageSizeTests {
         #expect(try reopened.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sales") } == entries.count)
     }
 }
+
+/// SQLite's process-wide settings, seen from a fresh process (this one has used SQLite already).
+@Suite("SQLite settings for Kassa's stores")
+struct SQLiteTuningTests {
+    @Test func aFreshProcessOpensItsStoresWithoutPerCallMutexesOrMemoryStatistics() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-tune-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let probe = try ChildProcess(["sqlite", dir, "-"])
+        let line = probe.waitForLine(startingWith: "tuning", timeout: 30)
+        #expect(line == "tuning 0 connection-mutex false memory-counted 0", "\(line ?? "no line"); \(probe.standardError)")
+    }
+
+    @Test func storesStillOpenAndWriteWhenSQLiteWasUsedFirst() throws {
+        // This process opened databases before: the settings cannot apply, and nothing breaks.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-tune-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try DatabaseQueue(path: dir + "/first.sqlite")
+        let store = try ProjectionStore(path: dir + "/kassa.sqlite")
+        #expect(SQLiteTuning.result == 0 || SQLiteTuning.result == 21)
+        #expect(try store.positions().historySeq == 0)
+    }
+}
