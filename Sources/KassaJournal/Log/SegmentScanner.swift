@@ -17,6 +17,14 @@ public struct SegmentScan: Sendable {
     /// The first thing that is wrong, if anything is.
     public var damage: Damage?
 
+    /// Counts the valid record `seq`, whose frame ends at `end`, as read: both ways of scanning
+    /// (window by window, and the whole file) keep these three together.
+    mutating func accept(seq: UInt64, endingAt end: Int) {
+        records += 1
+        lastSeq = seq
+        self.end = end
+    }
+
     /// A place where the segment stops making sense.
     public struct Damage: Sendable, Equatable {
         /// Byte offset in the file.
@@ -95,11 +103,9 @@ enum SegmentScanner {
             let seq = SegmentFormat.load(UInt64.self, frame, 8)
             guard SegmentFormat.recordChecksum(frame) == stored, seq == expected else { return resume }
             try visit?(seq, UnsafeRawBufferPointer(rebasing: frame[SegmentFormat.frameHeaderSize...]))
-            scan.records += 1
-            scan.lastSeq = seq
             expected = seq + 1
             offset += SegmentFormat.recordSize(payloadBytes: length)
-            scan.end = offset
+            scan.accept(seq: seq, endingAt: offset)
         }
     }
 
@@ -159,11 +165,9 @@ enum SegmentScanner {
                         problem = "record has sequence number \(seq) where \(expected) was expected"
                     } else {
                         try visit?(seq, UnsafeRawBufferPointer(rebasing: frame[SegmentFormat.frameHeaderSize...]))
-                        scan.records += 1
-                        scan.lastSeq = seq
                         expected = seq + 1
                         offset += SegmentFormat.recordSize(payloadBytes: length)
-                        scan.end = offset
+                        scan.accept(seq: seq, endingAt: offset)
                         continue
                     }
                 }
