@@ -249,8 +249,7 @@ struct TillFastPathTests {
         let plain = try Connection(port: server.port)
         try plain.send(try Self.post("/v1/quotes", token: till, json: saleBody("Q-1")))
         let chunked = try Connection(port: server.port)
-        try chunked.send("POST /v1/quotes HTTP/1.1\r\nHost: kassa\r\nAuthorization: Bearer \(till)\r\nTransfer-Encoding: chunked\r\n\r\n"
-                         + String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n0\r\n\r\n")
+        try chunked.send(Self.chunked("/v1/quotes", token: till, json: saleBody("Q-1")))
         // An HTTP/1.0 request goes through the decoder as well.
         let old = try Connection(port: server.port)
         try old.send("POST /v1/quotes HTTP/1.0\r\nAuthorization: Bearer \(till)\r\nConnection: keep-alive\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body)

@@ -34,7 +34,7 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPResponsePart
 
     /// The requests answered here.
-    enum Route: CaseIterable {
+    enum Route: Int, CaseIterable {
         case quote
         case sale
         case saleReturn
@@ -42,7 +42,9 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
         var roles: Set<Role> { Self.tillRoles }
         private static let tillRoles: Set<Role> = [.till]
-        var path: String {
+
+        /// The route's path, which `TillRequestHead` matches against a request line's bytes.
+        var staticPath: StaticString {
             switch self {
             case .quote: "/v1/quotes"
             case .sale: "/v1/sales"
@@ -50,6 +52,8 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             case .void: "/v1/voids"
             }
         }
+
+        var path: String { staticPath.description }
 
         /// The route of a request head, when it is one answered here.
         init?(_ head: HTTPRequest) {
@@ -59,19 +63,9 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             self = route
         }
 
-        /// Each route's request metrics, in `allCases` order, as the router names them.
+        /// Each route's request metrics, by `rawValue`, as the router names them.
         static func metrics(of server: KassaServer) -> [RouteMetrics] {
             allCases.map { server.routeMetrics($0.path, method: "POST") }
-        }
-
-        /// The place of this route in `allCases`.
-        var number: Int {
-            switch self {
-            case .quote: 0
-            case .sale: 1
-            case .saleReturn: 2
-            case .void: 3
-            }
         }
     }
 
@@ -85,7 +79,7 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let server: KassaServer
-    /// Request metrics by `Route.number`.
+    /// Request metrics by `Route.rawValue`.
     private let routeMetrics: [RouteMetrics]
     private var taken: Taken?
     /// A sale is with the writer; its answer is not written yet.
@@ -209,7 +203,7 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             // No promise for the usual keep-alive answer: one allocation and callback less.
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
-        routeMetrics[request.route.number].record(status: Int(answer.status.code), elapsed: .now - request.started)
+        routeMetrics[request.route.rawValue].record(status: Int(answer.status.code), elapsed: .now - request.started)
         passHeldEvent(context: context)
         if let wire {
             let bound = NIOLoopBound(wire, eventLoop: context.eventLoop)

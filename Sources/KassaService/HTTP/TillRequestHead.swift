@@ -74,10 +74,7 @@ struct TillRequestHead: Equatable {
         var pathEnd = space + 1
         while pathEnd < secondSpace, bytes[pathEnd] != UInt8(ascii: "?") { pathEnd += 1 }
         let path = space + 1..<pathEnd
-        if equals(bytes, path, "/v1/quotes") { return .some(.quote) }
-        if equals(bytes, path, "/v1/sales") { return .some(.sale) }
-        if equals(bytes, path, "/v1/returns") { return .some(.saleReturn) }
-        if equals(bytes, path, "/v1/voids") { return .some(.void) }
+        for route in TillFastPath.Route.allCases where equals(bytes, path, route.staticPath) { return .some(route) }
         return .some(nil)
     }
 

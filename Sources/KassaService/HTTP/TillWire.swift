@@ -26,7 +26,7 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
     static let headBytesMax = 64 * 1024
 
     private let server: KassaServer
-    /// Request metrics by `TillFastPath.Route.number`.
+    /// Request metrics by `TillFastPath.Route.rawValue`.
     private let routeMetrics: [RouteMetrics]
     /// Bytes read and not yet answered here or handed to the decoder.
     private var unread: ByteBuffer?
@@ -193,7 +193,7 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
             // No promise for the usual keep-alive answer: one allocation and callback less.
             context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         }
-        routeMetrics[route.number].record(status: Int(answer.status.code), elapsed: .now - started)
+        routeMetrics[route.rawValue].record(status: Int(answer.status.code), elapsed: .now - started)
     }
 
     /// The bytes of `answer` as HTTP/1.1 puts them on the wire: the status line, the answer's
