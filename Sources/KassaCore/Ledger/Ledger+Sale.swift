@@ -98,12 +98,15 @@ extension Ledger {
         receipts.insert(sale, seq: seq, day: now.localDay)
         if indexOnly { return .sale(sale) }
         // The spend per category as packing summed it: a customer's categories are looked up
-        // once a category instead of once a line.
-        let strings = receipts.strings, nets = receipts.categoryNets
+        // once a category instead of once a line. Moved out of the index while the totals are
+        // recorded, and back after (see `recordSale(_: JournaledSale, …)`).
+        let strings = take(&receipts.strings, leaving: InternTable()), nets = take(&receipts.categoryNets, leaving: [])
         recordTotals(of: sale, at: now, subtotal: sale.subtotal, discount: sale.discount, lineCount: sale.lines.count,
                      categoryNets: nets, named: strings) { shift in
             for payment in sale.payments { shift.add(payment: payment) }
         }
+        receipts.strings = consume strings
+        receipts.categoryNets = consume nets
         return .sale(sale)
     }
 
@@ -112,12 +115,18 @@ extension Ledger {
     mutating func recordSale(_ sale: JournaledSale, indexOnly: Bool) {
         receipts.insert(sale, day: sale.at.localDay)
         if indexOnly { return }
-        // Held apart from the index, so that the updates below may run while they are read.
-        let strings = receipts.strings, ids = receipts.saleStringIds, nets = receipts.categoryNets
+        // Held apart from the index, so that the updates below may run while they are read:
+        // moved out and put back rather than copied, which retained and released each of them
+        // on every sale.
+        let strings = take(&receipts.strings, leaving: InternTable()), ids = take(&receipts.saleStringIds, leaving: [])
+        let nets = take(&receipts.categoryNets, leaving: [])
         recordTotals(of: sale, at: sale.at, subtotal: sale.subtotal, discount: sale.discount, lineCount: sale.lineCount,
                      categoryNets: nets, named: strings) { shift in
             sale.forEachPayment(named: { strings[ids[$0]] }) { shift.add(payment: $0) }
         }
+        receipts.strings = consume strings
+        receipts.saleStringIds = consume ids
+        receipts.categoryNets = consume nets
     }
 
     /// What a sale recorded at server time `now` changes besides the receipt index, whichever
@@ -170,7 +179,9 @@ extension Ledger {
 
     private static func updateOpen(_ state: inout ShiftState, terminal: String, at now: Timestamp,
                                    _ body: (inout ShiftTotals) -> Void) {
-        if state.open == nil {
+        // Matched, not compared with `==`: ShiftTotals is Equatable, and comparing the optional
+        // with nil copied the open shift's totals out and compared them on every sale.
+        if case .none = state.open {
             state.open = ShiftTotals(terminal: terminal, number: state.nextNumber, openedAt: now)
             state.nextNumber += 1
         }
@@ -178,6 +189,15 @@ extension Ledger {
         // their value witness and their payments retained and released.
         state.open?.update(body)
     }
+}
+
+/// The value `place` held, leaving `empty` there: moved out without a copy, so that holding
+/// it costs no retain and putting it back no release.
+@inline(__always)
+private func take<Value>(_ place: inout Value, leaving empty: Value) -> Value {
+    var value = empty
+    swap(&value, &place)
+    return value
 }
 
 extension ShiftTotals {
