@@ -20,6 +20,9 @@ enum KassaMetric {
     static let batch = BenchmarkMetric.custom("commands per fsync", polarity: .prefersLarger, useScalingFactor: false)
     static let decodeCPU = BenchmarkMetric.custom("read and decode CPU (ms)", polarity: .prefersSmaller, useScalingFactor: false)
     static let recordCPU = BenchmarkMetric.custom("record CPU (ms)", polarity: .prefersSmaller, useScalingFactor: false)
+    static let readingThreadCPU = BenchmarkMetric.custom("reading thread CPU (ms)", polarity: .prefersSmaller, useScalingFactor: false)
+    static let recordingThreadCPU = BenchmarkMetric.custom("recording thread CPU (ms)", polarity: .prefersSmaller, useScalingFactor: false)
+    static let pageFaults = BenchmarkMetric.custom("page faults (thousands)", polarity: .prefersSmaller, useScalingFactor: false)
 }
 
 enum Shape {
@@ -253,7 +256,8 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark(
         "recovery replay: 300,000 journal records",
         configuration: .init(
-            metrics: [.wallClock, KassaMetric.recordsPerSecond, .peakMemoryResident],
+            metrics: [.wallClock, KassaMetric.recordsPerSecond, .peakMemoryResident, KassaMetric.readingThreadCPU,
+                      KassaMetric.recordingThreadCPU, KassaMetric.pageFaults],
             warmupIterations: 0,
             maxDuration: .seconds(30),
             maxIterations: 3
@@ -263,6 +267,7 @@ let benchmarks: @Sendable () -> Void = {
         let clock = ContinuousClock()
         benchmark.startMeasurement()
         let start = clock.now
+        let readingStart = threadCPUTime(), processStart = processCPUTime(), faultsStart = pageFaults()
         let replay = PipelinedReplay(ledger: Ledger()) { ledger, entry in try ledger.replay(entry) }
         var decoder = ReplayDecoder()
         let report = try JournalScanner.scan(directory: run.directory + "/journal", recordBytesMax: 1 << 20) { seq, payload in
@@ -271,8 +276,14 @@ let benchmarks: @Sendable () -> Void = {
         }
         let ledger = try replay.finish()
         let elapsed = start.duration(to: clock.now)
+        // The recording thread's CPU is the process's less this thread's: nothing else runs.
+        let reading = threadCPUTime() - readingStart, recording = processCPUTime() - processStart - reading
+        let faults = pageFaults() - faultsStart
         benchmark.stopMeasurement()
         benchmark.measurement(KassaMetric.recordsPerSecond, Int(Double(replayed) / seconds(elapsed)))
+        benchmark.measurement(KassaMetric.readingThreadCPU, Int(reading * 1e3))
+        benchmark.measurement(KassaMetric.recordingThreadCPU, Int(recording * 1e3))
+        benchmark.measurement(KassaMetric.pageFaults, faults / 1000)
         guard case .clean = report.verdict, replayed == run.records else {
             benchmark.error("replayed \(replayed) of \(run.records): \(report.verdict)")
             return
@@ -330,4 +341,18 @@ func threadCPUTime() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+/// CPU time of the whole process, every thread, in seconds.
+func processCPUTime() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+/// Page faults the process has taken (minor and major): memory touched for the first time.
+func pageFaults() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_minflt + usage.ru_majflt
 }
