@@ -68,6 +68,17 @@ struct SaleRecordEncodingTests {
         }
     }
 
+    @Test func anEntrysPayloadBoundCoversItsBytesForSalesOnly() {
+        let latest = Timestamp(epochMilliseconds: .max, offsetMinutes: -720)
+        for sale in awkwardSales() {
+            let entry = LedgerEntry(seq: .max, at: latest, event: .saleRegistered(sale))
+            let payload = LedgerEntryCodec.encode(entry)
+            #expect(payload.count <= LedgerEntryCodec.payloadBytesMax(entry) ?? 0)
+        }
+        let shift = LedgerEntry(seq: 1, at: latest, event: .shiftOpened(terminal: "T-1"))
+        #expect(LedgerEntryCodec.payloadBytesMax(shift) == nil)
+    }
+
     @Test func generatedSalesAreWrittenAsTheFieldsSpellOutAndDecodeBack() throws {
         var random = SeededGenerator(seed: 0x5A1E)
         let words = ["", "a", "dairy", "мясо", "fruit & veg", String(repeating: "z", count: 130), "🍎"]
@@ -98,8 +109,11 @@ struct SaleRecordEncodingTests {
             #expect(bytes.count <= sale.journalBytesMax, "sale \(n)")
             // And the journal reads it back as it was.
             let entry = LedgerEntry(seq: sale.seq, at: sale.at, event: .saleRegistered(sale))
-            let decoded = try LedgerEntryCodec.decode(seq: entry.seq, payload: LedgerEntryCodec.encode(entry))
+            let payload = LedgerEntryCodec.encode(entry)
+            let decoded = try LedgerEntryCodec.decode(seq: entry.seq, payload: payload)
             #expect(decoded == entry, "sale \(n)")
+            // The group committer reserves journal room by this bound before the sale is encoded.
+            #expect(payload.count <= LedgerEntryCodec.payloadBytesMax(entry) ?? 0, "sale \(n)")
         }
     }
 }

@@ -33,6 +33,17 @@ extension SaleRecord {
     }
 }
 
+extension LedgerEntryCodec {
+    /// An upper bound on the bytes `encode(entry)` writes, found without encoding it, for a
+    /// sale: the group committer reserves journal room for a sale with it and leaves the
+    /// encoding to its appending thread. Nil for other entries, which it encodes itself.
+    public static func payloadBytesMax(_ entry: LedgerEntry) -> Int? {
+        guard case .saleRegistered(let sale) = entry.event else { return nil }
+        // Version and tag bytes, the time's two varints, then the sale.
+        return 2 + 2 * FixedBufferWriter.varintBytesMax + sale.journalBytesMax
+    }
+}
+
 extension FixedBufferWriter {
     /// A sale as registered: the bytes `BinaryWriter.write(_: SaleRecord)` stands for.
     mutating func write(_ s: SaleRecord) {

@@ -5,8 +5,11 @@
 public protocol CommitLog: AnyObject {
     /// The largest payload a record may carry.
     var recordBytesMax: Int { get }
-    /// Whether a record with `payloadBytes` fits the current segment after what is buffered.
-    func canAppend(payloadBytes: Int) -> Bool
+    /// Whether a record with `payloadBytes` fits the current segment after what is buffered and
+    /// `reservedBytes` more (records promised room but not yet appended, in whole record bytes:
+    /// `SegmentFormat.recordSize`). Safe to call from a thread other than the appending one, as
+    /// long as segments do not roll meanwhile.
+    func canAppend(payloadBytes: Int, reservedBytes: Int) -> Bool
     /// Makes room for a record of `payloadBytes`: writes and syncs what is pending and starts
     /// the next segment. Throws (an out-of-space error, or another) and changes nothing when it
     /// cannot.

@@ -15,12 +15,21 @@ import KassaCore
 /// - A failed write or fsync is never acknowledged, and afterwards every command is refused:
 ///   the page cache can no longer be trusted, and only a restart (recovery from disk) is safe.
 ///
-/// Under `.fsync` the fsync runs on a second thread: while it makes batch N durable, the writer
-/// already decides and writes batch N+1, whose answers then wait for the next fsync. A batch's
-/// answers (retries and refusals too) always wait for every batch before it.
+/// Under `.fsync` the work is a pipeline of three threads. The writer decides each command and
+/// records it in the Ledger; an appending thread encodes the batch's records, appends them and
+/// writes them to the file; a syncing thread makes them durable. While batch N is synced, N+1
+/// is written and N+2 decided, so one receipt costs the writer only the deciding and recording
+/// (the single writer is what limits throughput). A batch's answers (retries and refusals too)
+/// always wait for every batch before it.
+///
+/// Room in the journal is still made before a command is applied: the writer reserves, for
+/// each record it hands on, an upper bound on its encoded size (`LedgerEntryCodec
+/// .payloadBytesMax`, or the exact size of what it encoded itself), and rolls to a new segment
+/// only when the appending and syncing threads are idle. So an append can fail only on a broken
+/// disk, which stops the writer like any failed write.
 ///
 /// Readers see the Ledger through `read(_:)`, never waiting for the disk. They may see an entry
-/// up to two fsyncs before it is acknowledged.
+/// up to three batches before it is acknowledged.
 public final class GroupCommitter: @unchecked Sendable {
     /// Bounds and policy.
     public struct Options: Sendable {
@@ -82,7 +91,39 @@ public final class GroupCommitter: @unchecked Sendable {
     private var syncStopping = false
     private var syncThread: Thread?
 
-    // Writer-thread state; `failure` is also set by the syncing thread, under `queueCondition`.
+    // Batches decided and recorded in the Ledger whose records wait to be encoded, appended and
+    // written, handed from the writer to the appending thread under `appendCondition` (`.fsync`
+    // only: under `.interval` the writer appends them itself).
+    private struct DecidedBatch {
+        var records: [DecidedRecord] = []
+        var answers: [(Completion, CommitOutcome)] = []
+        /// The journal room promised to `records`, in record bytes (`SegmentFormat.recordSize`).
+        var reservedBytes = 0
+    }
+    /// A record to append: a sale still to be encoded, in at most `bound` payload bytes, or
+    /// another entry's payload, encoded by the writer.
+    private enum DecidedRecord {
+        case entry(LedgerEntry, bound: Int)
+        case encoded(seq: UInt64, payload: [UInt8])
+
+        var seq: UInt64 {
+            switch self {
+            case .entry(let entry, _): entry.seq
+            case .encoded(let seq, _): seq
+            }
+        }
+    }
+    private let appendCondition = NSCondition()
+    private var toAppend: [DecidedBatch] = []
+    private var appendBusy = false
+    private var appendStopping = false
+    private var appendThread: Thread?
+    /// Journal room promised to records handed to the appending thread and not yet appended:
+    /// the writer adds, the appending thread takes away once the records are in the log.
+    private let reservedBytes = Atomic<Int>(0)
+
+    // Writer-thread state; `failure` is also set by the syncing and appending threads, under
+    // `queueCondition`. `encodeBuffer` belongs to whichever thread appends (see `DecidedBatch`).
     private var failure: StorageUnavailable?
     private var encodeBuffer = BinaryWriter(capacity: 1 << 16)
     private var lastSync = ContinuousClock.now
@@ -119,6 +160,14 @@ public final class GroupCommitter: @unchecked Sendable {
             syncer.qualityOfService = .userInteractive
             syncThread = syncer
             syncer.start()
+            let appender = Thread { [self] in
+                nameThisThread("kassa-append")
+                self.runAppender()
+            }
+            appender.name = "kassa-append"
+            appender.qualityOfService = .userInteractive
+            appendThread = appender
+            appender.start()
         }
         let thread = Thread { [self] in
             nameThisThread("kassa-writer")
@@ -248,6 +297,7 @@ public final class GroupCommitter: @unchecked Sendable {
 
             if !waiters.isEmpty { serveSnapshots(waiters) }
             if finishing {
+                stopAppender()
                 stopSyncer()
                 syncIfUnsynced()
                 queueCondition.lock()
@@ -274,6 +324,7 @@ public final class GroupCommitter: @unchecked Sendable {
     /// between batches once everything recorded is durable, so a snapshot never holds an entry a
     /// crash could still take back. After a failure there is nothing trustworthy to hand out.
     private func serveSnapshots(_ waiters: [SnapshotWaiter]) {
+        drainAppends()
         drainSyncs()
         syncIfUnsynced()
         guard failed == nil else {
@@ -315,10 +366,9 @@ public final class GroupCommitter: @unchecked Sendable {
             for item in batch { item.completion(.unavailable(failure)) }
             return []
         }
-        var answers: [(Completion, CommitOutcome)] = []
-        answers.reserveCapacity(batch.count)
-        var appendedBytes = 0
-        var appendedRecords = 0
+        var decided = DecidedBatch()
+        decided.records.reserveCapacity(batch.count)
+        decided.answers.reserveCapacity(batch.count)
         var index = 0
         items: while index < batch.count {
             let item = batch[index]
@@ -327,94 +377,207 @@ public final class GroupCommitter: @unchecked Sendable {
             let prepared = Self.lend(&ledger.pointee) { $0.prepare(item.command, at: now, pricing: pricing, precheck: item.precheck) }
             switch prepared {
             case .record(let entry):
-                encodeBuffer.reset()
-                LedgerEntryCodec.encode(entry, into: &encodeBuffer)
-                let size = encodeBuffer.bytes.count
-                if size > log.recordBytesMax {
-                    answers.append((item.completion, .rejected(LedgerError(.tooLarge, "the change takes \(size) bytes in the journal, more than journal.record_bytes_max (\(log.recordBytesMax))"))))
-                    index += 1
-                    continue
+                // A sale is encoded by whichever thread appends, within a bound found here;
+                // anything else (rarer, and without a bound) is encoded here.
+                let record: DecidedRecord
+                let payloadBytes: Int
+                if let bound = LedgerEntryCodec.payloadBytesMax(entry), bound <= log.recordBytesMax {
+                    record = .entry(entry, bound: bound)
+                    payloadBytes = bound
+                } else {
+                    let payload = LedgerEntryCodec.encode(entry)
+                    if payload.count > log.recordBytesMax {
+                        decided.answers.append((item.completion, .rejected(LedgerError(.tooLarge, "the change takes \(payload.count) bytes in the journal, more than journal.record_bytes_max (\(log.recordBytesMax))"))))
+                        index += 1
+                        continue
+                    }
+                    record = .encoded(seq: entry.seq, payload: payload)
+                    payloadBytes = payload.count
                 }
-                if !log.canAppend(payloadBytes: size) {
-                    // The segment is full: commit what this batch has, roll with the next one.
-                    if appendedRecords > 0 { break items }
-                    // Rolling closes the file a sync may still be working on: wait for it.
+                let promised = reservedBytes.load(ordering: .acquiring) + decided.reservedBytes
+                if !log.canAppend(payloadBytes: payloadBytes, reservedBytes: promised) {
+                    // The segment is full: hand on what this batch has, roll with the next one.
+                    if !decided.records.isEmpty { break items }
+                    // Rolling writes what is buffered and closes the file a sync may still be
+                    // working on: wait for the appending and syncing threads to be idle.
+                    drainAppends()
                     drainSyncs()
                     do {
-                        try log.ensureCapacity(forPayloadBytes: size)
+                        try log.ensureCapacity(forPayloadBytes: payloadBytes)
                     } catch {
                         if log.isOutOfSpace(error) {
                             let refusal = StorageUnavailable(.outOfSpace, "the journal disk is full (\(error)); the change was not applied, retry once space is freed")
-                            for rest in batch[index...] { answers.append((rest.completion, .unavailable(refusal))) }
+                            for rest in batch[index...] { decided.answers.append((rest.completion, .unavailable(refusal))) }
                             index = batch.count
                             break items
                         }
                         // Rolling syncs the full segment and the directory; a failure there is a
                         // failed fsync like any other.
-                        failStop("could not start a new journal segment: \(error)", pending: answers, rest: batch[index...])
+                        failStop("could not start a new journal segment: \(error)", pending: decided.answers, rest: batch[index...])
                         return []
                     }
                 }
-                let seq: UInt64
-                do {
-                    seq = try encodeBuffer.bytes.withUnsafeBytes { try log.append($0) }
-                } catch {
-                    failStop("could not append journal entry \(entry.seq): \(error)", pending: answers, rest: batch[index...])
-                    return []
-                }
-                precondition(seq == entry.seq, "journal seq \(seq) and ledger seq \(entry.seq) disagree; memory can no longer be trusted")
                 ledgerLock.writeLock()
                 let answer = ledger.pointee.commit(entry)
                 ledgerLock.unlock()
-                appendedBytes += size
-                appendedRecords += 1
                 observer?.applied(entry)
-                answers.append((item.completion, .done(answer, created: true)))
+                decided.records.append(record)
+                decided.reservedBytes += SegmentFormat.recordSize(payloadBytes: payloadBytes)
+                decided.answers.append((item.completion, .done(answer, created: true)))
             case .duplicate(let answer):
-                answers.append((item.completion, .done(answer, created: false)))
+                decided.answers.append((item.completion, .done(answer, created: false)))
             case .rejected(let error):
-                answers.append((item.completion, .rejected(error)))
+                decided.answers.append((item.completion, .rejected(error)))
             }
             index += 1
         }
         let leftover = index < batch.count ? Array(batch[index...]) : []
-        let started = ContinuousClock.now
-        if appendedRecords > 0 {
-            do {
-                try log.flush()
-            } catch {
-                failStop("journal write failed: \(error)", pending: answers, rest: leftover[...])
-                return []
-            }
-        }
         switch options.durability {
         case .fsync:
-            // The syncing thread answers once an fsync covers this batch and every one before it.
-            if appendedRecords > 0 || syncsOutstanding {
-                handOff(WrittenBatch(answers: answers, records: appendedRecords, bytes: appendedBytes, started: started))
-                return refuseIfFailed(leftover)
-            }
+            // The appending thread writes the batch and the syncing thread answers it once an
+            // fsync covers it and every batch before it.
+            handToAppender(decided)
+            return refuseIfFailed(leftover)
         case .interval:
-            if appendedRecords > 0 {
+            let started = ContinuousClock.now
+            guard let written = write([decided]) else { return refuseIfFailed(leftover) }
+            if written.records > 0 {
                 unsynced = true
                 syncIfIntervalElapsed()
-                observer?.committed(records: appendedRecords, bytes: appendedBytes, duration: ContinuousClock.now - started, lastSeq: log.lastSeq)
+                observer?.committed(records: written.records, bytes: written.bytes, duration: ContinuousClock.now - started, lastSeq: log.lastSeq)
             }
         }
         if let failure = failed {
-            for (completion, _) in answers { completion(.unavailable(failure)) }
+            for (completion, _) in decided.answers { completion(.unavailable(failure)) }
             return refuseIfFailed(leftover)
         }
-        for (completion, outcome) in answers { completion(outcome) }
+        for (completion, outcome) in decided.answers { completion(outcome) }
         return leftover
     }
 
-    /// `leftover` to carry into the next batch, or, once the writer has failed (the syncing
-    /// thread may have failed meanwhile), refused here and nothing carried.
+    /// Encodes and appends the records of `batches` in order and writes them to the file.
+    /// Returns how many records and payload bytes it wrote, or nil when the journal failed: then
+    /// the writer is stopped and every answer of `batches` refused.
+    private func write(_ batches: [DecidedBatch]) -> (records: Int, bytes: Int)? {
+        var records = 0
+        var bytes = 0
+        for batch in batches {
+            for record in batch.records {
+                let expected = record.seq
+                let seq: UInt64
+                do {
+                    switch record {
+                    case .entry(let entry, let bound):
+                        encodeBuffer.reset()
+                        LedgerEntryCodec.encode(entry, into: &encodeBuffer)
+                        // The room reserved for the record must hold it, or a full disk could
+                        // be found after the change was applied.
+                        precondition(encodeBuffer.bytes.count <= bound, "entry \(expected) took \(encodeBuffer.bytes.count) bytes, more than the \(bound) reserved")
+                        bytes += encodeBuffer.bytes.count
+                        seq = try encodeBuffer.bytes.withUnsafeBytes { try log.append($0) }
+                    case .encoded(_, let payload):
+                        bytes += payload.count
+                        seq = try payload.withUnsafeBytes { try log.append($0) }
+                    }
+                } catch {
+                    failStop("could not append journal entry \(expected): \(error)", pending: batches.flatMap(\.answers), rest: [][...])
+                    return nil
+                }
+                precondition(seq == expected, "journal seq \(seq) and ledger seq \(expected) disagree; memory can no longer be trusted")
+                records += 1
+            }
+        }
+        if records > 0 {
+            do {
+                try log.flush()
+            } catch {
+                failStop("journal write failed: \(error)", pending: batches.flatMap(\.answers), rest: [][...])
+                return nil
+            }
+        }
+        return (records, bytes)
+    }
+
     private func refuseIfFailed(_ leftover: [Pending]) -> [Pending] {
         guard let failure = failed else { return leftover }
         for item in leftover { item.completion(.unavailable(failure)) }
         return []
+    }
+
+    // MARK: - The appending thread (`.fsync`)
+
+    private func handToAppender(_ batch: DecidedBatch) {
+        // Promised before the records can be appended, so the room left never looks larger
+        // than it is.
+        reservedBytes.add(batch.reservedBytes, ordering: .releasing)
+        appendCondition.lock()
+        toAppend.append(batch)
+        if !appendBusy { appendCondition.signal() }
+        appendCondition.unlock()
+    }
+
+    /// Waits until every batch handed to the appending thread is written and handed on.
+    private func drainAppends() {
+        appendCondition.lock()
+        while appendBusy || !toAppend.isEmpty { appendCondition.wait() }
+        appendCondition.unlock()
+    }
+
+    private func stopAppender() {
+        guard appendThread != nil else { return }
+        appendCondition.lock()
+        appendStopping = true
+        appendCondition.broadcast()
+        while appendThread != nil { appendCondition.wait() }
+        appendCondition.unlock()
+    }
+
+    private func runAppender() {
+        var batches: [DecidedBatch] = []
+        var written: [WrittenBatch] = []
+        while true {
+            appendCondition.lock()
+            while toAppend.isEmpty && !appendStopping { appendCondition.wait() }
+            if toAppend.isEmpty {
+                appendThread = nil
+                appendCondition.broadcast()
+                appendCondition.unlock()
+                return
+            }
+            swap(&batches, &toAppend)
+            appendBusy = true
+            appendCondition.unlock()
+
+            let started = ContinuousClock.now
+            let reserved = batches.reduce(0) { $0 + $1.reservedBytes }
+            if let failure = failed {
+                for batch in batches {
+                    for (completion, _) in batch.answers { completion(.unavailable(failure)) }
+                }
+            } else if let total = write(batches) {
+                if total.records > 0 || syncsOutstanding {
+                    for batch in batches {
+                        written.append(WrittenBatch(answers: batch.answers, records: batch.records.count,
+                                                    bytes: 0, started: started))
+                    }
+                    // The bytes are reported once, with the batch that carries them all.
+                    written[written.count - 1].bytes = total.bytes
+                    handOff(written)
+                    written.removeAll(keepingCapacity: true)
+                } else {
+                    for batch in batches {
+                        for (completion, outcome) in batch.answers { completion(outcome) }
+                    }
+                }
+            }
+            reservedBytes.subtract(reserved, ordering: .releasing)
+            batches.removeAll(keepingCapacity: true)
+
+            appendCondition.lock()
+            appendBusy = false
+            appendCondition.broadcast()
+            appendCondition.unlock()
+        }
     }
 
     // MARK: - The syncing thread (`.fsync`)
@@ -426,9 +589,9 @@ public final class GroupCommitter: @unchecked Sendable {
         return syncBusy || !toSync.isEmpty
     }
 
-    private func handOff(_ batch: WrittenBatch) {
+    private func handOff(_ batches: [WrittenBatch]) {
         syncCondition.lock()
-        toSync.append(batch)
+        toSync.append(contentsOf: batches)
         syncCondition.signal()
         syncCondition.unlock()
     }

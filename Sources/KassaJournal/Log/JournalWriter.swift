@@ -55,7 +55,12 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
     /// The next segment's file, made ahead of the roll (`SpareSegment`).
     private let spare: SpareSegment
     /// Whether the spare for the current segment was asked for.
-    private var spareRequested = false
+    /// Set once the spare is asked for; read by `canAppend` on the deciding thread while the
+    /// appending thread may set it.
+    private let spareRequested = Atomic<Bool>(false)
+    /// Where the next record starts (written and buffered bytes counted), for `canAppend` on a
+    /// thread other than the appending one.
+    private let end: Atomic<Int>
     /// Whether the current segment was a spare (written zeros). One that was only
     /// preallocated (a new journal's first, the one reopened at start, or made at a roll with
     /// no spare ready) is left early, for a spare, once `earlySpareBytes` went into it.
@@ -77,6 +82,7 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
         self.fd = fd
         self.path = path
         self.writeOffset = end
+        self.end = Atomic(end)
         self.segmentStart = end
         self.lastSeq = lastSeq
         self.written = Mutex(Written(fd: fd, path: path, seq: lastSeq, unsynced: false))
@@ -106,11 +112,18 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
 
     private var remainingBytes: Int { options.segmentBytes - writeOffset - buffer.count }
 
+    /// Whether a record with `payloadBytes` fits the current segment after what is buffered.
     public func canAppend(payloadBytes: Int) -> Bool {
+        canAppend(payloadBytes: payloadBytes, reservedBytes: 0)
+    }
+
+    public func canAppend(payloadBytes: Int, reservedBytes: Int) -> Bool {
         // A ready spare ends a preallocated segment early: the committer then rolls at its next
-        // batch, as for a full one.
-        if spareRequested, !fromSpare, spare.isReady { return false }
-        return SegmentFormat.recordSize(payloadBytes: payloadBytes) <= remainingBytes
+        // batch, as for a full one. `fromSpare` changes only when segments roll, which never
+        // overlaps an append.
+        if spareRequested.load(ordering: .relaxed), !fromSpare, spare.isReady { return false }
+        let left = options.segmentBytes - end.load(ordering: .acquiring)
+        return SegmentFormat.recordSize(payloadBytes: payloadBytes) + reservedBytes <= left
     }
 
     public func ensureCapacity(forPayloadBytes payloadBytes: Int) throws {
@@ -133,6 +146,7 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
         let seq = nextSeq
         SegmentFormat.appendRecord(seq: seq, payload: payload, to: &buffer)
         bufferedRecords += 1
+        end.store(writeOffset + buffer.count, ordering: .releasing)
         nextSeq += 1
         lastSeq = seq
         return seq
@@ -147,8 +161,8 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
         // Half way through a segment the next one is made ready (sooner after a preallocated
         // one): a server that writes little never spends the disk's time on it.
         let threshold = fromSpare ? options.segmentBytes / 2 : min(options.segmentBytes / 2, JournalWriter.earlySpareBytes)
-        if !spareRequested, writeOffset - segmentStart > threshold {
-            spareRequested = true
+        if !spareRequested.load(ordering: .relaxed), writeOffset - segmentStart > threshold {
+            spareRequested.store(true, ordering: .relaxed)
             spare.prepare()
         }
         let seq = lastSeq
@@ -192,7 +206,7 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
             (newFd, newPath) = try JournalWriter.createSegment(directory: directory, firstSeq: nextSeq, options: options, nowMs: nowMs())
             fromSpare = false
         }
-        spareRequested = false
+        spareRequested.store(false, ordering: .relaxed)
         close(fd)
         fd = newFd
         path = newPath
@@ -201,6 +215,7 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
             written.path = newPath
         }
         writeOffset = SegmentFormat.headerSize
+        end.store(writeOffset, ordering: .releasing)
         segmentStart = writeOffset
         let first = nextSeq
         segmentList.withLock { $0.append(first) }

@@ -124,7 +124,7 @@ struct StorageTests {
         }
     }
 
-    @Test func theWriterSyncAndProjectorThreadsCarryTheirNames() throws {
+    @Test func theWriterAppendSyncAndProjectorThreadsCarryTheirNames() throws {
         let dir = temporaryDirectory("names")
         let storage = try Storage.open(directory: dir, options: options(), pricing: ListPricing())
         defer { storage.stop() }
@@ -135,10 +135,10 @@ struct StorageTests {
             let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
             names = Set(tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
                 .map { $0.trimmingCharacters(in: .newlines) })
-            if names.isSuperset(of: ["kassa-writer", "kassa-sync", "kassa-projector"]) { break }
+            if names.isSuperset(of: ["kassa-writer", "kassa-append", "kassa-sync", "kassa-projector"]) { break }
             usleep(10_000)
         }
-        #expect(names.isSuperset(of: ["kassa-writer", "kassa-sync", "kassa-projector"]), "threads: \(names.sorted())")
+        #expect(names.isSuperset(of: ["kassa-writer", "kassa-append", "kassa-sync", "kassa-projector"]), "threads: \(names.sorted())")
     }
 
     @Test func aTooLargeChangeIsRefusedAndNothingElseIsHurt() async throws {
