@@ -4,9 +4,10 @@ import NIOCore
 /// tree: the tool shares the machine with the server it measures, and every microsecond it spends
 /// is one the server does not get.
 ///
-/// One pass, no allocation while scanning: objects on a path are entered, and everything else
-/// (the lines of a receipt, arrays, objects off every path) is skipped by counting brackets
-/// outside strings.
+/// An answer is read from its end first (`integersFromEnd`), where the members the tool wants
+/// are; a body that cannot be read that way is scanned from the start in one pass, with no
+/// allocation while scanning: objects on a path are entered, and everything else (the lines of a
+/// receipt, arrays, objects off every path) is skipped by counting brackets outside strings.
 enum AnswerScan {
     /// The paths to read (keys of nested objects from the top), prepared once.
     struct Paths: Sendable {
@@ -22,7 +23,8 @@ enum AnswerScan {
 
     /// The integers at each path; nil where a path is absent or not an integer. Strings are
     /// skipped with their escapes, so a key inside a string never matches; keys are only
-    /// matched in objects, at the depth their path gives, and never inside arrays.
+    /// matched in objects, at the depth their path gives, and never inside arrays. Both ways of
+    /// reading agree on every answer whose keys are not repeated.
     static func integers(_ body: ByteBuffer, _ paths: Paths) -> [Int64?] {
         body.withUnsafeReadableBytes { integers($0, paths) }
     }
@@ -32,9 +34,15 @@ enum AnswerScan {
     }
 
     static func integers(_ bytes: UnsafeRawBufferPointer, _ paths: Paths) -> [Int64?] {
+        if paths.keys.isEmpty { return [] }
+        return integersFromEnd(bytes, paths) ?? integersFromStart(bytes, paths)
+    }
+
+    /// The forward scan: every byte up to the last path found.
+    static func integersFromStart(_ bytes: UnsafeRawBufferPointer, _ paths: Paths) -> [Int64?] {
         var found = [Int64?](repeating: nil, count: paths.keys.count)
-        var missing = UInt64.max >> (64 - paths.keys.count)
         if paths.keys.isEmpty { return found }
+        var missing = UInt64.max >> (64 - paths.keys.count)
         // Which paths are still possible in the object at each depth (1 is the top object).
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: paths.depthMax + 1) { possible in
             let count = bytes.count
@@ -101,7 +109,7 @@ enum AnswerScan {
     }
 
     /// Of the paths in `set`, those with more keys than `depth`.
-    private static func longer(_ set: UInt64, than depth: Int, _ paths: Paths) -> UInt64 {
+    static func longer(_ set: UInt64, than depth: Int, _ paths: Paths) -> UInt64 {
         var rest = set, result: UInt64 = 0
         while rest != 0 {
             let slot = rest.trailingZeroBitCount
@@ -112,7 +120,7 @@ enum AnswerScan {
     }
 
     /// Of the paths in `set`, those whose key at `depth` is `key`.
-    private static func matching(_ key: UnsafeRawBufferPointer, at depth: Int, among set: UInt64, _ paths: Paths) -> UInt64 {
+    static func matching(_ key: UnsafeRawBufferPointer, at depth: Int, among set: UInt64, _ paths: Paths) -> UInt64 {
         var rest = set, result: UInt64 = 0
         while rest != 0 {
             let slot = rest.trailingZeroBitCount
@@ -182,7 +190,7 @@ enum AnswerScan {
 
     /// An integer starting at `start`, and the index after it; nil for a fraction, an exponent,
     /// a value beyond Int64, or digits cut off by the end of the answer.
-    private static func number(_ buffer: UnsafeRawBufferPointer, from start: Int) -> (Int64?, Int) {
+    static func number(_ buffer: UnsafeRawBufferPointer, from start: Int) -> (Int64?, Int) {
         var index = start
         let negative = buffer[index] == UInt8(ascii: "-")
         if negative { index += 1 }
