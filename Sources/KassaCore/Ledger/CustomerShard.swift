@@ -1,4 +1,4 @@
-/// One customer, fixed-size: 64 bytes.
+/// One customer, fixed-size: 96 bytes.
 ///
 /// Optional days and the birthdate are held with presence bits in `flags`; the profile's
 /// phone, name and source are in the shard's text arena at `textOffset`.
@@ -8,7 +8,7 @@ struct CustomerRecord: Sendable {
     var lifetimeSpend: Int64
     var enrolledAtMs: Int64
     /// Packed per-day activity and category spend (`CustomerTable.pack`).
-    var activity: [UInt8]
+    var activity: CustomerActivity
     var visits: Int32
     var firstVisitDay: Int32
     var lastVisitDay: Int32
@@ -21,6 +21,49 @@ struct CustomerRecord: Sendable {
     static let hasBirthdate: UInt8 = 1 << 0
     static let hasFirstVisit: UInt8 = 1 << 1
     static let hasLastVisit: UInt8 = 1 << 2
+}
+
+/// A customer's packed activity (`CustomerTable.pack`), held inside the customer's record when
+/// it is short, as a few days of purchases are, and in an array of its own when longer.
+///
+/// Finding a card reads its bucket, then its record, then (were the bytes always in an array of
+/// their own) the array: three loads, each waiting for the last, and each a likely cache miss
+/// among ten million customers. Bytes inside the record arrive with the record, so a quote for
+/// a customer with a short history waits for two.
+struct CustomerActivity: Sendable {
+    /// The first byte is how many bytes follow inline (`spilledMark`: they are in `spilled`).
+    private var inline: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    /// The bytes when they do not fit inline; empty otherwise.
+    private var spilled: [UInt8] = []
+
+    /// Most bytes held inline: the inline words less the byte that counts them.
+    static let inlineCapacity = MemoryLayout<(UInt64, UInt64, UInt64, UInt64)>.size - 1
+    private static let spilledMark = UInt8.max
+
+    /// No activity.
+    init() {}
+
+    /// `bytes`, inline when they fit.
+    init(_ bytes: [UInt8]) {
+        guard bytes.count <= CustomerActivity.inlineCapacity else {
+            withUnsafeMutableBytes(of: &inline) { $0[0] = CustomerActivity.spilledMark }
+            spilled = bytes
+            return
+        }
+        withUnsafeMutableBytes(of: &inline) { raw in
+            raw[0] = UInt8(bytes.count)
+            for (offset, byte) in bytes.enumerated() { raw[1 + offset] = byte }
+        }
+    }
+
+    /// Calls `body` with the bytes.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeBytes(of: inline) { raw in
+            let count = raw[0]
+            if count == CustomerActivity.spilledMark { return spilled.withUnsafeBytes(body) }
+            return body(UnsafeRawBufferPointer(rebasing: raw[1..<(1 + Int(count))]))
+        }
+    }
 }
 
 /// A shard of the customer table: records in arrival order, an index by card, profile text.
@@ -92,7 +135,7 @@ struct CustomerShard: Sendable {
         if account.lastVisitDay != nil { flags |= CustomerRecord.hasLastVisit }
         let record = CustomerRecord(
             cardValue: profile.card.value, points: account.points, lifetimeSpend: account.lifetimeSpend,
-            enrolledAtMs: profile.enrolledAt.epochMilliseconds, activity: activity, visits: account.visits,
+            enrolledAtMs: profile.enrolledAt.epochMilliseconds, activity: CustomerActivity(activity), visits: account.visits,
             firstVisitDay: account.firstVisitDay ?? 0, lastVisitDay: account.lastVisitDay ?? 0,
             birthdate: profile.birthdate?.daysSinceEpoch ?? 0, textOffset: offset,
             enrolledOffsetMinutes: profile.enrolledAt.offsetMinutes, cardDigits: profile.card.digits, flags: flags)
@@ -150,7 +193,7 @@ struct CustomerShard: Sendable {
     /// The aggregates at `index`; the category spend only with `categories`.
     func aggregates(at index: Int, categories: InternTable<String>?) -> CustomerAggregates {
         let record = records[index]
-        let (days, spend) = CustomerTable.unpack(record.activity, categories: categories)
+        let (days, spend) = record.activity.withBytes { CustomerTable.unpack($0, categories: categories) }
         return CustomerAggregates(
             points: record.points, visits: record.visits, lifetimeSpend: record.lifetimeSpend,
             firstVisitDay: record.flags & CustomerRecord.hasFirstVisit != 0 ? record.firstVisitDay : nil,
@@ -168,7 +211,7 @@ struct CustomerShard: Sendable {
         if aggregates.firstVisitDay != nil { flags |= CustomerRecord.hasFirstVisit }
         if aggregates.lastVisitDay != nil { flags |= CustomerRecord.hasLastVisit }
         records[index].flags = flags
-        records[index].activity = activity
+        records[index].activity = CustomerActivity(activity)
     }
 
     private mutating func append(_ string: String) {

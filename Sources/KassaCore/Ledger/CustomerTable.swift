@@ -2,10 +2,11 @@
 ///
 /// Ten million customers must fit in a few gigabytes, so accounts are not kept as
 /// `CustomerAccount` values (about 210 bytes each plus a heap string, and two small arrays once
-/// the customer buys). Each shard holds a dense array of fixed 64-byte `CustomerRecord`s, an
+/// the customer buys). Each shard holds a dense array of fixed 96-byte `CustomerRecord`s, an
 /// open-addressing index from card to record, and the profile text of all its customers in one
-/// byte arena; per-day activity and category spend are varint-packed into one small byte array
-/// per customer, with categories numbered in a table shared by every shard. Accounts are
+/// byte arena; per-day activity and category spend are varint-packed into a few bytes per
+/// customer (inside the record when they fit, else in a small array), with categories numbered
+/// in a table shared by every shard. Accounts are
 /// materialized on the way out (`account(_:)`, `all`).
 ///
 /// Stored in shards so that a copy of the Ledger (which the background snapshot takes) is
@@ -136,9 +137,9 @@ public struct CustomerTable: Hashable, Sendable {
     /// `pack(days, spend)` where `spend` is the category spend packed in `packed` with `nets`
     /// added (a new category after the others, in the order of `nets`), without making strings
     /// of the categories already packed.
-    static func pack(_ days: [DayActivity], spendIn packed: [UInt8], adding nets: [CategoryNet],
+    static func pack(_ days: [DayActivity], spendIn packed: CustomerActivity, adding nets: [CategoryNet],
                      named names: InternTable<String>, categories: inout InternTable<String>) -> [UInt8] {
-        let result: Result<[UInt8], DecodeError> = packed.withUnsafeBytes { raw in
+        let result: Result<[UInt8], DecodeError> = packed.withBytes { raw in
             Result { () throws(DecodeError) in
                 var r = BinaryReader(raw)
                 var held = 0
@@ -199,22 +200,20 @@ public struct CustomerTable: Hashable, Sendable {
     }
 
     /// What `pack` packed; without `categories` the days only (pricing reads no category spend).
-    static func unpack(_ bytes: [UInt8], categories: InternTable<String>?) -> ([DayActivity], [CategorySpend]) {
-        guard !bytes.isEmpty else { return ([], []) }
-        let result: Result<([DayActivity], [CategorySpend]), DecodeError> = bytes.withUnsafeBytes { raw in
-            var r = BinaryReader(raw)
-            return Result { () throws(DecodeError) in
-                var previous: Int64 = 0
-                let days = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in
-                    previous += try r.readSignedVarint()
-                    return DayActivity(day: Int32(truncatingIfNeeded: previous), visits: try r.readInt32(), spend: try r.readSignedVarint())
-                }
-                guard let categories else { return (days, []) }
-                let spend = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in
-                    CategorySpend(category: categories[Int(try r.readVarint())], spend: try r.readSignedVarint())
-                }
-                return (days, spend)
+    static func unpack(_ raw: UnsafeRawBufferPointer, categories: InternTable<String>?) -> ([DayActivity], [CategorySpend]) {
+        guard !raw.isEmpty else { return ([], []) }
+        var r = BinaryReader(raw)
+        let result = Result { () throws(DecodeError) -> ([DayActivity], [CategorySpend]) in
+            var previous: Int64 = 0
+            let days = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in
+                previous += try r.readSignedVarint()
+                return DayActivity(day: Int32(truncatingIfNeeded: previous), visits: try r.readInt32(), spend: try r.readSignedVarint())
             }
+            guard let categories else { return (days, []) }
+            let spend = try r.readArray { (r: inout BinaryReader) throws(DecodeError) in
+                CategorySpend(category: categories[Int(try r.readVarint())], spend: try r.readSignedVarint())
+            }
+            return (days, spend)
         }
         switch result {
         case .success(let value): return value
