@@ -112,15 +112,9 @@ extension ReceiptIndex {
                         categoryNets.append(CategoryNet(category: saleStringIds[name], spend: try r.readSignedVarint()))
                     }
                 }
-                // One allocation of exactly the packed size, the body copied into it straight
-                // from where the reading thread packed it. Reserved and appended:
-                // `Array(unsafeUninitializedCapacity:)` looks the storage type up at run time.
-                let front = w.written, body = UnsafeRawBufferPointer(rebasing: packed[0..<sale.stringsOffset])
-                var bytes: [UInt8] = []
-                bytes.reserveCapacity(front.count + body.count)
-                bytes.append(contentsOf: front)
-                bytes.append(contentsOf: body)
-                return PackedSale(bytes: bytes)
+                // Copied at its exact size, the body straight from where the reading thread
+                // packed it.
+                return store(w.written, UnsafeRawBufferPointer(rebasing: packed[0..<sale.stringsOffset]))
             }
         }
     }

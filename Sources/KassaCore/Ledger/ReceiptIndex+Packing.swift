@@ -14,14 +14,49 @@
 /// then the payments. The body depends on no table of the index, so replay builds it from
 /// the journal bytes on the reading thread (`JournaledSale`), and the recording thread only
 /// numbers the table and copies the body.
+///
+/// The bytes lie in a `PackedSaleBlock` with many other sales, not in an array of their own:
+/// recovery packs hundreds of thousands of sales on a thread whose heap starts empty, and an
+/// allocation a sale grew that heap a page at a time, a system call and a page fault each
+/// (a quarter of the recording thread's time), besides 48 bytes of allocation headers a sale.
 struct PackedSale: Sendable {
-    /// The encoding written by `ReceiptIndex.pack`.
-    var bytes: [UInt8]
+    /// The block holding the bytes, kept alive by every sale in it.
+    private let block: PackedSaleBlock
+    private let start: Int32
+    private let count: Int32
+
+    /// `count` bytes at `start` of `block`, written there before and never written again.
+    fileprivate init(block: PackedSaleBlock, start: Int, count: Int) {
+        self.block = block
+        self.start = Int32(truncatingIfNeeded: start)
+        self.count = Int32(truncatingIfNeeded: count)
+    }
+
+    /// A sale of `bytes` in a block of its own (tests, and the table's empty slot).
+    init(bytes: [UInt8]) {
+        block = PackedSaleBlock(capacity: bytes.count)
+        start = 0
+        count = Int32(bytes.count)
+        bytes.withUnsafeBytes { block.copy($0, at: 0) }
+    }
+
+    /// An empty sale, shared by every empty slot of every table.
+    static let empty = PackedSale(bytes: [])
+
+    /// The encoding written by `ReceiptIndex.pack`, copied out.
+    var bytes: [UInt8] { withBytes { [UInt8]($0) } }
+
+    /// Runs `body` on the encoding written by `ReceiptIndex.pack`; the bytes are valid only
+    /// inside `body`.
+    @inline(__always)
+    func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try withExtendedLifetime(block) { try body(block.bytes(at: Int(start), count: Int(count))) }
+    }
 
     /// Whether the sale was packed with the receipt id `id`: compares the bytes it begins
     /// with, without making a string of them.
     func isPacked(with id: String) -> Bool {
-        bytes.withUnsafeBytes { raw in
+        withBytes { raw in
             var reader = BinaryReader(raw)
             guard let held = try? reader.readBytes() else { return false }
             return id.utf8.withContiguousStorageIfAvailable { held.elementsEqual($0) } ?? held.elementsEqual(id.utf8)
@@ -30,7 +65,7 @@ struct PackedSale: Sendable {
 
     /// The receipt id the sale was packed with.
     var id: String {
-        let result: Result<String, DecodeError> = bytes.withUnsafeBytes { raw in
+        let result: Result<String, DecodeError> = withBytes { raw in
             var reader = BinaryReader(raw)
             return Result { () throws(DecodeError) in try reader.readString() }
         }
@@ -39,6 +74,85 @@ struct PackedSale: Sendable {
         case .failure(let error):
             preconditionFailure("a packed sale in the receipt index has no id (\(error)); memory can no longer be trusted")
         }
+    }
+}
+
+/// Memory that packed sales are copied into, one after another, and that lives as long as any
+/// of them. The index removes its oldest sales first, so a block is freed about when the sales
+/// of its time are.
+final class PackedSaleBlock: @unchecked Sendable {
+    // Sendable: bytes are written only once, by the index that owns the cursor writing into
+    // the block (`PackedSaleCursor`), into room no sale has yet; a sale reads only its own.
+    private let base: UnsafeMutableRawPointer
+    /// Bytes allocated.
+    let capacity: Int
+
+    /// A block of `capacity` bytes, none written.
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(capacity, 1), alignment: 8)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Copies `bytes` to `offset`; they must fit.
+    fileprivate func copy(_ bytes: UnsafeRawBufferPointer, at offset: Int) {
+        precondition(offset >= 0 && offset + bytes.count <= capacity, "a packed sale was copied past its block; memory can no longer be trusted")
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        (base + offset).copyMemory(from: source, byteCount: bytes.count)
+    }
+
+    /// The `count` bytes at `offset`; valid while the block is.
+    @inline(__always)
+    fileprivate func bytes(at offset: Int, count: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + offset, count: count)
+    }
+}
+
+/// Where an index copies the sales it packs: the block being filled and how much of it is
+/// written. A class held by the index, so that a copy of the index finds it shared when it
+/// packs a sale, and starts a cursor of its own rather than write where the other copy writes.
+final class PackedSaleCursor: @unchecked Sendable {
+    // Sendable: changed only by an index that holds it alone (`ReceiptIndex.store`).
+    /// Smallest and largest block: a small index allocates little, a large one grows its
+    /// heap 64 KiB at a time. Larger blocks would be mapped and unmapped on their own by the
+    /// allocator (from 128 KiB), and a block freed would not be reused without faulting its
+    /// pages in again.
+    static let blockBytesMin = 8 << 10
+    static let blockBytesMax = 64 << 10
+
+    private var block = PackedSaleCursor.none
+    private var used = 0
+    /// The block of a cursor that has copied nothing yet: an index that packs no sale
+    /// allocates nothing for them.
+    private static let none = PackedSaleBlock(capacity: 0)
+
+    /// A cursor that has copied nothing yet.
+    init() {}
+
+    /// Copies `front` followed by `body` into the block, or into a new one when they do not
+    /// fit; the next block is twice as large as the last, up to `blockBytesMax`, or as large
+    /// as the sale.
+    func append(_ front: UnsafeRawBufferPointer, _ body: UnsafeRawBufferPointer) -> PackedSale {
+        let count = front.count + body.count
+        if block.capacity - used < count {
+            let next = min(max(2 * block.capacity, PackedSaleCursor.blockBytesMin), PackedSaleCursor.blockBytesMax)
+            block = PackedSaleBlock(capacity: max(count, next))
+            used = 0
+        }
+        let start = used
+        block.copy(front, at: start)
+        block.copy(body, at: start + front.count)
+        used += count
+        return PackedSale(block: block, start: start, count: count)
+    }
+}
+
+extension ReceiptIndex {
+    /// Copies a packed sale, `front` then `body`, into the index's blocks.
+    mutating func store(_ front: UnsafeRawBufferPointer, _ body: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) -> PackedSale {
+        if !isKnownUniquelyReferenced(&packCursor) { packCursor = PackedSaleCursor() }
+        return packCursor.append(front, body)
     }
 }
 
@@ -109,9 +223,9 @@ extension ReceiptIndex {
             w.writeVarint(UInt64(saleStringIds.count))
             for id in saleStringIds { w.writeVarint(UInt64(id)) }
             w.append(body.written)
-            // One allocation of exactly the packed size: index memory is what limits how many
-            // receipts the process can remember.
-            return PackedSale(bytes: [UInt8](w.written))
+            // Copied at its exact size: index memory is what limits how many receipts the
+            // process can remember.
+            return store(w.written)
         }
     }
 
@@ -410,7 +524,7 @@ extension ReceiptIndex {
 
     /// The sale that `pack` packed.
     func unpack(_ packed: PackedSale) -> SaleRecord {
-        let result: Result<SaleRecord, DecodeError> = packed.bytes.withUnsafeBytes { raw in
+        let result: Result<SaleRecord, DecodeError> = packed.withBytes { raw in
             var reader = BinaryReader(raw)
             return Result { () throws(DecodeError) in try unpack(from: &reader) }
         }

@@ -29,6 +29,8 @@ public struct ReceiptIndex: Hashable, Sendable {
     /// Where `pack` writes a sale before copying it out at its exact size; kept because a
     /// fresh buffer per sale fragmented the heap around the packed sales that outlive it.
     var packBuffer: [UInt8] = []
+    /// Where packed sales are copied (`store`); shared by copies of the index until one packs.
+    var packCursor = PackedSaleCursor()
     /// The net spend per category of the sale last packed, kept so that recording a sale
     /// allocates nothing for it.
     var categoryNets: [CategoryNet] = []

@@ -8,10 +8,9 @@
 /// shifts the slots after it back (no tombstones), because the index removes its oldest sale
 /// for nearly every one it records once it is full.
 ///
-/// A slot is the hash and the packed sale, 16 bytes: the id is not kept beside them, because a
-/// packed sale begins with its id (`PackedSale.id`), which a probe reads only when the hashes
-/// agree. With two million receipts held the slots take 64 MB instead of 128, and while the
-/// table doubles, the old and new slots together 96 MB instead of 192.
+/// A slot is the hash and the packed sale (its block and place there), 24 bytes: the id is not
+/// kept beside them, because a packed sale begins with its id (`PackedSale.id`), which a probe
+/// reads only when the hashes agree.
 struct SaleTable: Sendable {
     private struct Slot: Sendable {
         /// The id's hash with its lowest bit set, so that 0 marks an empty slot.
@@ -20,7 +19,7 @@ struct SaleTable: Sendable {
         var sale: PackedSale
     }
 
-    private static let empty = Slot(hash: 0, sale: PackedSale(bytes: []))
+    private static let empty = Slot(hash: 0, sale: PackedSale.empty)
     /// A power of two long, or empty; at most three quarters full.
     private var slots: [Slot] = []
     /// `slots.count - 1` (−1 while there are none), held beside the slots' address: read from
