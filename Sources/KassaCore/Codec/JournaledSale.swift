@@ -299,12 +299,14 @@ extension JournaledSale {
             // is found here without a call.
             if let key = CategoryCache.key(bytes, within: payload) {
                 let generation = self.generation
+                // The string's number; or −2 − the free slot where the probe stopped, when the
+                // string is not in `slots`; or −1 when the probe met no free slot.
                 let found: Int = slots.withUnsafeBufferPointer { slots in
                     keys.withUnsafeBufferPointer { keys in
                         var slot = Body.slot(key)
                         for _ in 0..<Body.slotsCount {
                             let entry = slots[slot]
-                            guard entry >> 32 == generation else { return -1 }
+                            guard entry >> 32 == generation else { return -2 - slot }
                             let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
                             if index >= 0, index < keys.count, keys[index] == key { return index }
                             slot = (slot + 1) & (Body.slotsCount - 1)
@@ -313,6 +315,17 @@ extension JournaledSale {
                     }
                 }
                 if found >= 0 { return found }
+                // Not in `slots` while fewer than `slottedMax` strings are numbered: every short
+                // string numbered so far is in `slots` (`numberOutlined` puts it there), so this
+                // one is new. An ASCII one (its key's words say so) is numbered here, in the
+                // free slot the probe found, without searching the sale's strings again.
+                if found < -1, names.count < Body.slottedMax, (key.first | key.last) & 0x8080_8080_8080_8080 == 0 {
+                    let start = bytes.isEmpty ? 0 : (bytes.baseAddress! - payload.baseAddress!)
+                    names.append(Name(start: start, count: bytes.count))
+                    keys.append(key)
+                    slots[-2 - found] = generation << 32 | UInt64(names.count)
+                    return names.count - 1
+                }
             }
             return try numberOutlined(bytes, payload: payload, at: offset)
         }
