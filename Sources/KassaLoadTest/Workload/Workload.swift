@@ -64,7 +64,7 @@ public struct VisitSchedule {
         var shiftReceipts = 0
         var returns = 0
         var voids = 0
-        var recent: [RecentSale] = []
+        var recent = RecentSales(capacity: VisitSchedule.recentKept)
     }
 
     struct RecentSale {
@@ -121,15 +121,18 @@ public struct VisitSchedule {
         var lines: [LineDraft] = []
         lines.reserveCapacity(count)
         for _ in 0..<count {
-            let product = workload.catalog.products[workload.skuPopularity.draw(&random)]
+            // The product's fields are read where they lie: a copy of the whole product would
+            // retain its name, which no line needs.
+            let index = workload.skuPopularity.draw(&random)
             let qty: Int64
-            if product.weighed {
+            if workload.catalog.products[index].weighed {
                 qty = 150 + Int64(random.next() % 1850)
             } else {
                 let u = random.unit()
                 qty = u < 0.8 ? 1000 : u < 0.95 ? 2000 : Int64(3 + random.next() % 4) * 1000
             }
-            lines.append(LineDraft(sku: product.sku, qty: qty, price: product.price, category: product.category))
+            lines.append(LineDraft(sku: workload.catalog.products[index].sku, qty: qty, price: workload.catalog.products[index].price,
+                                   category: workload.catalog.products[index].category))
         }
         var customer: String?
         if profile.members > 0, random.chance(profile.cardShare) {
@@ -142,7 +145,6 @@ public struct VisitSchedule {
             lookup = customer ?? workload.members.card(memberIndex(rank: workload.memberPopularity.draw(&random)))
         }
         lanes[lane].recent.append(RecentSale(draft: sale))
-        if lanes[lane].recent.count > Self.recentKept { lanes[lane].recent.removeFirst() }
         if lanes[lane].shiftReceipts >= profile.shiftReceipts {
             lanes[lane].shiftReceipts = 0
             pending.append(Visit(due: clock, lane: lane, kind: .closeShift(store: store, terminal: terminal)))
