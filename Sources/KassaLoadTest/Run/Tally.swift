@@ -14,8 +14,12 @@ final class Tally: Sendable {
     /// Records an acknowledged sale, once however many times it was acknowledged.
     func sale(_ id: String, _ outcome: SaleOutcome, inWindow: Bool) {
         state.withLock { state in
-            guard state.sales[id] == nil else { return }
-            state.sales[id] = outcome
+            // One hash of the id for the usual first acknowledgement; a repeat puts the first
+            // outcome back.
+            if let first = state.sales.updateValue(outcome, forKey: id) {
+                state.sales[id] = first
+                return
+            }
             if inWindow { state.salesInWindow += 1 }
         }
     }
