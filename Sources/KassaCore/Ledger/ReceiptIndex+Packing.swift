@@ -20,8 +20,9 @@
 /// allocation a sale grew that heap a page at a time, a system call and a page fault each
 /// (a quarter of the recording thread's time), besides 48 bytes of allocation headers a sale.
 struct PackedSale: Sendable {
-    /// The block holding the bytes, kept alive by every sale in it.
-    private let block: PackedSaleBlock
+    /// The block holding the bytes, kept alive by every sale in it; nil for no bytes, so that
+    /// filling a table's slots with empty sales retains nothing.
+    private let block: PackedSaleBlock?
     private let start: Int32
     private let count: Int32
 
@@ -32,16 +33,23 @@ struct PackedSale: Sendable {
         self.count = Int32(truncatingIfNeeded: count)
     }
 
-    /// A sale of `bytes` in a block of its own (tests, and the table's empty slot).
+    /// A sale of `bytes` in a block of its own (tests).
     init(bytes: [UInt8]) {
-        block = PackedSaleBlock(capacity: bytes.count)
+        let block = PackedSaleBlock(capacity: bytes.count)
+        bytes.withUnsafeBytes { block.copy($0, at: 0) }
+        self.block = block
         start = 0
         count = Int32(bytes.count)
-        bytes.withUnsafeBytes { block.copy($0, at: 0) }
     }
 
-    /// An empty sale, shared by every empty slot of every table.
-    static let empty = PackedSale(bytes: [])
+    private init() {
+        block = nil
+        start = 0
+        count = 0
+    }
+
+    /// No bytes: what an empty slot of a table holds.
+    static var empty: PackedSale { PackedSale() }
 
     /// The encoding written by `ReceiptIndex.pack`, copied out.
     var bytes: [UInt8] { withBytes { [UInt8]($0) } }
@@ -50,7 +58,8 @@ struct PackedSale: Sendable {
     /// inside `body`.
     @inline(__always)
     func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        try withExtendedLifetime(block) { try body(block.bytes(at: Int(start), count: Int(count))) }
+        guard let block else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try withExtendedLifetime(block) { try body(block.bytes(at: Int(start), count: Int(count))) }
     }
 
     /// Whether the sale was packed with the receipt id `id`: compares the bytes it begins

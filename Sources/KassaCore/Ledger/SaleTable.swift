@@ -69,7 +69,7 @@ struct SaleTable: Sendable {
 
     /// Holds `sale` under `id`, replacing the sale held under it before, if any. `sale` must
     /// have been packed with `id`.
-    mutating func set(_ sale: PackedSale, for id: String) {
+    mutating func set(_ sale: consuming PackedSale, for id: String) {
         let hash = self.hash(id)
         if let place = find(id, hash: hash) {
             if place.found {
