@@ -563,14 +563,37 @@ extension PricingProgram {
         }
         let lineMask = UInt64(1) << lineBits - 1
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: members.count) { buffer in
-            var keys = buffer
+            let keys = buffer
             for (position, member) in members.enumerated() {
                 keys[position] = UInt64(member.rule) << (priceBits + lineBits) | UInt64(posted[member.line].price) << lineBits | UInt64(member.line)
             }
-            keys.sort()
+            PricingProgram.sortKeys(keys)
             for (position, key) in keys.enumerated() {
                 members[position] = SetMember(rule: Int(key >> (priceBits + lineBits)), line: Int(key & lineMask))
             }
+        }
+    }
+
+    /// Most keys `sortKeys` sorts by insertion: a basket's set members are a few dozen at most,
+    /// where the standard sort's setup (and beyond twenty keys its buffer from the heap) cost
+    /// more than the sorting.
+    static let insertionSortMax = 64
+
+    /// Sorts distinct `keys` in increasing order.
+    static func sortKeys(_ keys: UnsafeMutableBufferPointer<UInt64>) {
+        guard keys.count <= insertionSortMax else {
+            var keys = keys
+            keys.sort()
+            return
+        }
+        for index in keys.indices.dropFirst() {
+            let key = keys[index]
+            var hole = index
+            while hole > 0, keys[hole - 1] > key {
+                keys[hole] = keys[hole - 1]
+                hole -= 1
+            }
+            keys[hole] = key
         }
     }
 

@@ -134,17 +134,35 @@ extension PricingProgram {
     private func appliedRules(points: AppliedRule?, bonus: AppliedRule?, tier: AppliedRule?,
                               ruleDiscounts: UnsafeBufferPointer<Int64>) -> [AppliedRule] {
         var discounted = 0
-        for discount in ruleDiscounts where discount > 0 { discounted += 1 }
+        // With at most 64 rules, the rank positions of the rules that gave something are bits
+        // of one word, walked lowest first: a handful of rules, not every rule of the set.
+        let marked = ruleDiscounts.count <= UInt64.bitWidth
+        var marks: UInt64 = 0
+        for (rule, discount) in ruleDiscounts.enumerated() where discount > 0 {
+            discounted += 1
+            if marked { marks |= 1 << UInt64(rankPositions[rule]) }
+        }
         var applied: [AppliedRule] = []
         applied.reserveCapacity(discounted + 3)
         // The rules of the three, or −1, compared as numbers on every rule.
         let pointsIndex = points?.rule ?? -1, bonusIndex = bonus?.rule ?? -1, tierIndex = tier?.rule ?? -1
-        for rule in rankOrder {
+        func add(_ rule: Int) {
             if rule == pointsIndex, let points { applied.append(points) }
             if rule == bonusIndex, let bonus { applied.append(bonus) }
             if rule == tierIndex, let tier { applied.append(tier) }
             let discount = ruleDiscounts[rule]
             if discount > 0 { applied.append(AppliedRule(rule: rule, level: nil, discount: discount, points: 0)) }
+        }
+        guard marked else {
+            for rule in rankOrder { add(rule) }
+            return applied
+        }
+        if pointsIndex >= 0 { marks |= 1 << UInt64(rankPositions[pointsIndex]) }
+        if bonusIndex >= 0 { marks |= 1 << UInt64(rankPositions[bonusIndex]) }
+        if tierIndex >= 0 { marks |= 1 << UInt64(rankPositions[tierIndex]) }
+        while marks != 0 {
+            add(rankOrder[marks.trailingZeroBitCount])
+            marks &= marks - 1
         }
         return applied
     }
