@@ -217,11 +217,14 @@ final class ReplayRun: @unchecked Sendable {
 
 let benchmarks: @Sendable () -> Void = {
     // (b) Durable group commit, 16 producers. Each iteration rings up 16 × 1,000 receipts of 30
-    // lines; every answer comes after the batch holding it is fdatasync'ed. Two shapes:
-    // window 1, each producer waits for every answer (a till); window 64, each producer keeps
-    // 64 receipts in flight (a lane agent sending its store-and-forward queue, or a proxy with
-    // many tills behind it).
-    for window in [1, 64] {
+    // lines; every answer comes after the batch holding it is fdatasync'ed. Three shapes:
+    // window 1, each producer waits for every answer (a till): each receipt then waits for the
+    // fsync under way and its own, so 16 producers cannot pass about 16 ÷ two fsyncs; window
+    // 8, each producer keeps 8 receipts in flight (a lane agent sending its store-and-forward
+    // queue, or a proxy with many tills behind it), 128 in all, few enough to keep a commit
+    // within a couple of milliseconds at full speed; window 64, 1,024 in flight, where the
+    // commit latency is that many receipts' worth of the writer's time.
+    for window in [1, 8, 64] {
         Benchmark(
             "durable group commit: 16 producers, window \(window)",
             configuration: .init(
