@@ -290,9 +290,14 @@ public final class GroupCommitter: @unchecked Sendable {
             let waiters = snapshotWaiters
             snapshotWaiters.removeAll()
             let finishing = queue.isEmpty && stopping
-            let take = min(queue.count, options.batchCommandsMax)
-            batch.append(contentsOf: queue[0..<take])
-            queue.removeFirst(take)
+            if queue.count <= options.batchCommandsMax {
+                // All of it: the arrays trade places (`batch` is empty), so the submitting
+                // threads wait for no copying.
+                swap(&batch, &queue)
+            } else {
+                batch.append(contentsOf: queue[0..<options.batchCommandsMax])
+                queue.removeFirst(options.batchCommandsMax)
+            }
             queueCondition.unlock()
 
             if !waiters.isEmpty { serveSnapshots(waiters) }
