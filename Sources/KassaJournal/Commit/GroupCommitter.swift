@@ -407,6 +407,12 @@ public final class GroupCommitter: @unchecked Sendable {
                     // working on: wait for the appending and syncing threads to be idle.
                     drainAppends()
                     drainSyncs()
+                    // Either may have failed meanwhile; then nothing more is written.
+                    if let failure = failed {
+                        for (completion, _) in decided.answers { completion(.unavailable(failure)) }
+                        for rest in batch[index...] { rest.completion(.unavailable(failure)) }
+                        return []
+                    }
                     do {
                         try log.ensureCapacity(forPayloadBytes: payloadBytes)
                     } catch {
