@@ -103,6 +103,21 @@ struct FixedBufferWriter {
         count += bytes.count
     }
 
+    /// `append(bytes)` for a few bytes (a varint or two) that lie in `source` with at least
+    /// eight bytes from their start: one load and one store of a word instead of a loop of
+    /// checked byte stores. The word's bytes past `bytes` lie within the buffer and are
+    /// written over by whatever comes next.
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawBufferPointer, within source: UnsafeRawBufferPointer) {
+        if bytes.count <= 8, buffer.count - count >= 8, let base = bytes.baseAddress, let start = source.baseAddress,
+           base >= start, base + 8 <= start + source.count {
+            buffer.storeBytes(of: base.loadUnaligned(as: UInt64.self), toByteOffset: count, as: UInt64.self)
+            count += bytes.count
+            return
+        }
+        append(bytes)
+    }
+
     /// Bytes as their count (varint) and the bytes: a string as `write(_: String)` writes it.
     mutating func write(bytes: UnsafeRawBufferPointer) {
         writeVarint(UInt64(bytes.count))

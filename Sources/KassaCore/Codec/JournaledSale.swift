@@ -275,7 +275,7 @@ extension JournaledSale {
             let quantityAt = r.offset
             let qty = try r.readSignedVarint()
             let price = try r.readSignedVarint()
-            w.append(r.slice(quantityAt, r.offset - quantityAt))
+            w.append(r.slice(quantityAt, r.offset - quantityAt), within: payload)
             if try r.readBool() {
                 w.writeVarint(UInt64(try number(try r.readBytes(), payload: payload, at: r.offset)) + 1)
             } else {
@@ -286,7 +286,7 @@ extension JournaledSale {
             let discount = try r.readSignedVarint()
             // Wrapping, as `pack(_: SoldLine, …)`: the difference is only ever added back.
             w.writeVarint(amount &- (Quantity(thousandths: qty).amount(price: price) ?? 0))
-            w.append(r.slice(discountAt, r.offset - discountAt))
+            w.append(r.slice(discountAt, r.offset - discountAt), within: payload)
             // Wrapping: a sale's total was checked against `Ledger.receiptTotalMax` before it
             // was journaled; these sums only repeat what `SaleRecord.subtotal` adds.
             subtotal = subtotal &+ amount
