@@ -48,6 +48,26 @@ struct SaleBodyReaderTests {
         return pick(["", " ", "\n"]) + "{" + members.joined(separator: pick([",", ", ", ",\n  "])) + "}" + pick(["", "\n", " \r\n"])
     }
 
+    /// A body as the load test's tills write it: the members in one order, no space, every line
+    /// `sku`, `qty`, `price`, `category` (the order `SaleBodyReader` reads by its literals).
+    static func tillOrderBody(_ rng: inout SeededGenerator) -> String {
+        func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
+        var lines: [String] = []
+        for _ in 0..<Int.random(in: 1...40, using: &rng) {
+            let sku = pick([ean(&rng), ean(&rng), "2100001000011", "PLU-\(Int.random(in: 1...999, using: &rng))", "A/1.b_2"])
+            let qty = pick(["1", "2", "12", "0.755", "1.5", "0.001", "3"])
+            // Now and then a price at the edges of what is read in one pass, or beyond Int64.
+            let price = rng.next() % 40 != 0 ? pick(["8990", "0", "54900", "-5", "123456789"])
+                : pick(["-0", "00", "1.0", "123456789012345678", "-123456789012345678", "1234567890123456789", "9223372036854775807",
+                        "-9223372036854775808", "99999999999999999999"])
+            lines.append(#"{"sku":"\#(sku)","qty":\#(qty),"price":\#(price),"category":"\#(pick(["meat", "dairy", "", "personal-care"]))"}"#)
+        }
+        let customer = Bool.random(using: &rng) ? #","customer":"7700000000017""# : ""
+        let payments = Bool.random(using: &rng) ? #","payments":[{"method":"card","amount":12345}]"# : ""
+        return #"{"id":"lt-H01-T07-\#(rng.next() % 100_000)","store":"H01","terminal":"H01-T07","cashier":"C7","at":"2026-11-27T10:15:00+03:00""#
+            + customer + #","lines":["# + lines.joined(separator: ",") + "]" + payments + "}"
+    }
+
     /// A damaged copy: bytes cut, added, swapped, or values made null, escaped, exponent or
     /// out of range.
     static func damage(_ body: String, _ rng: inout SeededGenerator) -> [UInt8] {
@@ -92,6 +112,25 @@ struct SaleBodyReaderTests {
             #expect(outcome.direct, "a till's body went to the general reader: \(body)")
             #expect(outcome.same, "the readers disagree on: \(body)")
         }
+    }
+
+    @Test func linesInTheTillsOrderAndDamagedCopiesAreReadAsTheGeneralReaderReadsThem() {
+        var rng = SeededGenerator(seed: 29)
+        var wholeDirect = 0, direct = 0, refusedByBoth = 0
+        for round in 0..<6000 {
+            let body = Self.tillOrderBody(&rng)
+            let whole = Self.agree(Array(body.utf8), quote: round % 2 == 0)
+            // Prices beyond Int64 or not whole send a body to the general reader.
+            if whole.direct { wholeDirect += 1 }
+            #expect(whole.same, "the readers disagree on: \(body)")
+            let bytes = Self.damage(body, &rng)
+            let outcome = Self.agree(bytes, quote: round % 2 == 0)
+            if outcome.direct { direct += 1 } else { refusedByBoth += 1 }
+            #expect(outcome.same, "the readers disagree on: \(String(decoding: bytes, as: UTF8.self))")
+        }
+        #expect(wholeDirect > 500)
+        #expect(direct > 200)
+        #expect(refusedByBoth > 500)
     }
 
     @Test func damagedBodiesAreNeverReadDifferently() {
