@@ -274,7 +274,7 @@ extension PricingProgram {
         }
         var ids: [String] = []
         ids.reserveCapacity(local.count)
-        for candidate in local { ids += lineIDs(key: key(rule: candidate.rule, level: candidate.level)) }
+        for candidate in local { ids.append(keyIDs[key(rule: candidate.rule, level: candidate.level)]) }
         if memo, long.count < PricingProgram.longIDsMax {
             long.keys[long.count] = packed
             long.ids.initializeElement(at: long.count, to: ids)

@@ -61,6 +61,10 @@ public final class PricingProgram: Sendable {
     /// index or `rules.count` plus a tier level: most stacked lines carry two rules, and sharing
     /// the array saves an allocation a line. Empty (built on demand) for large rule sets.
     let pairIDs: [[String]]
+    /// The id of each key (a rule's, then `tier-` and a level's): longer stacks are built from
+    /// these strings rather than from the one-id arrays, whose counts would be raised and
+    /// lowered for each id.
+    let keyIDs: [String]
     let keyCount: Int
     /// Most targeted rules one line can meet: the longest SKU entry plus the longest category
     /// entry (bounds a line's candidates).
@@ -163,6 +167,7 @@ public final class PricingProgram: Sendable {
         stackables = ruleSet.rules.map(\.stackable)
         isSetRule = ruleSet.rules.indices.map { setRules.contains($0) }
         let single = ruleSet.rules.map(\.id) + levelIDs.map { $0[0] }
+        keyIDs = single
         keyCount = single.count
         var pairs: [[String]] = []
         if keyCount <= PricingProgram.pairTableKeysMax {
