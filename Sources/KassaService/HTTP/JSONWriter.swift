@@ -179,6 +179,7 @@ struct JSONWriter {
     mutating func field(_ name: StaticString, _ number: UInt64) { key(name); value(number) }
     mutating func field(_ name: StaticString, _ flag: Bool) { key(name); value(flag) }
     mutating func field(_ name: StaticString, _ quantity: Quantity) { key(name); value(quantity) }
+    mutating func field(_ name: StaticString, _ time: Timestamp) { key(name); value(time) }
     mutating func field(_ name: StaticString, _ texts: [String]) { key(name); array(texts) }
 
     /// A member whose value is an object.
@@ -269,6 +270,48 @@ struct JSONWriter {
         }
     }
 
+    /// A timestamp as the string `Timestamp.description` makes of it (RFC 3339 with its own
+    /// offset, milliseconds when not zero), written digit by digit: every sale's answer has
+    /// one, and making the string took about a quarter of writing the rest of the sale.
+    mutating func value(_ time: Timestamp) {
+        let local = time.epochMilliseconds + Int64(time.offsetMinutes) * 60_000
+        let date = time.localDate
+        let offset = abs(Int(time.offsetMinutes))
+        // Four-digit years and offsets under 100 hours, as every clock gives; anything else
+        // is written from the string.
+        guard date.year >= 0, date.year <= 9999, offset / 60 < 100 else { return value(time.description) }
+        var millisOfDay = Int(local % 86_400_000)
+        if millisOfDay < 0 { millisOfDay += 86_400_000 }
+        let seconds = millisOfDay / 1000, millis = millisOfDay % 1000
+        reserved(32) { c in
+            c.byte(UInt8(ascii: "\""))
+            c.digits(date.year, width: 4)
+            c.byte(UInt8(ascii: "-"))
+            c.digits(date.month, width: 2)
+            c.byte(UInt8(ascii: "-"))
+            c.digits(date.day, width: 2)
+            c.byte(UInt8(ascii: "T"))
+            c.digits(seconds / 3600, width: 2)
+            c.byte(UInt8(ascii: ":"))
+            c.digits(seconds / 60 % 60, width: 2)
+            c.byte(UInt8(ascii: ":"))
+            c.digits(seconds % 60, width: 2)
+            if millis != 0 {
+                c.byte(UInt8(ascii: "."))
+                c.digits(millis, width: 3)
+            }
+            if time.offsetMinutes == 0 {
+                c.byte(UInt8(ascii: "Z"))
+            } else {
+                c.byte(time.offsetMinutes < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+                c.digits(offset / 60, width: 2)
+                c.byte(UInt8(ascii: ":"))
+                c.digits(offset % 60, width: 2)
+            }
+            c.byte(UInt8(ascii: "\""))
+        }
+    }
+
     /// A number whose JSON text is `literal` (already valid JSON number text).
     mutating func number(_ literal: String) {
         separate()
@@ -327,6 +370,16 @@ struct JSONWriter {
         mutating func byte(_ byte: UInt8) {
             at.pointee = byte
             at += 1
+        }
+
+        /// `value` (0 ≤ value < 10^width) in exactly `width` digits, zeros in front.
+        mutating func digits(_ value: Int, width: Int) {
+            var rest = value
+            for position in stride(from: width - 1, through: 0, by: -1) {
+                at[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            }
+            at += width
         }
 
         mutating func number(_ number: Int64) {
@@ -397,22 +450,41 @@ struct JSONWriter {
         storage.count += JSONWriter.writeDigits(number, to: storage.base + storage.count)
     }
 
-    /// Writes the decimal digits of `number` at `at` (room for 20); returns how many.
+    /// The two digits of 0 to 99, each at twice its value.
+    private static let digitPairs: StaticString = """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899
+        """
+
+    /// Writes the decimal digits of `number` at `at` (room for 20); returns how many. Digits
+    /// are counted by comparing, not dividing, and written two at a time from a table: an
+    /// answer has some 120 numbers, four on each line of a quote or a sale.
     @inline(__always)
     static func writeDigits(_ number: UInt64, to at: UnsafeMutablePointer<UInt8>) -> Int {
         var count = 1
-        var probe = number
-        while probe >= 10 {
-            probe /= 10
+        var threshold: UInt64 = 10
+        while count < 20, number >= threshold {
             count += 1
+            threshold &*= 10
         }
+        let pairs = digitPairs.utf8Start
         var rest = number
-        var position = at + count - 1
-        repeat {
-            position.pointee = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-            position -= 1
-        } while rest > 0
+        var position = at + count
+        while rest >= 100 {
+            let pair = Int(rest % 100) * 2
+            rest /= 100
+            position -= 2
+            position[0] = pairs[pair]
+            position[1] = pairs[pair + 1]
+        }
+        if rest >= 10 {
+            let pair = Int(rest) * 2
+            position[-2] = pairs[pair]
+            position[-1] = pairs[pair + 1]
+        } else {
+            position[-1] = UInt8(ascii: "0") + UInt8(rest)
+        }
         return count
     }
 

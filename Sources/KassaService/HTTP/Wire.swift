@@ -169,7 +169,7 @@ enum Wire {
 
     static func sale(_ record: SaleRecord, into w: inout JSONWriter) {
         w.object { w in
-            w.field("at", record.at.description)
+            w.field("at", record.at)
             w.field("cashier", record.cashier)
             if let card = record.customer {
                 w.object("customer") { w in
@@ -249,7 +249,7 @@ enum Wire {
 
     static func saleReturn(_ record: ReturnRecord, into w: inout JSONWriter) {
         w.object { w in
-            w.field("at", record.at.description)
+            w.field("at", record.at)
             w.field("id", record.id)
             w.array("lines", record.lines) { w, line in
                 w.object { w in
@@ -278,7 +278,7 @@ enum Wire {
 
     static func void(_ record: VoidRecord, into w: inout JSONWriter) {
         w.object { w in
-            w.field("at", record.at.description)
+            w.field("at", record.at)
             w.field("id", record.id)
             pointsBack(balance: record.pointsBalanceAfter, earnedReversed: record.pointsEarnedReversed,
                        spentRestored: record.pointsSpentRestored, into: &w)
