@@ -22,34 +22,27 @@
 struct PackedSale: Sendable {
     /// The block holding the bytes, kept alive by every sale in it; nil for no bytes, so that
     /// filling a table's slots with empty sales retains nothing.
-    private let block: PackedSaleBlock?
-    private let start: Int32
-    private let count: Int32
+    let block: PackedSaleBlock?
+    /// Where the bytes start in `block`; their count lies in the four bytes before them, so
+    /// that a sale and its hash fit a sale table's slot of 16 bytes.
+    let start: UInt32
 
-    /// `count` bytes at `start` of `block`, written there before and never written again.
-    fileprivate init(block: PackedSaleBlock, start: Int, count: Int) {
+    /// The sale whose count and bytes `block` holds before and at `start`.
+    init(block: PackedSaleBlock?, start: UInt32) {
         self.block = block
-        self.start = Int32(truncatingIfNeeded: start)
-        self.count = Int32(truncatingIfNeeded: count)
+        self.start = start
     }
 
     /// A sale of `bytes` in a block of its own (tests).
     init(bytes: [UInt8]) {
-        let block = PackedSaleBlock(capacity: bytes.count)
-        bytes.withUnsafeBytes { block.copy($0, at: 0) }
+        let block = PackedSaleBlock(capacity: PackedSaleBlock.countBytes + bytes.count)
+        bytes.withUnsafeBytes { block.copy(count: bytes.count, $0, at: 0) }
         self.block = block
-        start = 0
-        count = Int32(bytes.count)
-    }
-
-    private init() {
-        block = nil
-        start = 0
-        count = 0
+        start = UInt32(PackedSaleBlock.countBytes)
     }
 
     /// No bytes: what an empty slot of a table holds.
-    static var empty: PackedSale { PackedSale() }
+    static var empty: PackedSale { PackedSale(block: nil, start: 0) }
 
     /// The encoding written by `ReceiptIndex.pack`, copied out.
     var bytes: [UInt8] { withBytes { [UInt8]($0) } }
@@ -59,7 +52,7 @@ struct PackedSale: Sendable {
     @inline(__always)
     func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         guard let block else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        return try withExtendedLifetime(block) { try body(block.bytes(at: Int(start), count: Int(count))) }
+        return try withExtendedLifetime(block) { try body(block.bytes(at: Int(start))) }
     }
 
     /// Whether the sale was packed with the receipt id `id`: compares the bytes it begins
@@ -104,6 +97,18 @@ final class PackedSaleBlock: @unchecked Sendable {
 
     deinit { base.deallocate() }
 
+    /// Bytes before a sale that hold its count.
+    static let countBytes = 4
+
+    /// Writes `count` at `offset`, then copies `bytes` after it; they must fit. A sale's bytes
+    /// come in one or two parts (`copy(_:at:)` for the second).
+    fileprivate func copy(count: Int, _ bytes: UnsafeRawBufferPointer, at offset: Int) {
+        precondition(offset >= 0 && offset + PackedSaleBlock.countBytes + count <= capacity && count <= Int(UInt32.max),
+                     "a packed sale was copied past its block; memory can no longer be trusted")
+        (base + offset).storeBytes(of: UInt32(count).littleEndian, as: UInt32.self)
+        copy(bytes, at: offset + PackedSaleBlock.countBytes)
+    }
+
     /// Copies `bytes` to `offset`; they must fit.
     fileprivate func copy(_ bytes: UnsafeRawBufferPointer, at offset: Int) {
         precondition(offset >= 0 && offset + bytes.count <= capacity, "a packed sale was copied past its block; memory can no longer be trusted")
@@ -111,10 +116,12 @@ final class PackedSaleBlock: @unchecked Sendable {
         (base + offset).copyMemory(from: source, byteCount: bytes.count)
     }
 
-    /// The `count` bytes at `offset`; valid while the block is.
+    /// The bytes of the sale at `offset`, their count read before them; valid while the
+    /// block is.
     @inline(__always)
-    fileprivate func bytes(at offset: Int, count: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: base + offset, count: count)
+    fileprivate func bytes(at offset: Int) -> UnsafeRawBufferPointer {
+        let count = UInt32(littleEndian: (base + offset - PackedSaleBlock.countBytes).loadUnaligned(as: UInt32.self))
+        return UnsafeRawBufferPointer(start: base + offset, count: Int(count))
     }
 }
 
@@ -143,17 +150,17 @@ final class PackedSaleCursor: @unchecked Sendable {
     /// fit; the next block is twice as large as the last, up to `blockBytesMax`, or as large
     /// as the sale.
     func append(_ front: UnsafeRawBufferPointer, _ body: UnsafeRawBufferPointer) -> PackedSale {
-        let count = front.count + body.count
-        if block.capacity - used < count {
+        let count = front.count + body.count, bytes = PackedSaleBlock.countBytes + count
+        if block.capacity - used < bytes {
             let next = min(max(2 * block.capacity, PackedSaleCursor.blockBytesMin), PackedSaleCursor.blockBytesMax)
-            block = PackedSaleBlock(capacity: max(count, next))
+            block = PackedSaleBlock(capacity: max(bytes, next))
             used = 0
         }
-        let start = used
-        block.copy(front, at: start)
+        let start = used + PackedSaleBlock.countBytes
+        block.copy(count: count, front, at: used)
         block.copy(body, at: start + front.count)
-        used += count
-        return PackedSale(block: block, start: start, count: count)
+        used += bytes
+        return PackedSale(block: block, start: UInt32(start))
     }
 }
 
