@@ -125,17 +125,23 @@ enum WireBody {
 
         private mutating func append(_ bytes: UnsafeRawBufferPointer) {
             precondition(bytes.count <= memory.count - count, "a request body outgrew the room reserved for it")
-            // Most pieces are a few bytes (keys, SKUs, categories): a loop costs less than a call to memmove.
-            if bytes.count <= 16 {
-                for byte in bytes {
-                    memory[count] = byte
-                    count += 1
-                }
-                return
+            guard let source = bytes.baseAddress, let base = memory.baseAddress else { return }
+            let length = bytes.count, target = base + count
+            // Most pieces are 4 to 16 bytes (keys, SKUs, categories): two loads and stores that
+            // overlap cost less than a byte loop or a call to memmove.
+            switch length {
+            case 8...16:
+                target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                (target + length - 8).storeBytes(of: source.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self), as: UInt64.self)
+            case 4..<8:
+                target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                (target + length - 4).storeBytes(of: source.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self), as: UInt32.self)
+            case 0..<4:
+                for offset in 0..<length { target.storeBytes(of: source.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset, as: UInt8.self) }
+            default:
+                target.copyMemory(from: source, byteCount: length)
             }
-            guard let source = bytes.baseAddress, let target = memory.baseAddress else { return }
-            (target + count).copyMemory(from: source, byteCount: bytes.count)
-            count += bytes.count
+            count += length
         }
 
         mutating func raw(_ text: StaticString) {
