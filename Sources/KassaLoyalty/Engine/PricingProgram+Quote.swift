@@ -207,10 +207,11 @@ extension PricingProgram {
                 receipt.lines.withUnsafeBufferPointer { posted in
                     priced.withUnsafeMutableBufferPointer { priced in
                         for index in 0..<facts.lines.count where facts.lines[index].room > 0 {
+                            var tally = CandidateTally()
                             var count = collect(index, qty: posted[index].qty, facts: facts, percents: percents, shares: shares,
-                                                active: active, into: local)
+                                                active: active, into: local, tally: &tally)
                             guard count > 0 else { continue }
-                            count = settle(local, count: count, room: facts.lines[index].room)
+                            count = settle(local, count: count, room: facts.lines[index].room, tally: tally)
                             guard count > 0 else { continue }
                             var total: Int64 = 0
                             for candidate in local[0..<count] {
@@ -658,33 +659,32 @@ extension PricingProgram {
     /// Every discount any rule offers line `index`.
     private func collect(_ index: Int, qty: Quantity, facts: LineFacts,
                          percents: UnsafeBufferPointer<Percent>, shares: RuleShares,
-                         active: [Bool], into local: UnsafeMutableBufferPointer<Candidate>) -> Int {
+                         active: [Bool], into local: UnsafeMutableBufferPointer<Candidate>, tally: inout CandidateTally) -> Int {
         let amount = facts.lines[index].amount
         var count = 0
-        for percent in percents {
-            local[count] = Candidate(rule: percent.rule, level: percent.level, amount: PricingProgram.percent(amount, percent.basisPoints))
+        func append(_ candidate: Candidate) {
+            local[count] = candidate
+            tally.add(count, local, self)
             count += 1
+        }
+        for percent in percents {
+            append(Candidate(rule: percent.rule, level: percent.level, amount: PricingProgram.percent(amount, percent.basisPoints)))
         }
         let bySKU = skuRules(facts, index)
         for position in bySKU {
             let rule = targetRules[position]
             guard active[rule], let offered = lineOffer(rule, qty: qty, amount: amount) else { continue }
-            local[count] = Candidate(rule: rule, level: -1, amount: offered)
-            count += 1
+            append(Candidate(rule: rule, level: -1, amount: offered))
         }
         for position in categoryRules(facts, index) {
             let rule = targetRules[position]
             guard active[rule], !names(bySKU, rule), let offered = lineOffer(rule, qty: qty, amount: amount) else { continue }
-            local[count] = Candidate(rule: rule, level: -1, amount: offered)
-            count += 1
+            append(Candidate(rule: rule, level: -1, amount: offered))
         }
         // A line no set targets has nothing in the sets' rows.
         for row in (facts.lines[index].inSets ? 0 : shares.setRows)..<shares.count {
             let amount = shares.value(row: row, line: index)
-            if amount > 0 {
-                local[count] = Candidate(rule: shares.ruleSpace[row], level: -1, amount: amount)
-                count += 1
-            }
+            if amount > 0 { append(Candidate(rule: shares.ruleSpace[row], level: -1, amount: amount)) }
         }
         return count
     }

@@ -11,21 +11,12 @@ extension PricingProgram {
     ///   non-stackable discount, and the larger wins.
     ///
     /// Ties go to the higher priority, then to the rule written first.
-    func settle(_ local: UnsafeMutableBufferPointer<Candidate>, count: Int, room: Int64) -> Int {
-        var best = 0
-        for index in 1..<max(1, count) {
-            let candidate = local[index], leader = local[best]
-            if candidate.amount > leader.amount || (candidate.amount == leader.amount && ranks(candidate.rule, before: leader.rule)) {
-                best = index
-            }
-        }
+    ///
+    /// `tally` is what `collect` learnt of the candidates as it wrote them.
+    func settle(_ local: UnsafeMutableBufferPointer<Candidate>, count: Int, room: Int64, tally: CandidateTally) -> Int {
+        let best = tally.best
         if ruleSet.stacking.policy == .additive {
-            var stacked: Int64 = 0
-            var stackable = 0
-            for index in 0..<count where stackables[local[index].rule] {
-                stacked += local[index].amount
-                stackable += 1
-            }
+            let stacked = tally.stacked, stackable = tally.stackable
             if stackable > 1, stacked > (stackables[local[best].rule] ? 0 : local[best].amount) {
                 // The stackable ones, in rank order (a handful: insertion sort), each
                 // giving what the room left allows.
@@ -59,6 +50,32 @@ extension PricingProgram {
         guard amount > 0 else { return 0 }
         local[0] = Candidate(rule: winner.rule, level: winner.level, amount: amount)
         return 1
+    }
+
+    /// What `settle` needs to know of a line's candidates before choosing, kept as they are
+    /// collected rather than found by walking them again.
+    struct CandidateTally {
+        /// The largest candidate (on a tie, the one that ranks first).
+        var best = 0
+        /// The sum of the stackable candidates, and how many there are.
+        var stacked: Int64 = 0
+        var stackable = 0
+
+        /// Counts candidate `index`, the last one written to `local`.
+        @inline(__always)
+        mutating func add(_ index: Int, _ local: UnsafeMutableBufferPointer<Candidate>, _ program: PricingProgram) {
+            let candidate = local[index]
+            if index > 0 {
+                let leader = local[best]
+                if candidate.amount > leader.amount || (candidate.amount == leader.amount && program.ranks(candidate.rule, before: leader.rule)) {
+                    best = index
+                }
+            }
+            if program.stackables[candidate.rule] {
+                stacked += candidate.amount
+                stackable += 1
+            }
+        }
     }
 
     /// Totals, points and tier after the sale, the rules that gave something and the near misses.
