@@ -153,6 +153,18 @@ struct IdentityAndTimeTests {
         #expect(RFC3339.parse("2026-11-22T10:15:00.25Z")!.description == "2026-11-22T10:15:00.250Z")
     }
 
+    @Test func fractionsOfOneToNineDigitsAreReadToTheMillisecond() {
+        // Four to nine digits once trapped the parser: one till's "at" could stop the server.
+        let expected = ["250", "250", "250", "250", "250", "250", "250", "250", "250"]
+        for digits in 1...9 {
+            let fraction = String("250000000".prefix(digits))
+            let text = "2026-11-27T10:15:00.\(fraction)+03:00"
+            let millis = digits == 1 ? "200" : expected[digits - 1]
+            #expect(RFC3339.parse(text)?.description == "2026-11-27T10:15:00.\(millis)+03:00", "\(text)")
+        }
+        #expect(RFC3339.parse("2026-11-27T10:15:00.1234567891Z") == nil)
+    }
+
     @Test("malformed timestamps are refused", arguments: [
         "2026-11-22", "2026-11-22T10:15:00", "2026-11-22T25:00:00Z", "2026-02-30T10:00:00Z",
         "2026-11-22T10:15:00+3:00", "garbage", "2026-11-22T10:15:00.Z", "2026-11-22T10:15:00Zjunk",

@@ -22,7 +22,9 @@ public enum RFC3339 {
                 i += 1
             }
             guard digits > 0, digits <= 9 else { return nil }
-            for _ in digits..<3 where digits < 3 { millis *= 10 }
+            // Fewer than three digits are scaled up; more were cut to three above. (A range
+            // `digits..<3` with more than three digits would trap before any `where` is read.)
+            if digits < 3 { for _ in digits..<3 { millis *= 10 } }
         }
         guard i < b.count else { return nil }
         var offset = 0
