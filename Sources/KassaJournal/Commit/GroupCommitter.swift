@@ -509,6 +509,8 @@ public final class GroupCommitter: @unchecked Sendable {
         return (records, bytes)
     }
 
+    /// `leftover` to carry into the next batch, or, once the writer has failed (the appending
+    /// or syncing thread may have failed meanwhile), refused here and nothing carried.
     private func refuseIfFailed(_ leftover: [Pending]) -> [Pending] {
         guard let failure = failed else { return leftover }
         for item in leftover { item.completion(.unavailable(failure)) }
