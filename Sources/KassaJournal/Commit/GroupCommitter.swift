@@ -77,22 +77,18 @@ public final class GroupCommitter: @unchecked Sendable {
     private let ledgerLock = ReadWriteLock()
     private let ledger: UnsafeMutablePointer<Ledger>
 
-    // Batches written and waiting for the fsync that covers them, handed from the writer to the
-    // syncing thread under `syncCondition`.
+    // Batches written and waiting for the fsync that covers them, handed from the appending
+    // thread to the syncing thread.
     private struct WrittenBatch {
         var answers: [(Completion, CommitOutcome)]
         var records: Int
         var bytes: Int
         var started: ContinuousClock.Instant
     }
-    private let syncCondition = NSCondition()
-    private var toSync: [WrittenBatch] = []
-    private var syncBusy = false
-    private var syncStopping = false
-    private var syncThread: Thread?
+    private let syncing = PipelineStage<WrittenBatch>(name: "kassa-sync")
 
     // Batches decided and recorded in the Ledger whose records wait to be encoded, appended and
-    // written, handed from the writer to the appending thread under `appendCondition` (`.fsync`
+    // written, handed from the writer to the appending thread (`.fsync`
     // only: under `.interval` the writer appends them itself).
     private struct DecidedBatch {
         var records: [DecidedRecord] = []
@@ -113,11 +109,7 @@ public final class GroupCommitter: @unchecked Sendable {
             }
         }
     }
-    private let appendCondition = NSCondition()
-    private var toAppend: [DecidedBatch] = []
-    private var appendBusy = false
-    private var appendStopping = false
-    private var appendThread: Thread?
+    private let appending = PipelineStage<DecidedBatch>(name: "kassa-append")
     /// Journal room promised to records handed to the appending thread and not yet appended:
     /// the writer adds, the appending thread takes away once the records are in the log.
     private let reservedBytes = Atomic<Int>(0)
@@ -152,22 +144,8 @@ public final class GroupCommitter: @unchecked Sendable {
     /// Starts the writer thread (and, under `.fsync`, the syncing thread).
     public func start() {
         if case .fsync = options.durability {
-            let syncer = Thread { [self] in
-                nameThisThread("kassa-sync")
-                self.runSyncer()
-            }
-            syncer.name = "kassa-sync"
-            syncer.qualityOfService = .userInteractive
-            syncThread = syncer
-            syncer.start()
-            let appender = Thread { [self] in
-                nameThisThread("kassa-append")
-                self.runAppender()
-            }
-            appender.name = "kassa-append"
-            appender.qualityOfService = .userInteractive
-            appendThread = appender
-            appender.start()
+            syncing.start { [self] batches in sync(batches) }
+            appending.start { [self] batches in append(batches) }
         }
         let thread = Thread { [self] in
             nameThisThread("kassa-writer")
@@ -302,8 +280,8 @@ public final class GroupCommitter: @unchecked Sendable {
 
             if !waiters.isEmpty { serveSnapshots(waiters) }
             if finishing {
-                stopAppender()
-                stopSyncer()
+                appending.stop()
+                syncing.stop()
                 syncIfUnsynced()
                 queueCondition.lock()
                 stopped = true
@@ -329,8 +307,8 @@ public final class GroupCommitter: @unchecked Sendable {
     /// between batches once everything recorded is durable, so a snapshot never holds an entry a
     /// crash could still take back. After a failure there is nothing trustworthy to hand out.
     private func serveSnapshots(_ waiters: [SnapshotWaiter]) {
-        drainAppends()
-        drainSyncs()
+        appending.drain()
+        syncing.drain()
         syncIfUnsynced()
         guard failed == nil else {
             for waiter in waiters { waiter(nil) }
@@ -405,8 +383,8 @@ public final class GroupCommitter: @unchecked Sendable {
                     if !decided.records.isEmpty { break items }
                     // Rolling writes what is buffered and closes the file a sync may still be
                     // working on: wait for the appending and syncing threads to be idle.
-                    drainAppends()
-                    drainSyncs()
+                    appending.drain()
+                    syncing.drain()
                     // Either may have failed meanwhile; then nothing more is written.
                     if let failure = failed {
                         for (completion, _) in decided.answers { completion(.unavailable(failure)) }
@@ -523,149 +501,61 @@ public final class GroupCommitter: @unchecked Sendable {
         // Promised before the records can be appended, so the room left never looks larger
         // than it is.
         reservedBytes.add(batch.reservedBytes, ordering: .releasing)
-        appendCondition.lock()
-        toAppend.append(batch)
-        if !appendBusy { appendCondition.signal() }
-        appendCondition.unlock()
+        appending.hand(batch)
     }
 
-    /// Waits until every batch handed to the appending thread is written and handed on.
-    private func drainAppends() {
-        appendCondition.lock()
-        while appendBusy || !toAppend.isEmpty { appendCondition.wait() }
-        appendCondition.unlock()
-    }
-
-    private func stopAppender() {
-        guard appendThread != nil else { return }
-        appendCondition.lock()
-        appendStopping = true
-        appendCondition.broadcast()
-        while appendThread != nil { appendCondition.wait() }
-        appendCondition.unlock()
-    }
-
-    private func runAppender() {
-        var batches: [DecidedBatch] = []
-        var written: [WrittenBatch] = []
-        while true {
-            appendCondition.lock()
-            while toAppend.isEmpty && !appendStopping { appendCondition.wait() }
-            if toAppend.isEmpty {
-                appendThread = nil
-                appendCondition.broadcast()
-                appendCondition.unlock()
-                return
+    /// Encodes, appends and writes the records of `batches`, then hands them to the syncing
+    /// thread (or answers them at once when they wrote nothing and no sync is outstanding, so
+    /// their answers cannot pass one that waits for its fsync).
+    private func append(_ batches: [DecidedBatch]) {
+        let started = ContinuousClock.now
+        let reserved = batches.reduce(0) { $0 + $1.reservedBytes }
+        if let failure = failed {
+            for batch in batches {
+                for (completion, _) in batch.answers { completion(.unavailable(failure)) }
             }
-            swap(&batches, &toAppend)
-            appendBusy = true
-            appendCondition.unlock()
-
-            let started = ContinuousClock.now
-            let reserved = batches.reduce(0) { $0 + $1.reservedBytes }
-            if let failure = failed {
+        } else if let total = write(batches) {
+            if total.records > 0 || !syncing.isIdle {
+                var written: [WrittenBatch] = []
+                written.reserveCapacity(batches.count)
                 for batch in batches {
-                    for (completion, _) in batch.answers { completion(.unavailable(failure)) }
+                    written.append(WrittenBatch(answers: batch.answers, records: batch.records.count,
+                                                bytes: 0, started: started))
                 }
-            } else if let total = write(batches) {
-                if total.records > 0 || syncsOutstanding {
-                    for batch in batches {
-                        written.append(WrittenBatch(answers: batch.answers, records: batch.records.count,
-                                                    bytes: 0, started: started))
-                    }
-                    // The bytes are reported once, with the batch that carries them all.
-                    written[written.count - 1].bytes = total.bytes
-                    handOff(written)
-                    written.removeAll(keepingCapacity: true)
-                } else {
-                    for batch in batches {
-                        for (completion, outcome) in batch.answers { completion(outcome) }
-                    }
+                // The bytes are reported once, with the batch that carries them all.
+                written[written.count - 1].bytes = total.bytes
+                syncing.hand(contentsOf: written)
+            } else {
+                for batch in batches {
+                    for (completion, outcome) in batch.answers { completion(outcome) }
                 }
             }
-            reservedBytes.subtract(reserved, ordering: .releasing)
-            batches.removeAll(keepingCapacity: true)
-
-            appendCondition.lock()
-            appendBusy = false
-            appendCondition.broadcast()
-            appendCondition.unlock()
         }
+        reservedBytes.subtract(reserved, ordering: .releasing)
     }
 
     // MARK: - The syncing thread (`.fsync`)
 
-    /// Whether a written batch still waits for its fsync.
-    private var syncsOutstanding: Bool {
-        syncCondition.lock()
-        defer { syncCondition.unlock() }
-        return syncBusy || !toSync.isEmpty
-    }
-
-    private func handOff(_ batches: [WrittenBatch]) {
-        syncCondition.lock()
-        toSync.append(contentsOf: batches)
-        syncCondition.signal()
-        syncCondition.unlock()
-    }
-
-    /// Waits until every written batch is synced and answered (before a segment roll, a
-    /// snapshot, or stopping).
-    private func drainSyncs() {
-        syncCondition.lock()
-        while syncBusy || !toSync.isEmpty { syncCondition.wait() }
-        syncCondition.unlock()
-    }
-
-    private func stopSyncer() {
-        guard syncThread != nil else { return }
-        syncCondition.lock()
-        syncStopping = true
-        syncCondition.broadcast()
-        while syncThread != nil { syncCondition.wait() }
-        syncCondition.unlock()
-    }
-
-    /// Takes every batch written so far, makes them durable with one fsync, answers them in
-    /// order. One fsync covers all that was written before it started, so batches written while
-    /// it runs wait for the next.
-    private func runSyncer() {
-        while true {
-            syncCondition.lock()
-            while toSync.isEmpty && !syncStopping { syncCondition.wait() }
-            if toSync.isEmpty {
-                syncThread = nil
-                syncCondition.broadcast()
-                syncCondition.unlock()
-                return
+    /// Makes every batch written so far durable with one fsync and answers them in order. One
+    /// fsync covers all that was written before it started, so batches written while it runs
+    /// wait for the next.
+    private func sync(_ batches: [WrittenBatch]) {
+        let records = batches.reduce(0) { $0 + $1.records }
+        var refusal = failed
+        if refusal == nil, records > 0 {
+            do {
+                let durable = try log.sync()
+                observer?.committed(records: records, bytes: batches.reduce(0) { $0 + $1.bytes },
+                                    duration: ContinuousClock.now - batches[0].started, lastSeq: durable)
+            } catch {
+                failStop("journal fsync failed: \(error)", pending: [], rest: [][...])
+                refusal = failed
             }
-            let batches = toSync
-            toSync.removeAll()
-            syncBusy = true
-            syncCondition.unlock()
-
-            let records = batches.reduce(0) { $0 + $1.records }
-            var refusal = failed
-            if refusal == nil, records > 0 {
-                do {
-                    let durable = try log.sync()
-                    observer?.committed(records: records, bytes: batches.reduce(0) { $0 + $1.bytes },
-                                        duration: ContinuousClock.now - batches[0].started, lastSeq: durable)
-                } catch {
-                    failStop("journal fsync failed: \(error)", pending: [], rest: [][...])
-                    refusal = failed
-                }
+        }
+        for batch in batches {
+            for (completion, outcome) in batch.answers {
+                if let refusal { completion(.unavailable(refusal)) } else { completion(outcome) }
             }
-            for batch in batches {
-                for (completion, outcome) in batch.answers {
-                    if let refusal { completion(.unavailable(refusal)) } else { completion(outcome) }
-                }
-            }
-
-            syncCondition.lock()
-            syncBusy = false
-            syncCondition.broadcast()
-            syncCondition.unlock()
         }
     }
 
