@@ -23,6 +23,9 @@ enum KassaMetric {
     static let readingThreadCPU = BenchmarkMetric.custom("reading thread CPU (ms)", polarity: .prefersSmaller, useScalingFactor: false)
     static let recordingThreadCPU = BenchmarkMetric.custom("recording thread CPU (ms)", polarity: .prefersSmaller, useScalingFactor: false)
     static let pageFaults = BenchmarkMetric.custom("page faults (thousands)", polarity: .prefersSmaller, useScalingFactor: false)
+    static let writerCPU = BenchmarkMetric.custom("writer CPU per receipt (ns)", polarity: .prefersSmaller, useScalingFactor: false)
+    static let appendCPU = BenchmarkMetric.custom("appending CPU per receipt (ns)", polarity: .prefersSmaller, useScalingFactor: false)
+    static let syncCPU = BenchmarkMetric.custom("syncing CPU per receipt (ns)", polarity: .prefersSmaller, useScalingFactor: false)
 }
 
 enum Shape {
@@ -228,16 +231,26 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark(
             "durable group commit: 16 producers, window \(window)",
             configuration: .init(
-                metrics: [.wallClock, KassaMetric.receiptsPerSecond, KassaMetric.commitP50, KassaMetric.commitP99, KassaMetric.batch],
+                metrics: [.wallClock, KassaMetric.receiptsPerSecond, KassaMetric.commitP50, KassaMetric.commitP99, KassaMetric.batch,
+                          KassaMetric.writerCPU, KassaMetric.appendCPU, KassaMetric.syncCPU],
                 warmupIterations: 1,
                 maxDuration: .seconds(20),
                 maxIterations: 5
             )
         ) { (benchmark, run: DurableRun) in
+            let cpuBefore = committerThreadsCPU()
             benchmark.startMeasurement()
             let result = ringUp(run, perProducer: 1_000, window: window)
             benchmark.stopMeasurement()
+            let cpuAfter = committerThreadsCPU()
             let sorted = result.latencies.sorted()
+            // What each of the committer's threads spent per receipt: steadier than the
+            // throughput on a busy machine, so changes to one stage can be compared there.
+            let receipts = UInt64(max(1, sorted.count))
+            func perReceipt(_ thread: String) -> Int { Int((cpuAfter[thread, default: 0] &- cpuBefore[thread, default: 0]) / receipts) }
+            benchmark.measurement(KassaMetric.writerCPU, perReceipt("kassa-writer"))
+            benchmark.measurement(KassaMetric.appendCPU, perReceipt("kassa-append"))
+            benchmark.measurement(KassaMetric.syncCPU, perReceipt("kassa-sync"))
             let batches = run.counter.take()
             benchmark.measurement(KassaMetric.receiptsPerSecond, Int(Double(sorted.count) / seconds(result.elapsed)))
             benchmark.measurement(KassaMetric.commitP50, percentile(sorted, 0.50))
@@ -344,6 +357,23 @@ func threadCPUTime() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+/// CPU time so far of each of this process's threads whose name begins with `kassa-` (the group
+/// committer's), in nanoseconds by name, from /proc/self/task/*/schedstat (its first field is
+/// the thread's time on a CPU).
+func committerThreadsCPU() -> [String: UInt64] {
+    var spent: [String: UInt64] = [:]
+    guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return spent }
+    for task in tasks {
+        guard let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8) else { continue }
+        let name = comm.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard name.hasPrefix("kassa-"),
+              let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/schedstat", encoding: .utf8),
+              let nanoseconds = stat.split(separator: " ").first.flatMap({ UInt64($0) }) else { continue }
+        spent[name, default: 0] += nanoseconds
+    }
+    return spent
 }
 
 /// CPU time of the whole process, every thread, in seconds.
