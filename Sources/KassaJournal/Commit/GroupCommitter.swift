@@ -358,14 +358,16 @@ public final class GroupCommitter: @unchecked Sendable {
             let now = clock()
             // Only this thread changes the Ledger, so deciding needs no lock; recording does.
             let prepared = Self.lend(&ledger.pointee) { $0.prepare(item.command, at: now, pricing: pricing, precheck: item.precheck) }
-            switch prepared {
+            // Matched as consumed: the entry is moved into the batch, not copied (a copy
+            // retained and released each of a sale's strings and arrays).
+            switch consume prepared {
             case .record(let entry):
                 // A sale is encoded by whichever thread appends, within a bound found here;
                 // anything else (rarer, and without a bound) is encoded here.
-                let record: DecidedRecord
+                let encoded: [UInt8]?
                 let payloadBytes: Int
                 if let bound = LedgerEntryCodec.payloadBytesMax(entry), bound <= log.recordBytesMax {
-                    record = .entry(entry, bound: bound)
+                    encoded = nil
                     payloadBytes = bound
                 } else {
                     let payload = LedgerEntryCodec.encode(entry)
@@ -374,7 +376,7 @@ public final class GroupCommitter: @unchecked Sendable {
                         index += 1
                         continue
                     }
-                    record = .encoded(seq: entry.seq, payload: payload)
+                    encoded = payload
                     payloadBytes = payload.count
                 }
                 let promised = reservedBytes.load(ordering: .acquiring) + decided.reservedBytes
@@ -410,7 +412,11 @@ public final class GroupCommitter: @unchecked Sendable {
                 let answer = ledger.pointee.commit(entry)
                 ledgerLock.unlock()
                 observer?.applied(entry)
-                decided.records.append(record)
+                if let encoded {
+                    decided.records.append(.encoded(seq: entry.seq, payload: encoded))
+                } else {
+                    decided.records.append(.entry(consume entry, bound: payloadBytes))
+                }
                 decided.reservedBytes += SegmentFormat.recordSize(payloadBytes: payloadBytes)
                 decided.answers.append((item.completion, .done(answer, created: true)))
             case .duplicate(let answer):
