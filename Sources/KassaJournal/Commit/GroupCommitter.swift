@@ -354,10 +354,12 @@ public final class GroupCommitter: @unchecked Sendable {
         decided.answers.reserveCapacity(batch.count)
         var index = 0
         items: while index < batch.count {
-            let item = batch[index]
+            // The command, check and completion read where they lie: a copy of the whole item
+            // retained and released all three.
+            let completion = batch[index].completion
             let now = clock()
             // Only this thread changes the Ledger, so deciding needs no lock; recording does.
-            let prepared = Self.lend(&ledger.pointee) { $0.prepare(item.command, at: now, pricing: pricing, precheck: item.precheck) }
+            let prepared = Self.lend(&ledger.pointee) { $0.prepare(batch[index].command, at: now, pricing: pricing, precheck: batch[index].precheck) }
             // Matched as consumed: the entry is moved into the batch, not copied (a copy
             // retained and released each of a sale's strings and arrays).
             switch consume prepared {
@@ -372,7 +374,7 @@ public final class GroupCommitter: @unchecked Sendable {
                 } else {
                     let payload = LedgerEntryCodec.encode(entry)
                     if payload.count > log.recordBytesMax {
-                        decided.answers.append((item.completion, .rejected(LedgerError(.tooLarge, "the change takes \(payload.count) bytes in the journal, more than journal.record_bytes_max (\(log.recordBytesMax))"))))
+                        decided.answers.append((completion, .rejected(LedgerError(.tooLarge, "the change takes \(payload.count) bytes in the journal, more than journal.record_bytes_max (\(log.recordBytesMax))"))))
                         index += 1
                         continue
                     }
@@ -418,11 +420,11 @@ public final class GroupCommitter: @unchecked Sendable {
                     decided.records.append(.entry(consume entry, bound: payloadBytes))
                 }
                 decided.reservedBytes += SegmentFormat.recordSize(payloadBytes: payloadBytes)
-                decided.answers.append((item.completion, .done(answer, created: true)))
+                decided.answers.append((completion, .done(answer, created: true)))
             case .duplicate(let answer):
-                decided.answers.append((item.completion, .done(answer, created: false)))
+                decided.answers.append((completion, .done(answer, created: false)))
             case .rejected(let error):
-                decided.answers.append((item.completion, .rejected(error)))
+                decided.answers.append((completion, .rejected(error)))
             }
             index += 1
         }
