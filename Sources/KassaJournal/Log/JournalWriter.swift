@@ -54,6 +54,7 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
     private let nowMs: @Sendable () -> UInt64
     /// The next segment's file, made ahead of the roll (`SpareSegment`).
     private let spare: SpareSegment
+
     /// Whether the spare for the current segment was asked for.
     /// Set once the spare is asked for; read by `canAppend` on the deciding thread while the
     /// appending thread may set it.
@@ -71,6 +72,9 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
     /// as it is ready: a busy journal soon writes only over zeros, and a quiet one (a test's)
     /// never spends the disk's time on a spare.
     static let earlySpareBytes = 4 << 20
+
+    /// Whether the spare next segment is ready for the next roll to take.
+    var spareIsReady: Bool { spare.isReady }
 
     /// The sequence number of the last record appended (buffered or written).
     public private(set) var lastSeq: UInt64
