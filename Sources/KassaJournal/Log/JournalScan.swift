@@ -73,13 +73,12 @@ public enum JournalScanner {
         }
         segmentNames.sort { $0.0 < $1.0 }
 
-        let buffer = ScanBuffer()
         var stoppedAt: (index: Int, damage: SegmentScan.Damage)?
         var expectedNext: UInt64?
         for (index, (nameSeq, name)) in segmentNames.enumerated() {
             let path = directory + "/" + name
             let visiting = stoppedAt == nil ? visit : nil
-            var scan = try SegmentScanner.scan(path: path, recordBytesMax: recordBytesMax, buffer: buffer, visit: visiting)
+            var scan = try SegmentScanner.scan(path: path, recordBytesMax: recordBytesMax, visit: visiting)
             if scan.damage == nil, let first = scan.firstSeq, first != nameSeq {
                 scan.damage = .init(offset: 16, reason: "the header says the first record is \(first) but the file name says \(nameSeq)", validRecordAfter: nil)
                 scan.records = 0

@@ -44,30 +44,29 @@ public struct SegmentScan: Sendable {
 
 /// Reads segment files and checks every record: frame, checksum, sequence.
 ///
-/// Records are read a window at a time while they verify (`scanClean`): a whole 64 MB segment
-/// read at once went through memory twice, once as the kernel copied it in and once as the
-/// records were checked and decoded, and nothing could be decoded until all of it was read.
-/// Anything else (a damaged header or record, a cut or dirty tail) sends the scan to reading the
-/// whole file (`scanWhole`), which judges it from the record it stopped at, as before.
+/// The segment is mapped (`SegmentMapping`) and its records checked and decoded where they
+/// lie, one after another, for as long as they verify (`scanClean`). Anything else (a damaged
+/// header or record, a cut or dirty tail) sends the scan to judging the whole file
+/// (`scanWhole`) from the record it stopped at, as before.
 enum SegmentScanner {
-    /// Bytes read at a time while records verify: small enough that a window is still in the
-    /// cache when its records are checked and decoded.
+    /// Bytes of reserved space checked for zeros at a time, between asking the file system
+    /// where its next data lies.
     static let windowBytes = 1 << 20
 
     /// Scans the segment at `path`; `recordBytesMax` bounds a plausible payload length.
     /// `visit` sees each verified record's sequence number and payload, in order.
-    /// `buffer` holds the file, or a window of it, while it is scanned; one buffer serves
-    /// every segment of a journal, so its memory is faulted in once, not once a segment.
-    static func scan(path: String, recordBytesMax: Int, buffer reused: ScanBuffer = ScanBuffer(),
+    static func scan(path: String, recordBytesMax: Int,
                      visit: ((UInt64, UnsafeRawBufferPointer) throws -> Void)? = nil) throws -> SegmentScan {
         let fd = try FileIO.open(path, O_RDONLY)
         defer { close(fd) }
         let size = try FileIO.size(fd, path: path)
+        let mapping = try SegmentMapping(fd: fd, size: size, path: path)
         var scan = SegmentScan(path: path, fileSize: size)
-        guard let resume = try scanClean(fd, size: size, into: &scan, recordBytesMax: recordBytesMax, buffer: reused, visit: visit) else {
+        let window = ScanWindow(fd: fd, path: path, size: size, mapping: mapping)
+        guard let resume = try scanClean(window, into: &scan, recordBytesMax: recordBytesMax, visit: visit) else {
             return scan
         }
-        try scanWhole(fd, size: size, from: resume, into: &scan, recordBytesMax: recordBytesMax, buffer: reused, visit: visit)
+        try scanWhole(window, from: resume, into: &scan, recordBytesMax: recordBytesMax, visit: visit)
         return scan
     }
 
@@ -79,14 +78,13 @@ enum SegmentScanner {
         var expected: UInt64 = 0
     }
 
-    /// Visits records a window at a time for as long as they verify, and a zero tail after
-    /// them. Nil when the whole segment was clean; else where `scanWhole` takes over, `scan`
-    /// holding what verified before it.
-    private static func scanClean(_ fd: Int32, size: Int, into scan: inout SegmentScan, recordBytesMax: Int, buffer reused: ScanBuffer,
+    /// Visits records for as long as they verify, and a zero tail after them. Nil when the
+    /// whole segment was clean; else where `scanWhole` takes over, `scan` holding what verified
+    /// before it.
+    private static func scanClean(_ window: ScanWindow, into scan: inout SegmentScan, recordBytesMax: Int,
                                   visit: ((UInt64, UnsafeRawBufferPointer) throws -> Void)?) throws -> Resume? {
-        let capacity = max(windowBytes, SegmentFormat.recordSize(payloadBytes: recordBytesMax), SegmentFormat.headerSize)
-        var window = ScanWindow(fd: fd, path: scan.path, size: size, buffer: reused.bytes(count: min(capacity, size)))
-        guard size >= SegmentFormat.headerSize, let headerBytes = try window.bytes(at: 0, count: SegmentFormat.headerSize),
+        let size = window.size
+        guard size >= SegmentFormat.headerSize, let headerBytes = window.bytes(at: 0, count: SegmentFormat.headerSize),
               case .success(let header) = SegmentFormat.parseHeader(headerBytes) else { return Resume() }
         scan.firstSeq = header.firstSeq
         var offset = SegmentFormat.headerSize
@@ -94,11 +92,11 @@ enum SegmentScanner {
         while true {
             let resume = Resume(offset: offset, expected: expected)
             guard offset + SegmentFormat.frameHeaderSize <= size,
-                  let frameHeader = try window.bytes(at: offset, count: SegmentFormat.frameHeaderSize) else { return resume }
+                  let frameHeader = window.bytes(at: offset, count: SegmentFormat.frameHeaderSize) else { return resume }
             let length = Int(SegmentFormat.load(UInt32.self, frameHeader, 0))
-            if length == 0 { return try window.isZero(from: offset) ? nil : resume }
+            if length == 0 { return window.isZero(from: offset) ? nil : resume }
             guard length <= recordBytesMax, offset + SegmentFormat.recordSize(payloadBytes: length) <= size,
-                  let frame = try window.bytes(at: offset, count: SegmentFormat.frameHeaderSize + length) else { return resume }
+                  let frame = window.bytes(at: offset, count: SegmentFormat.frameHeaderSize + length) else { return resume }
             let stored = SegmentFormat.load(UInt32.self, frame, 4)
             let seq = SegmentFormat.load(UInt64.self, frame, 8)
             guard SegmentFormat.recordChecksum(frame) == stored, seq == expected else { return resume }
@@ -109,14 +107,12 @@ enum SegmentScanner {
         }
     }
 
-    /// Reads the whole segment and goes on from `resume` (where `scanClean` stopped), judging
+    /// Goes on from `resume` (where `scanClean` stopped) through the whole segment, judging
     /// the first thing that is wrong with everything after it in view.
-    private static func scanWhole(_ fd: Int32, size: Int, from resume: Resume, into scan: inout SegmentScan, recordBytesMax: Int,
-                                  buffer reused: ScanBuffer, visit: ((UInt64, UnsafeRawBufferPointer) throws -> Void)?) throws {
-        let buffer = reused.bytes(count: size)
-        let got = try FileIO.preadFully(fd, buffer.baseAddress!, count: size, at: 0, path: scan.path)
-        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<got])
-        scan.fileSize = got
+    private static func scanWhole(_ window: ScanWindow, from resume: Resume, into scan: inout SegmentScan, recordBytesMax: Int,
+                                  visit: ((UInt64, UnsafeRawBufferPointer) throws -> Void)?) throws {
+        let bytes = window.mapping.bytes
+        let got = bytes.count
 
         var offset: Int
         var expected: UInt64
@@ -217,68 +213,73 @@ enum SegmentScanner {
     }
 }
 
-/// Part of a segment file in memory: the bytes from `start`, as many as the buffer holds.
+/// A segment file as it lies in the page cache, mapped for reading: the scan reads records
+/// where the kernel holds them, where reading them into a buffer of our own first copied every
+/// byte of the journal once more (about a twentieth of recovery's reading thread).
+///
+/// Mapped read-only and private, and only while one segment is scanned. A file cut shorter
+/// while it is mapped would fault on the bytes past its new end; no writer cuts a segment
+/// while it is scanned (start-up scans before it opens the writer, under the data directory's
+/// lock, and the running writer never shortens a file), so only `kassa wal verify`, run at the
+/// moment a starting service cuts a torn tail, could see that, and it would stop there.
+final class SegmentMapping {
+    /// The file's bytes; empty for an empty file.
+    let bytes: UnsafeRawBufferPointer
+
+    /// Maps the `size` bytes of the open file `fd`.
+    init(fd: Int32, size: Int, path: String) throws(FileError) {
+        guard size > 0 else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
+            throw FileError("map", path)
+        }
+        bytes = UnsafeRawBufferPointer(start: address, count: size)
+    }
+
+    deinit {
+        if let address = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: address), bytes.count) }
+    }
+
+    /// What `mmap` returns when it fails: `MAP_FAILED`, a macro the Glibc module leaves out.
+    private let MAP_FAILED = UnsafeMutableRawPointer(bitPattern: -1)
+}
+
+/// Part of a segment file in view: the bytes of its mapping, looked at a window at a time.
 struct ScanWindow {
     let fd: Int32
     let path: String
     /// The file's size.
     let size: Int
-    let buffer: UnsafeMutableRawBufferPointer
-    /// Offset in the file of the buffer's first byte, and how many bytes it holds.
-    private var start = 0
-    private var count = 0
+    let mapping: SegmentMapping
 
-    init(fd: Int32, path: String, size: Int, buffer: UnsafeMutableRawBufferPointer) {
+    init(fd: Int32, path: String, size: Int, mapping: SegmentMapping) {
         self.fd = fd
         self.path = path
         self.size = size
-        self.buffer = buffer
+        self.mapping = mapping
     }
 
-    /// The `length` bytes at `offset` of the file, reading the buffer from `offset` on when
-    /// they are not all in it; nil when the file ends before them or the buffer is smaller.
-    mutating func bytes(at offset: Int, count length: Int) throws -> UnsafeRawBufferPointer? {
-        if offset < start || offset + length > start + count {
-            guard length <= buffer.count else { return nil }
-            start = offset
-            count = try FileIO.preadFully(fd, buffer.baseAddress!, count: min(buffer.count, size - offset), at: offset, path: path)
-            guard length <= count else { return nil }
-        }
-        return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[(offset - start)..<(offset - start + length)])
+    /// The `length` bytes at `offset` of the file; nil when the file ends before them.
+    func bytes(at offset: Int, count length: Int) -> UnsafeRawBufferPointer? {
+        guard offset >= 0, length >= 0, offset + length <= mapping.bytes.count else { return nil }
+        return UnsafeRawBufferPointer(rebasing: mapping.bytes[offset..<(offset + length)])
     }
 
     /// Whether every byte from `offset` to the end of the file is zero (false when the file
     /// ends early). Space reserved for a segment and never written reads as zeros, so it is
     /// skipped instead of read: the kernel would zero every page of it to be checked here.
-    mutating func isZero(from offset: Int) throws -> Bool {
+    func isZero(from offset: Int) -> Bool {
         var at = offset
         while at < size {
             guard let data = FileIO.nextData(fd, from: at) else { return true }
             at = max(at, data)
             guard at < size else { return true }
-            let length = min(buffer.count, size - at)
-            guard let bytes = try bytes(at: at, count: length), SegmentScanner.isZero(bytes, from: 0) else { return false }
+            let length = min(SegmentScanner.windowBytes, size - at)
+            guard let bytes = bytes(at: at, count: length), SegmentScanner.isZero(bytes, from: 0) else { return false }
             at += length
         }
         return true
-    }
-}
-
-/// Memory a journal's segments are read into, one after another; grows to the largest.
-final class ScanBuffer {
-    private var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1, alignment: 8)
-
-    /// Empty until the first segment is read.
-    init() {}
-
-    deinit { buffer.deallocate() }
-
-    /// At least `count` bytes (and at least one), valid until the next call.
-    func bytes(count: Int) -> UnsafeMutableRawBufferPointer {
-        if buffer.count < count {
-            buffer.deallocate()
-            buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 8)
-        }
-        return buffer
     }
 }
