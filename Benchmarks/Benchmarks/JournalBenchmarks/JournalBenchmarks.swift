@@ -284,7 +284,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         let start = clock.now
         let readingStart = threadCPUTime(), processStart = processCPUTime(), faultsStart = pageFaults()
-        let replay = PipelinedReplay(ledger: Ledger()) { ledger, entry in try ledger.replay(entry) }
+        let replay = PipelinedReplay(ledger: Ledger()) { ledger, entry in try ledger.replay(consume entry) }
         var decoder = ReplayDecoder()
         let report = try JournalScanner.scan(directory: run.directory + "/journal", recordBytesMax: 1 << 20) { seq, payload in
             try replay.add(try decoder.decode(seq: seq, payload: payload))

@@ -78,9 +78,10 @@ public struct Ledger: Sendable, Equatable {
     }
 
     /// Records a journaled entry as `replay(_: LedgerEntry)` does; a sale goes from its journal
-    /// bytes straight into the receipt index.
-    public mutating func replay(_ entry: ReplayEntry) throws(LedgerReplayError) {
-        switch entry {
+    /// bytes straight into the receipt index. Taken, not borrowed: matching a borrowed entry
+    /// copied its payload out first, retaining what the sale holds on every sale.
+    public mutating func replay(_ entry: consuming ReplayEntry) throws(LedgerReplayError) {
+        switch consume entry {
         case .decoded(let entry): try replay(entry)
         case .sale(let sale):
             guard sale.seq == lastSeq + 1 else { throw LedgerReplayError(expected: lastSeq + 1, found: sale.seq) }
@@ -89,8 +90,8 @@ public struct Ledger: Sendable, Equatable {
     }
 
     /// Rebuilds the receipt index from a journal entry as `restoreIndex(_: LedgerEntry)` does.
-    public mutating func restoreIndex(_ entry: ReplayEntry) {
-        switch entry {
+    public mutating func restoreIndex(_ entry: consuming ReplayEntry) {
+        switch consume entry {
         case .decoded(let entry): restoreIndex(entry)
         case .sale(let sale): record(sale, indexOnly: true)
         }

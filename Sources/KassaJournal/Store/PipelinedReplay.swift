@@ -7,8 +7,9 @@ import KassaCore
 ///
 /// The Ledger belongs to the recording thread until `finish()` returns it.
 public final class PipelinedReplay: @unchecked Sendable {
-    /// Records one entry (replay it, or rebuild the receipt index from it).
-    public typealias Step = @Sendable (inout Ledger, ReplayEntry) throws -> Void
+    /// Records one entry (replay it, or rebuild the receipt index from it); the entry is
+    /// handed over, so that recording it need not copy it.
+    public typealias Step = @Sendable (inout Ledger, consuming ReplayEntry) throws -> Void
 
     /// Entries handed over at a time, and chunks that may wait: enough to keep the recording
     /// thread busy, bounded so that a long journal never sits decoded in memory.
@@ -18,21 +19,20 @@ public final class PipelinedReplay: @unchecked Sendable {
     private let step: Step
     private let condition = NSCondition()
     private var ledger: Ledger
-    private var waiting: [[ReplayEntry]] = []
+    private var waiting: [ReplayChunk] = []
     /// Chunks the recording thread has emptied, for the reader to fill again: a new chunk for
     /// every 512 entries, allocated on one thread and freed on the other, cost both threads
     /// time in the allocator.
-    private var emptied: [[ReplayEntry]] = []
+    private var emptied: [ReplayChunk] = []
     private var closed = false
     private var done = false
     private var failure: (any Error)?
-    private var chunk: [ReplayEntry] = []
+    private var chunk = ReplayChunk(capacity: PipelinedReplay.chunkEntries)
 
     /// Starts the recording thread over `ledger`.
     public init(ledger: Ledger, step: @escaping Step) {
         self.ledger = ledger
         self.step = step
-        chunk.reserveCapacity(PipelinedReplay.chunkEntries)
         let thread = Thread { [self] in self.record() }
         thread.name = "kassa-replay"
         thread.start()
@@ -42,13 +42,9 @@ public final class PipelinedReplay: @unchecked Sendable {
     /// reading the journal at once.
     public func add(_ entry: consuming ReplayEntry) throws {
         chunk.append(entry)
-        guard chunk.count >= PipelinedReplay.chunkEntries else { return }
-        // Moved out and handed over, so that the recording thread holds the chunk alone and
-        // can empty it in place.
-        var full: [ReplayEntry] = []
-        swap(&full, &chunk)
-        chunk = try hand(consume full)
-        if chunk.capacity < PipelinedReplay.chunkEntries { chunk.reserveCapacity(PipelinedReplay.chunkEntries) }
+        guard chunk.isFull else { return }
+        // Handed over whole, so that the recording thread holds the chunk alone and empties it.
+        chunk = try hand(chunk)
     }
 
     /// Adds the next decoded entry (`add(_: ReplayEntry)`).
@@ -59,7 +55,7 @@ public final class PipelinedReplay: @unchecked Sendable {
     public func finish() throws -> Ledger {
         if !chunk.isEmpty {
             try? hand(chunk)
-            chunk = []
+            chunk = ReplayChunk(capacity: PipelinedReplay.chunkEntries)
         }
         if let failure = close(droppingWaiting: false) { throw failure }
         // Moved out, not copied: a copy left here would share the Ledger's storage until this
@@ -90,14 +86,14 @@ public final class PipelinedReplay: @unchecked Sendable {
     /// Queues `entries` for recording and returns an empty chunk to fill next (one the
     /// recording thread emptied, if there is one).
     @discardableResult
-    private func hand(_ entries: consuming [ReplayEntry]) throws -> [ReplayEntry] {
+    private func hand(_ entries: ReplayChunk) throws -> ReplayChunk {
         condition.lock()
         defer { condition.unlock() }
         while waiting.count >= PipelinedReplay.chunksWaitingMax && failure == nil { condition.wait() }
         if let failure { throw failure }
         waiting.append(entries)
         condition.broadcast()
-        return emptied.popLast() ?? []
+        return emptied.popLast() ?? ReplayChunk(capacity: PipelinedReplay.chunkEntries)
     }
 
     private func record() {
@@ -105,7 +101,7 @@ public final class PipelinedReplay: @unchecked Sendable {
         // this object's property checked for exclusivity; put back before `done` is set.
         var ledger = Ledger()
         swap(&ledger, &self.ledger)
-        var recorded: [ReplayEntry]?
+        var recorded: ReplayChunk?
         while true {
             condition.lock()
             if let chunk = recorded, emptied.count < PipelinedReplay.chunksWaitingMax {
@@ -120,19 +116,15 @@ public final class PipelinedReplay: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            var entries = waiting.removeFirst()
+            let entries = waiting.removeFirst()
             condition.broadcast()
             let failed = failure != nil
             condition.unlock()
             guard !failed else { continue }
             do {
-                // Read in place: iterating the array would copy every entry out of it.
-                try entries.withUnsafeBufferPointer { entries in
-                    for index in entries.indices { try step(&ledger, entries[index]) }
-                }
-                // Emptied here, where its entries were recorded, and handed back at the next
-                // turn under the lock.
-                entries.removeAll(keepingCapacity: true)
+                // Emptied here, each entry moved out as it is recorded, and handed back at the
+                // next turn under the lock.
+                try entries.consume { entry throws in try step(&ledger, entry) }
                 recorded = entries
             } catch {
                 condition.lock()

@@ -91,8 +91,10 @@ public final class Storage: @unchecked Sendable {
         var firstSeen: UInt64?
         // This thread reads, checks and decodes the journal; a second one records the entries.
         let snapshotSeq = snapshot.seq
+        // Each entry is passed on with `consume`: without it the closure copies the entry it
+        // was handed before recording it.
         let replay = PipelinedReplay(ledger: restored) { ledger, entry in
-            if entry.seq <= snapshotSeq { ledger.restoreIndex(entry) } else { try ledger.replay(entry) }
+            if entry.seq <= snapshotSeq { ledger.restoreIndex(consume entry) } else { try ledger.replay(consume entry) }
         }
         var decoder = ReplayDecoder()
         let opened: Journal.Opened
