@@ -99,6 +99,16 @@ enum FileIO {
         return errno == ENXIO ? nil : offset
     }
 
+    /// Where the data that holds `offset` ends: the next hole or space reserved and not yet
+    /// read or written at or after `offset`, or the end of the file. A file system that cannot
+    /// tell says the end of the file: all data.
+    static func dataEnd(_ fd: Int32, from offset: Int, size: Int) -> Int {
+        // SEEK_HOLE: Linux's value, left out of the Glibc module like SEEK_DATA.
+        let seekHole: Int32 = 4
+        let found = lseek(fd, off_t(offset), seekHole)
+        return found >= 0 ? min(Int(found), size) : size
+    }
+
     static func size(_ fd: Int32, path: String) throws(FileError) -> Int {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw FileError("stat", path) }

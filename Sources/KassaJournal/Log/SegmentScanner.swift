@@ -270,13 +270,18 @@ struct ScanWindow {
     /// Whether every byte from `offset` to the end of the file is zero (false when the file
     /// ends early). Space reserved for a segment and never written reads as zeros, so it is
     /// skipped instead of read: the kernel would zero every page of it to be checked here.
+    /// Only the data the file system reports is read, up to where it says the data ends: a
+    /// window read past that end had the kernel read ahead into the reserved space, which
+    /// then counted as data, and so on to the end of the segment (a twentieth of recovery's
+    /// reading thread, zeroing pages only to check they were zero).
     func isZero(from offset: Int) -> Bool {
         var at = offset
         while at < size {
             guard let data = FileIO.nextData(fd, from: at) else { return true }
             at = max(at, data)
             guard at < size else { return true }
-            let length = min(SegmentScanner.windowBytes, size - at)
+            let end = FileIO.dataEnd(fd, from: at, size: size)
+            let length = min(SegmentScanner.windowBytes, (end > at ? end : size) - at)
             guard let bytes = bytes(at: at, count: length), SegmentScanner.isZero(bytes, from: 0) else { return false }
             at += length
         }
