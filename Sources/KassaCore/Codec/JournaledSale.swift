@@ -176,10 +176,42 @@ extension JournaledSale {
             var firstNet = Int.max
         }
 
-        private var names: [Name] = []
-        /// The key of each name's bytes (`CategoryCache.key`), or `longKey` when longer than a
-        /// key holds: apart from `names`, so that looking one up reads only keys.
-        private var keys: [CategoryCache.Key] = []
+        /// The names of a sale's strings and the key of each one's bytes (`CategoryCache.key`,
+        /// or `longKey` when longer than a key holds; apart from the names, so that looking one
+        /// up reads only keys), in memory of a fixed capacity that a larger copy replaces when
+        /// full. Held in arrays, every line's net amount added to its category checked the
+        /// array's uniqueness with a call into the runtime, and every string numbered its
+        /// capacity too (3-4% of recovery's reading thread). `Body` counts the strings held and
+        /// checks once a sale that it holds this memory alone.
+        private final class Strings {
+            let names: UnsafeMutablePointer<Name>
+            let keys: UnsafeMutablePointer<CategoryCache.Key>
+            let capacity: Int
+
+            init(capacity: Int) {
+                self.capacity = capacity
+                names = .allocate(capacity: capacity)
+                keys = .allocate(capacity: capacity)
+            }
+
+            /// Memory of `capacity` (at least `other`'s) holding the first `count` of `other`.
+            convenience init(copying other: Strings, count: Int, capacity: Int? = nil) {
+                self.init(capacity: max(capacity ?? other.capacity, other.capacity))
+                names.initialize(from: other.names, count: count)
+                keys.initialize(from: other.keys, count: count)
+            }
+
+            // Names and keys are plain values: nothing to deinitialize.
+            deinit {
+                names.deallocate()
+                keys.deallocate()
+            }
+        }
+
+        /// The sale's strings so far, `numbered` of them, in memory kept from one sale to the
+        /// next (see `Strings`).
+        private var strings = Strings(capacity: 64)
+        private var numbered = 0
         private static let longKey = CategoryCache.Key(first: 0, last: 0, count: -1)
         /// The short keys of this sale's strings by a hash of their bytes, open addressing:
         /// each slot holds the sale's `generation` in its high half and the string's number
@@ -200,8 +232,10 @@ extension JournaledSale {
 
         /// Ready for the next sale; keeps the memory of its string list.
         mutating func reset() {
-            names.removeAll(keepingCapacity: true)
-            keys.removeAll(keepingCapacity: true)
+            // Checked once a sale: a copy of the decoder gets memory of its own before it
+            // writes, as an array's would.
+            if !isKnownUniquelyReferenced(&strings) { strings = Strings(capacity: strings.capacity) }
+            numbered = 0
             // 2^32 sales later a slot could read as this sale's again; `number` checks the key
             // it leads to, so that only costs a probe.
             generation = (generation &+ 1) & 0xFFFF_FFFF
@@ -228,8 +262,11 @@ extension JournaledSale {
                 w.writeVarint(try r.readSignedVarint())
             }
             stringsOffset = w.count
-            w.writeVarint(UInt64(names.count))
-            for name in names { w.write(bytes: UnsafeRawBufferPointer(rebasing: payload[name.start..<(name.start + name.count)])) }
+            w.writeVarint(UInt64(numbered))
+            for index in 0..<numbered {
+                let name = strings.names[index]
+                w.write(bytes: UnsafeRawBufferPointer(rebasing: payload[name.start..<(name.start + name.count)]))
+            }
             netsOffset = w.count
             writeNets(into: &w)
         }
@@ -302,11 +339,11 @@ extension JournaledSale {
             w.write(0 as UInt8)
             let net = amount &- discount
             if net != 0 {
-                // In place: subscripting the array three times checks its uniqueness each time.
-                names.withUnsafeMutableBufferPointer { names in
-                    names[category].net = names[category].net &+ net
-                    if names[category].firstNet == Int.max { names[category].firstNet = line }
-                }
+                // `number` gave `category`, so it is one of the strings numbered.
+                precondition(category < numbered, "a line's category has no number; memory can no longer be trusted")
+                let name = strings.names + category
+                name.pointee.net = name.pointee.net &+ net
+                if name.pointee.firstNet == Int.max { name.pointee.firstNet = line }
             }
         }
 
@@ -320,30 +357,28 @@ extension JournaledSale {
                 let generation = self.generation
                 // The string's number; or −2 − the free slot where the probe stopped, when the
                 // string is not in `slots`; or −1 when the probe met no free slot.
+                let keys = strings.keys, held = numbered
                 let found: Int = slots.withUnsafeBufferPointer { slots in
-                    keys.withUnsafeBufferPointer { keys in
-                        var slot = Body.slot(key)
-                        for _ in 0..<Body.slotsCount {
-                            let entry = slots[slot]
-                            guard entry >> 32 == generation else { return -2 - slot }
-                            let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                            if index >= 0, index < keys.count, keys[index] == key { return index }
-                            slot = (slot + 1) & (Body.slotsCount - 1)
-                        }
-                        return -1
+                    var slot = Body.slot(key)
+                    for _ in 0..<Body.slotsCount {
+                        let entry = slots[slot]
+                        guard entry >> 32 == generation else { return -2 - slot }
+                        let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                        if index >= 0, index < held, keys[index] == key { return index }
+                        slot = (slot + 1) & (Body.slotsCount - 1)
                     }
+                    return -1
                 }
                 if found >= 0 { return found }
                 // Not in `slots` while fewer than `slottedMax` strings are numbered: every short
                 // string numbered so far is in `slots` (`numberOutlined` puts it there), so this
                 // one is new. An ASCII one (its key's words say so) is numbered here, in the
                 // free slot the probe found, without searching the sale's strings again.
-                if found < -1, names.count < Body.slottedMax, (key.first | key.last) & 0x8080_8080_8080_8080 == 0 {
+                if found < -1, numbered < Body.slottedMax, (key.first | key.last) & 0x8080_8080_8080_8080 == 0 {
                     let start = bytes.isEmpty ? 0 : (bytes.baseAddress! - payload.baseAddress!)
-                    names.append(Name(start: start, count: bytes.count))
-                    keys.append(key)
-                    slots[-2 - found] = generation << 32 | UInt64(names.count)
-                    return names.count - 1
+                    append(Name(start: start, count: bytes.count), key: key)
+                    slots[-2 - found] = generation << 32 | UInt64(numbered)
+                    return numbered - 1
                 }
             }
             return try numberOutlined(bytes, payload: payload, at: offset)
@@ -375,21 +410,14 @@ extension JournaledSale {
         @inline(never)
         private mutating func numberOutlined(_ bytes: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, at offset: Int) throws(DecodeError) -> Int {
             let key = CategoryCache.key(bytes, within: payload)
+            let keys = strings.keys, names = strings.names
             if let key {
-                let found: Int? = keys.withUnsafeBufferPointer { keys in
-                    for index in keys.indices where keys[index] == key { return index }
-                    return nil
-                }
-                if let found { return found }
+                for index in 0..<numbered where keys[index] == key { return index }
             } else {
-                let found: Int? = keys.withUnsafeBufferPointer { keys in
-                    for index in keys.indices where keys[index] == Body.longKey && names[index].count == bytes.count
-                        && UnsafeRawBufferPointer(rebasing: payload[names[index].start..<(names[index].start + bytes.count)]).elementsEqual(bytes) {
-                        return index
-                    }
-                    return nil
+                for index in 0..<numbered where keys[index] == Body.longKey && names[index].count == bytes.count
+                    && UnsafeRawBufferPointer(rebasing: payload[names[index].start..<(names[index].start + bytes.count)]).elementsEqual(bytes) {
+                    return index
                 }
-                if let found { return found }
             }
             // A short string is ASCII when its key's words are: they hold its bytes, zero-padded.
             let ascii = key.map { ($0.first | $0.last) & 0x8080_8080_8080_8080 == 0 } ?? BinaryReader.isASCII(bytes)
@@ -397,14 +425,23 @@ extension JournaledSale {
                 throw DecodeError("string is not valid UTF-8", offset: offset)
             }
             let start = bytes.isEmpty ? 0 : (bytes.baseAddress! - payload.baseAddress!)
-            names.append(Name(start: start, count: bytes.count))
-            keys.append(key ?? Body.longKey)
-            if let key, names.count <= Body.slottedMax { remember(key, index: names.count - 1) }
-            return names.count - 1
+            append(Name(start: start, count: bytes.count), key: key ?? Body.longKey)
+            if let key, numbered <= Body.slottedMax { remember(key, index: numbered - 1) }
+            return numbered - 1
+        }
+
+        /// Numbers the string `name` with the key `key`: the next number.
+        @inline(__always)
+        private mutating func append(_ name: Name, key: CategoryCache.Key) {
+            if numbered == strings.capacity { strings = Strings(copying: strings, count: numbered, capacity: 2 * numbered) }
+            (strings.names + numbered).initialize(to: name)
+            (strings.keys + numbered).initialize(to: key)
+            numbered += 1
         }
 
         /// The categories with a net amount, in the order of their first line with one.
         private func writeNets(into w: inout FixedBufferWriter) {
+            let names = UnsafeBufferPointer(start: strings.names, count: numbered)
             var written = 0
             var inOrder = true
             var previous = -1
