@@ -17,6 +17,13 @@ public struct CustomerTable: Hashable, Sendable {
     private var shards: [CustomerShard]
     /// Category names by number, for the packed category spend.
     private var categories = InternTable<String>()
+    /// The number in `categories` of each string of the receipt index's table that a sale's
+    /// spend was named by (`update(_:addingSpend:named:_:)`), −1 where none was yet: a sale
+    /// with a card numbered each of its categories by interning its name, hashing and comparing
+    /// the string, on every sale (a twentieth of recovery's recording thread). Valid for the
+    /// one table of names the Ledger passes; `forgetNamedCategories()` drops it when this
+    /// table is loaded into another Ledger.
+    private var categoryOfName: [Int] = []
     /// How many customers are enrolled.
     public private(set) var count = 0
 
@@ -90,7 +97,7 @@ public struct CustomerTable: Hashable, Sendable {
         var aggregates = shards[shard].aggregates(at: index, categories: nil)
         body(&aggregates)
         let activity = CustomerTable.pack(aggregates.recentDays, spendIn: shards[shard].records[index].activity,
-                                          adding: nets, named: names, categories: &categories)
+                                          adding: nets, named: names, categories: &categories, known: &categoryOfName)
         shards[shard].setAggregates(aggregates, activity: activity, at: index)
     }
 
@@ -138,7 +145,7 @@ public struct CustomerTable: Hashable, Sendable {
     /// added (a new category after the others, in the order of `nets`), without making strings
     /// of the categories already packed.
     static func pack(_ days: [DayActivity], spendIn packed: CustomerActivity, adding nets: [CategoryNet],
-                     named names: InternTable<String>, categories: inout InternTable<String>) -> [UInt8] {
+                     named names: InternTable<String>, categories: inout InternTable<String>, known: inout [Int]) -> [UInt8] {
         let result: Result<[UInt8], DecodeError> = packed.withBytes { raw in
             Result { () throws(DecodeError) in
                 var r = BinaryReader(raw)
@@ -157,7 +164,7 @@ public struct CustomerTable: Hashable, Sendable {
                     for index in 0..<held { spend[index] = (Int(try r.readVarint()), try r.readSignedVarint()) }
                     var count = held
                     for net in nets {
-                        let number = categories.intern(names[net.category])
+                        let number = CustomerTable.number(ofName: net.category, in: names, categories: &categories, known: &known)
                         if let at = (0..<count).first(where: { spend[$0].number == number }) {
                             spend[at].spend += net.spend
                         } else {
@@ -175,6 +182,22 @@ public struct CustomerTable: Hashable, Sendable {
             preconditionFailure("a customer's packed activity does not decode (\(error)); memory can no longer be trusted")
         }
     }
+
+    /// The number in `categories` of the string numbered `name` in `names`, interned the first
+    /// time and remembered in `known` (by `name`) after.
+    @inline(__always)
+    private static func number(ofName name: Int, in names: InternTable<String>, categories: inout InternTable<String>,
+                               known: inout [Int]) -> Int {
+        if name < known.count, known[name] >= 0 { return known[name] }
+        let number = categories.intern(names[name])
+        if name >= known.count { known.append(contentsOf: repeatElement(-1, count: name + 1 - known.count)) }
+        known[name] = number
+        return number
+    }
+
+    /// Forgets which category each name of the Ledger's receipt index stands for: the table is
+    /// going into a Ledger whose names may be numbered otherwise.
+    mutating func forgetNamedCategories() { categoryOfName = [] }
 
     /// `pack` of spend by category numbers already in the table.
     private static func pack(_ days: [DayActivity], numberedSpend spend: UnsafeBufferPointer<(number: Int, spend: Int64)>) -> [UInt8] {

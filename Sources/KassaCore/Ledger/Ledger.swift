@@ -119,6 +119,7 @@ public struct Ledger: Sendable, Equatable {
         precondition(lastSeq == 0 && self.customers.count == 0, "a snapshot loads into an empty ledger only")
         self.rules = rules
         self.customers = customers
+        self.customers.forgetNamedCategories()
         self.catalog = catalog
         self.shifts = shifts
         self.stats = stats
