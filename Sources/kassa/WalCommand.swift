@@ -39,6 +39,9 @@ struct Wal: ParsableCommand {
                 printError("no journal at \(directory)")
                 throw ExitCode(2)
             }
+            // Segments are read mapped; one cut shorter meanwhile (a service starting on this
+            // directory cuts a torn tail) raises SIGBUS on the bytes it lost.
+            signal(SIGBUS, walVerifySegmentCut)
             var unreadable: (seq: UInt64, reason: String)?
             let report: JournalScanReport
             do {
@@ -76,6 +79,15 @@ struct Wal: ParsableCommand {
             }
         }
     }
+}
+
+/// `kassa wal verify`'s answer to SIGBUS: a journal segment was cut shorter while it was read,
+/// which only a service starting on the directory does (it cuts a torn tail). Only
+/// async-signal-safe calls: a fixed message, then exit status 2 (the journal could not be read).
+private func walVerifySegmentCut(_ signal: Int32) {
+    let message: StaticString = "kassa: a journal segment was cut shorter while it was read (a service starting on this data directory cuts a torn tail); run kassa wal verify again\n"
+    _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
+    _exit(2)
 }
 
 /// Writes a line to standard error.

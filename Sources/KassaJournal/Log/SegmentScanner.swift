@@ -218,10 +218,11 @@ enum SegmentScanner {
 /// byte of the journal once more (about a twentieth of recovery's reading thread).
 ///
 /// Mapped read-only and private, and only while one segment is scanned. A file cut shorter
-/// while it is mapped would fault on the bytes past its new end; no writer cuts a segment
-/// while it is scanned (start-up scans before it opens the writer, under the data directory's
-/// lock, and the running writer never shortens a file), so only `kassa wal verify`, run at the
-/// moment a starting service cuts a torn tail, could see that, and it would stop there.
+/// while it is mapped raises SIGBUS on a read past its new end. No writer cuts a segment while
+/// it is scanned (start-up scans before it opens the writer, under the data directory's lock,
+/// and the running writer never shortens a file), so only `kassa wal verify`, which reads
+/// without the lock, could meet it, if run at the moment a starting service cuts a torn tail;
+/// that command turns the signal into a message and exit status 2 (`WalCommand.swift`).
 final class SegmentMapping {
     /// The file's bytes; empty for an empty file.
     let bytes: UnsafeRawBufferPointer

@@ -62,4 +62,28 @@ struct WalVerifyTests {
         // A directory without a journal: exit 2.
         #expect(try verify(temporaryDirectory("verify-none")).status == 2)
     }
+
+    /// Segments are read mapped, so one cut shorter under the reader (a service starting on the
+    /// directory cuts a torn tail) raises SIGBUS: the command says so and exits 2 instead of
+    /// dying of the signal. The segment here is a named pipe, which holds the command inside
+    /// the scan (opening it waits for a writer) while the signal is sent.
+    @Test func aSegmentCutWhileReadEndsWithAMessageAndExitStatus2() throws {
+        let dir = temporaryDirectory("verify-bus")
+        try FileManager.default.createDirectory(atPath: dir + "/journal", withIntermediateDirectories: true)
+        #expect(mkfifo(dir + "/journal/" + SegmentFormat.fileName(firstSeq: 1), 0o600) == 0)
+        let child = try ChildProcess(["wal", "verify", "--data", dir], executable: WalVerifyTests.kassaPath)
+        // Signalled once one of its threads waits in the pipe's open, inside the scan (by then
+        // the handler is in place: it is set before the scan starts).
+        let pid = child.process.processIdentifier
+        func waitsOnThePipe() -> Bool {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            return tasks.contains { (try? String(contentsOfFile: "/proc/\(pid)/task/\($0)/wchan", encoding: .utf8)) == "wait_for_partner" }
+        }
+        let deadline = Date(timeIntervalSinceNow: 20)
+        while !waitsOnThePipe() && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(waitsOnThePipe(), "kassa wal verify never reached the segment")
+        #expect(Glibc.kill(pid, SIGBUS) == 0)
+        #expect(child.finish() == 2)
+        #expect(child.standardError.contains("a journal segment was cut shorter while it was read"), "\(child.standardError)")
+    }
 }
