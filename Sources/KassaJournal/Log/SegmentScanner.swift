@@ -52,6 +52,10 @@ enum SegmentScanner {
     /// Bytes of reserved space checked for zeros at a time, between asking the file system
     /// where its next data lies.
     static let windowBytes = 1 << 20
+    /// Records verified and visited are let go of a mapping this many bytes at a time: the
+    /// pages of a whole 64 MiB segment stayed mapped, and counted as the process's resident
+    /// memory, until the segment was done (recovery's peak grew by about 35 MB).
+    static let releaseBytes = 8 << 20
 
     /// Scans the segment at `path`; `recordBytesMax` bounds a plausible payload length.
     /// `visit` sees each verified record's sequence number and payload, in order.
@@ -89,7 +93,12 @@ enum SegmentScanner {
         scan.firstSeq = header.firstSeq
         var offset = SegmentFormat.headerSize
         var expected = header.firstSeq
+        var released = 0
         while true {
+            if offset - released >= releaseBytes {
+                released = offset & ~(releaseBytes - 1)
+                window.mapping.release(below: released)
+            }
             let resume = Resume(offset: offset, expected: expected)
             guard offset + SegmentFormat.frameHeaderSize <= size,
                   let frameHeader = window.bytes(at: offset, count: SegmentFormat.frameHeaderSize) else { return resume }
@@ -241,6 +250,15 @@ final class SegmentMapping {
 
     deinit {
         if let address = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: address), bytes.count) }
+    }
+
+    /// Lets go of the pages below `offset` (a multiple of the page size): they stay in the
+    /// page cache, and a later look at them maps them again.
+    func release(below offset: Int) {
+        guard let address = bytes.baseAddress, offset > 0 else { return }
+        // MADV_DONTNEED: for a read-only file mapping, unmaps the pages and nothing more.
+        let dontNeed: Int32 = 4
+        madvise(UnsafeMutableRawPointer(mutating: address), min(offset, bytes.count), dontNeed)
     }
 
     /// What `mmap` returns when it fails: `MAP_FAILED`, a macro the Glibc module leaves out.
