@@ -96,8 +96,9 @@ enum SegmentScanner {
         var released = 0
         while true {
             if offset - released >= releaseBytes {
-                released = offset & ~(releaseBytes - 1)
-                window.mapping.release(below: released)
+                let next = offset & ~(releaseBytes - 1)
+                window.mapping.release(from: released, to: next)
+                released = next
             }
             let resume = Resume(offset: offset, expected: expected)
             guard offset + SegmentFormat.frameHeaderSize <= size,
@@ -252,13 +253,14 @@ final class SegmentMapping {
         if let address = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: address), bytes.count) }
     }
 
-    /// Lets go of the pages below `offset` (a multiple of the page size): they stay in the
-    /// page cache, and a later look at them maps them again.
-    func release(below offset: Int) {
-        guard let address = bytes.baseAddress, offset > 0 else { return }
+    /// Lets go of the pages from `start` to `end` (multiples of the page size): they stay in
+    /// the page cache, and a later look at them maps them again.
+    func release(from start: Int, to end: Int) {
+        let end = min(end, bytes.count)
+        guard let address = bytes.baseAddress, start >= 0, end > start else { return }
         // MADV_DONTNEED: for a read-only file mapping, unmaps the pages and nothing more.
         let dontNeed: Int32 = 4
-        madvise(UnsafeMutableRawPointer(mutating: address), min(offset, bytes.count), dontNeed)
+        madvise(UnsafeMutableRawPointer(mutating: address + start), end - start, dontNeed)
     }
 
     /// What `mmap` returns when it fails: `MAP_FAILED`, a macro the Glibc module leaves out.
