@@ -44,7 +44,11 @@ run: release
 test: deps pydeps
 	scripts/clickhouse.sh install
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	# The tests' data directories (journals of preallocated segments, about 2 GB a run) go under
+	# a temporary directory of the run's own, removed afterwards whatever the outcome; open to
+	# every user, since the PostgreSQL baseline's initdb runs as postgres.
+	tmp=$$(mktemp -d /tmp/kassa-tests.XXXXXX) && chmod 1777 "$$tmp" && \
+	  { TMPDIR="$$tmp" $(SWIFT) test --skip-build; status=$$?; rm -rf "$$tmp"; exit $$status; }
 	scripts/schemathesis.sh $$($(SWIFT) build --show-bin-path)/kassa
 
 bench: deps
