@@ -88,8 +88,8 @@ public final class GroupCommitter: @unchecked Sendable {
     private let syncing = PipelineStage<WrittenBatch>(name: "kassa-sync")
 
     // Batches decided and recorded in the Ledger whose records wait to be encoded, appended and
-    // written, handed from the writer to the appending thread (`.fsync`
-    // only: under `.interval` the writer appends them itself).
+    // written, handed from the writer to the appending thread (`.fsync` only: under `.interval`
+    // the writer appends them itself).
     private struct DecidedBatch {
         var records: [DecidedRecord] = []
         var answers: [(Completion, CommitOutcome)] = []
@@ -141,7 +141,7 @@ public final class GroupCommitter: @unchecked Sendable {
         ledger.deallocate()
     }
 
-    /// Starts the writer thread (and, under `.fsync`, the syncing thread).
+    /// Starts the writer thread (and, under `.fsync`, the appending and syncing threads).
     public func start() {
         if case .fsync = options.durability {
             syncing.start { [self] batches in sync(batches) }
