@@ -66,7 +66,7 @@ enum SegmentScanner {
         let size = try FileIO.size(fd, path: path)
         let mapping = try SegmentMapping(fd: fd, size: size, path: path)
         var scan = SegmentScan(path: path, fileSize: size)
-        let window = ScanWindow(fd: fd, path: path, size: size, mapping: mapping)
+        let window = ScanWindow(fd: fd, mapping: mapping)
         guard let resume = try scanClean(window, into: &scan, recordBytesMax: recordBytesMax, visit: visit) else {
             return scan
         }
@@ -270,17 +270,10 @@ final class SegmentMapping {
 /// Part of a segment file in view: the bytes of its mapping, looked at a window at a time.
 struct ScanWindow {
     let fd: Int32
-    let path: String
-    /// The file's size.
-    let size: Int
     let mapping: SegmentMapping
 
-    init(fd: Int32, path: String, size: Int, mapping: SegmentMapping) {
-        self.fd = fd
-        self.path = path
-        self.size = size
-        self.mapping = mapping
-    }
+    /// The file's size.
+    var size: Int { mapping.bytes.count }
 
     /// The `length` bytes at `offset` of the file; nil when the file ends before them.
     func bytes(at offset: Int, count length: Int) -> UnsafeRawBufferPointer? {
