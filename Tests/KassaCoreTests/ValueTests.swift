@@ -155,11 +155,10 @@ struct IdentityAndTimeTests {
 
     @Test func fractionsOfOneToNineDigitsAreReadToTheMillisecond() {
         // Four to nine digits once trapped the parser: one till's "at" could stop the server.
-        let expected = ["250", "250", "250", "250", "250", "250", "250", "250", "250"]
         for digits in 1...9 {
             let fraction = String("250000000".prefix(digits))
             let text = "2026-11-27T10:15:00.\(fraction)+03:00"
-            let millis = digits == 1 ? "200" : expected[digits - 1]
+            let millis = digits == 1 ? "200" : "250"
             #expect(RFC3339.parse(text)?.description == "2026-11-27T10:15:00.\(millis)+03:00", "\(text)")
         }
         #expect(RFC3339.parse("2026-11-27T10:15:00.1234567891Z") == nil)

@@ -195,8 +195,8 @@ extension JournaledSale {
             }
 
             /// Memory of `capacity` (at least `other`'s) holding the first `count` of `other`.
-            convenience init(copying other: Strings, count: Int, capacity: Int? = nil) {
-                self.init(capacity: max(capacity ?? other.capacity, other.capacity))
+            convenience init(copying other: Strings, count: Int, capacity: Int) {
+                self.init(capacity: max(capacity, other.capacity))
                 names.initialize(from: other.names, count: count)
                 keys.initialize(from: other.keys, count: count)
             }

@@ -54,7 +54,6 @@ public final class JournalWriter: CommitLog, @unchecked Sendable {
     private let nowMs: @Sendable () -> UInt64
     /// The next segment's file, made ahead of the roll (`SpareSegment`).
     private let spare: SpareSegment
-
     /// Whether the spare for the current segment was asked for.
     /// Set once the spare is asked for; read by `canAppend` on the deciding thread while the
     /// appending thread may set it.
