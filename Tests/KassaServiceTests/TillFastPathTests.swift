@@ -265,6 +265,54 @@ struct TillFastPathTests {
         #expect(try chunked.reply()?.status == 201)
     }
 
+    /// A sale takes its quote's pricing only while what it was priced on still holds: here a
+    /// sale of the same customer's lands between the quote and the sale of the quoted basket,
+    /// and the first-purchase discount the quote showed is gone from the sale.
+    @Test func aSaleIsPricedOnTheStateItIsRegisteredInWhateverItsQuoteSaid() async throws {
+        let rules = ServerProcess.repository.appendingPathComponent("config/loyalty.yaml").path
+        let server = try ServerProcess(environment: ["KASSA_LOYALTY_RULES_FILE": rules])
+        defer { _ = server.stop() }
+        let till = server.tokens["till"]!, staff = server.tokens["staff"]!
+        let card = "2000000000024"
+        let lane = try Connection(port: server.port), other = try Connection(port: server.port)
+        try other.send(try Self.post("/v1/customers", token: staff, json: ["card": card, "name": "Quoted"]))
+        #expect(try other.reply()?.status == 201)
+        func discounts(_ reply: Reply?) -> [Int] {
+            (reply?.body["lines"] as? [[String: Any]])?.map { $0["discount"] as? Int ?? -1 } ?? []
+        }
+
+        // Quoted, then sold at once on the same lane: the sale is the quote.
+        try lane.send(try Self.post("/v1/quotes", token: till, json: saleBody("QS-0", customer: card)))
+        let firstQuote = try lane.reply()
+        try lane.send(try Self.post("/v1/sales", token: till, json: saleBody("QS-0", customer: card)))
+        let firstSale = try lane.reply()
+        #expect(firstSale?.status == 201)
+        #expect(firstSale?.body["total"] as? Int == firstQuote?.body["total"] as? Int)
+        #expect(discounts(firstSale) == discounts(firstQuote))
+        #expect(firstQuote?.body["reasons"].map { "\($0)".contains("welcome-5") } == true)
+
+        // A new member's basket quoted on this lane as her first purchase; her first purchase
+        // is then registered on another lane, and the quoted basket sold here.
+        let second = try Connection(port: server.port)
+        let fresh = "2000000000048"
+        try second.send(try Self.post("/v1/customers", token: staff, json: ["card": fresh, "name": "Fresh"]))
+        #expect(try second.reply()?.status == 201)
+        try lane.send(try Self.post("/v1/quotes", token: till, json: saleBody("QS-2", customer: fresh)))
+        let quoted = try lane.reply()
+        #expect(quoted?.body["reasons"].map { "\($0)".contains("welcome-5") } == true)
+        try second.send(try Self.post("/v1/sales", token: till, json: saleBody("QS-3", terminal: "T08", customer: fresh)))
+        #expect(try second.reply()?.status == 201)
+        try second.send(try Self.post("/v1/quotes", token: till, json: saleBody("QS-2", customer: fresh)))
+        let requoted = try second.reply()
+        #expect(requoted?.body["total"] as? Int != quoted?.body["total"] as? Int)
+        try lane.send(try Self.post("/v1/sales", token: till, json: saleBody("QS-2", customer: fresh)))
+        let sold = try lane.reply()
+        #expect(sold?.status == 201)
+        #expect(sold?.body["total"] as? Int == requoted?.body["total"] as? Int)
+        #expect(discounts(sold) == discounts(requoted))
+        #expect(discounts(sold) != discounts(quoted))
+    }
+
     @Test func aMalformedHeadIsRefusedByTheDecoder() async throws {
         let server = try ServerProcess()
         defer { _ = server.stop() }

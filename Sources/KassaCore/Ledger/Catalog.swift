@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The products the store sells, by SKU.
 ///
 /// Every sale looks up each of its lines here, so products sit in one array with an
@@ -11,6 +13,11 @@ public struct Catalog: Hashable, Sendable {
     /// inlinable `pricingFacts(number:)` (a call into this module on every line cost more).
     @usableFromInline private(set) var facts: [UInt32] = []
     private var categories = InternTable<String>()
+    /// A stamp no other change of any catalog in the process has had: taken anew whenever
+    /// products are inserted or replaced, so that a price worked out on this catalog can be
+    /// known to still hold (`QuotedPricing`). Not part of `==`.
+    public private(set) var generation: UInt64 = 0
+    private static let generations = Atomic<UInt64>(0)
 
     /// An empty catalog.
     public init() {}
@@ -79,6 +86,7 @@ public struct Catalog: Hashable, Sendable {
 
     /// Inserts or replaces products.
     mutating func upsert(_ items: [Product]) {
+        generation = Catalog.generations.add(1, ordering: .relaxed).newValue
         for item in items {
             let id = skus.intern(item.sku)
             let category = min(UInt32(clamping: categories.intern(item.category)), Catalog.unpackedCategory)

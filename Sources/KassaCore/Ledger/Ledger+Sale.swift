@@ -27,7 +27,12 @@ extension Ledger {
             }
             account = found
         }
-        var priced = try pricing.price(receipt, customer: account, catalog: catalog, rules: rules, today: receipt.at.localDay)
+        var priced: PricedSale
+        if let quoted = precheck?.quoted, quoted.holds(account: account, catalog: catalog, rules: rules) {
+            priced = quoted.priced
+        } else {
+            priced = try pricing.price(receipt, customer: account, catalog: catalog, rules: rules, today: receipt.at.localDay)
+        }
         try check(priced, for: receipt)
         if let lane = receipt.lanePricing {
             // What the customer paid at a lane that sold without the server (validated above).

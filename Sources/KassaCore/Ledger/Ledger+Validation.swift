@@ -106,10 +106,15 @@ public struct SalePrecheck: Sendable {
     let fingerprint: UInt64
     /// What `validate` found wrong, if anything.
     let problem: LedgerError?
+    /// The pricing of a quote of this very basket, which the writer takes if the state it was
+    /// priced on still holds.
+    let quoted: QuotedPricing?
 
-    /// The precheck of `receipt` under `limits`.
-    public init(_ receipt: Receipt, limits: LedgerLimits) {
+    /// The precheck of `receipt` under `limits`, with the pricing of the quote that came before
+    /// it when that quote was of the same basket.
+    public init(_ receipt: Receipt, limits: LedgerLimits, quoted: QuotedPricing? = nil) {
         fingerprint = Fingerprint.of(receipt)
+        self.quoted = quoted.flatMap { $0.prices(receipt) ? $0 : nil }
         do {
             try Ledger.validate(receipt, limits: limits)
             problem = nil

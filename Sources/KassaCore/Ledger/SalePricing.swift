@@ -137,3 +137,55 @@ public enum PointsPayment {
         return spent
     }
 }
+
+/// A quote's pricing, kept so that the sale which follows it can take it instead of pricing the
+/// same basket again on the journal writer.
+///
+/// Tills quote a basket and then post it as a sale, moments later and on the same connection.
+/// Pricing is pure (`SalePricing`), so the quote's result is the sale's when every input is the
+/// same: the basket (store, card, day and lines), no points payment on either (points are the
+/// one payment pricing reads), the customer's account, the catalog and the rules. The first are
+/// compared when the sale is submitted (`SalePrecheck`), the state's on the writer
+/// (`Ledger.decideSale`); anything different and the sale is priced afresh.
+public struct QuotedPricing: Sendable {
+    let store: String
+    let customer: CardNumber?
+    let today: Int32
+    let lines: [ReceiptLine]
+    /// The account the quote was priced for, as `CustomerTable.pricingAccount` gave it.
+    let account: CustomerAccount?
+    let catalogGeneration: UInt64
+    let rulesVersion: UInt32?
+    let priced: PricedSale
+
+    /// What `pricing.price` gave for `receipt`, priced on `ledger`'s state for `account` (what
+    /// `Ledger.checkBasket(receipt)` returned) on the receipt's own day; nil when the receipt
+    /// pays with points or carries a lane's pricing.
+    public init?(_ receipt: Receipt, account: CustomerAccount?, on ledger: borrowing Ledger, priced: PricedSale) {
+        guard receipt.lanePricing == nil, !QuotedPricing.paysWithPoints(receipt) else { return nil }
+        store = receipt.store
+        customer = receipt.customer
+        today = receipt.at.localDay
+        lines = receipt.lines
+        self.account = account
+        catalogGeneration = ledger.catalog.generation
+        rulesVersion = ledger.rules?.version
+        self.priced = priced
+    }
+
+    /// Whether `receipt` is the basket this was priced for: the part of the comparison that
+    /// needs no state.
+    func prices(_ receipt: Receipt) -> Bool {
+        receipt.lanePricing == nil && receipt.store == store && receipt.customer == customer
+            && receipt.at.localDay == today && !QuotedPricing.paysWithPoints(receipt) && receipt.lines == lines
+    }
+
+    /// Whether the state pricing reads is still the one the quote was priced on.
+    func holds(account: CustomerAccount?, catalog: Catalog, rules: RulesRecord?) -> Bool {
+        catalog.generation == catalogGeneration && rules?.version == rulesVersion && account == self.account
+    }
+
+    private static func paysWithPoints(_ receipt: Receipt) -> Bool {
+        receipt.payments.contains { $0.method == .points }
+    }
+}

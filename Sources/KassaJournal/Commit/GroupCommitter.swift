@@ -157,12 +157,14 @@ public final class GroupCommitter: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues `command`; `completion` runs on the writer thread once it is settled.
-    public func submit(_ command: LedgerCommand, completion: @escaping Completion) {
+    /// Queues `command`; `completion` runs on the writer thread once it is settled. A sale may
+    /// bring the pricing of the quote of its basket (`QuotedPricing`), which the writer takes
+    /// instead of pricing again if nothing it was priced on has changed since.
+    public func submit(_ command: LedgerCommand, quoted: QuotedPricing? = nil, completion: @escaping Completion) {
         // The part of deciding a sale that needs no state runs here, on the submitting thread,
         // so the one writer has that much less to do per receipt.
         var precheck: SalePrecheck?
-        if case .sale(let receipt) = command { precheck = SalePrecheck(receipt, limits: limits) }
+        if case .sale(let receipt) = command { precheck = SalePrecheck(receipt, limits: limits, quoted: quoted) }
         queueCondition.lock()
         if stopping || stopped {
             queueCondition.unlock()

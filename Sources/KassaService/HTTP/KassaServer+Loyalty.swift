@@ -41,7 +41,7 @@ extension KassaServer {
     /// The answer to a `POST /v1/quotes` body: the basket priced under the read lock on the
     /// Ledger the next sale will be decided on, by the same engine, so a sale on the same state
     /// records exactly what this shows.
-    func quoteAnswer(_ body: [UInt8], storage: Storage) throws(APIError) -> Answer {
+    func quoteAnswer(_ body: [UInt8], storage: Storage, memo: QuoteMemo? = nil) throws(APIError) -> Answer {
         let receipt: Receipt
         if let direct = SaleBodyReader.receipt(body, limits: wireLimits, defaultID: "quote") {
             receipt = direct
@@ -49,14 +49,17 @@ extension KassaServer {
             receipt = try Wire.basket(try JSONObject.parse(body), limits: wireLimits)
         }
         let today = receipt.at.localDay
-        let result: Result<(Quote, PricingProgram?), LedgerError> = storage.committer.read { ledger in
+        let result: Result<(Quote, PricingProgram?, QuotedPricing?), LedgerError> = storage.committer.read { ledger in
             Result { () throws(LedgerError) in
                 let account = try ledger.checkBasket(receipt)
-                return try self.pricing.quote(receipt, customer: account, catalog: ledger.catalog, rules: ledger.rules, today: today)
+                let (quote, program) = try self.pricing.quote(receipt, customer: account, catalog: ledger.catalog, rules: ledger.rules, today: today)
+                let quoted = memo == nil ? nil : QuotedPricing(receipt, account: account, on: ledger, priced: quote.priced)
+                return (quote, program, quoted)
             }
         }
         switch result {
-        case .success(let (quote, program)):
+        case .success(let (quote, program, quoted)):
+            memo?.last = quoted
             var writer = JSONWriter()
             Wire.quote(receipt, quote, program: program, card: receipt.customer, into: &writer)
             return Answer(.ok, writer)

@@ -90,6 +90,8 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var held: [HTTPRequestPart] = []
     /// A quiesce event that arrived while a request was being answered here.
     private var heldEvent: Any?
+    /// The last quote's pricing, for the sale that follows it.
+    private let memo = QuoteMemo()
     /// The reader in front of the HTTP decoder, told when each answer to a request it handed
     /// on has been written.
     private var wire: TillWire?
@@ -181,7 +183,7 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private func answer(_ request: Taken, context: ChannelHandlerContext) {
         let body = request.body.map { Array($0.readableBytesView) } ?? []
         let now = server.tillAnswer(request.route, authorization: request.head.headerFields[.authorization], body: body,
-                                    tooLarge: request.tooLarge, eventLoop: context.eventLoop) { [self] answer in
+                                    tooLarge: request.tooLarge, memo: memo, eventLoop: context.eventLoop) { [self] answer in
             waiting = false
             finish(request, answer, context: context)
             release(context: context)
@@ -237,18 +239,24 @@ extension KassaServer {
     /// handed to the journal writer. Returns the answer when it is ready now (a quote, any
     /// refusal); nil when the command went to the writer, and `later` then gets its answer on
     /// `eventLoop`.
+    ///
+    /// `memo` is the connection's: a quote leaves its pricing there, and the sale after it
+    /// takes it to the writer (`QuotedPricing`).
     func tillAnswer(_ route: TillFastPath.Route, authorization: String?, body: [UInt8], tooLarge: Bool = false,
-                    eventLoop: any EventLoop, later: @escaping (Answer) -> Void) -> Answer? {
+                    memo: QuoteMemo? = nil, eventLoop: any EventLoop, later: @escaping (Answer) -> Void) -> Answer? {
         // Only missing if storage went away mid-request, which it does not; answer as the
         // router would while recovering.
         guard let storage else { return APIError.recovering.answer }
         do throws(APIError) {
             _ = try authorize(authorization, roles: route.roles)
             if tooLarge { throw bodyTooLarge }
+            // A quote's pricing serves the very next request on the connection only.
+            let quoted = memo?.last
+            memo?.last = nil
             let command: LedgerCommand
             switch route {
             case .quote:
-                return try quoteAnswer(body, storage: storage)
+                return try quoteAnswer(body, storage: storage, memo: memo)
             case .sale:
                 command = try saleCommand(body)
             case .saleReturn:
@@ -257,7 +265,7 @@ extension KassaServer {
                 command = .void(try Wire.void(try JSONObject.parse(body)))
             }
             let later = NIOLoopBound(later, eventLoop: eventLoop)
-            storage.committer.submit(command) { [self] outcome in
+            storage.committer.submit(command, quoted: route == .sale ? quoted : nil) { [self] outcome in
                 // The writer thread: only the hop back to the event loop happens here.
                 later.eventLoop.execute {
                     let answer: Answer
@@ -299,6 +307,12 @@ extension KassaServer {
     public func connectionHandlers() -> [any RemovableChannelHandler] {
         [TillFastPath(server: self)]
     }
+}
+
+/// The pricing of the last quote a connection was answered, for the sale that follows it.
+/// Used on the connection's event loop only.
+final class QuoteMemo {
+    var last: QuotedPricing?
 }
 
 /// The `Date` header's text (RFC 9110 IMF-fixdate), made once a second.

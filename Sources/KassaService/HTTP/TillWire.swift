@@ -45,6 +45,8 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
     /// A quiesce event that arrived while a request was being read or answered here.
     private var heldEvent: Any?
     private var context: ChannelHandlerContext?
+    /// The last quote's pricing, for the sale that follows it.
+    private let memo = QuoteMemo()
 
     init(server: KassaServer) {
         self.server = server
@@ -174,7 +176,7 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
     private func answer(_ route: TillFastPath.Route, _ head: TillRequestHead, body: [UInt8], context: ChannelHandlerContext) {
         let started = ContinuousClock.now
         if head.closes { closing = true }
-        let now = server.tillAnswer(route, authorization: head.authorization, body: body, eventLoop: context.eventLoop) { [self] answer in
+        let now = server.tillAnswer(route, authorization: head.authorization, body: body, memo: memo, eventLoop: context.eventLoop) { [self] answer in
             waiting = false
             finish(route, answer, started: started, context: context)
             resume(context: context)
