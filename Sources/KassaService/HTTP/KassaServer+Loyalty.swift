@@ -43,8 +43,9 @@ extension KassaServer {
     /// records exactly what this shows.
     func quoteAnswer(_ body: [UInt8], storage: Storage, memo: QuoteMemo? = nil) throws(APIError) -> Answer {
         let receipt: Receipt
-        if let direct = SaleBodyReader.receipt(body, limits: wireLimits, defaultID: "quote") {
-            receipt = direct
+        if let read = SaleBodyReader.read(body, limits: wireLimits, defaultID: "quote") {
+            receipt = read.receipt
+            memo?.body = read
         } else {
             receipt = try Wire.basket(try JSONObject.parse(body), limits: wireLimits)
         }

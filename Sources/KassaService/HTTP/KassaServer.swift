@@ -450,8 +450,10 @@ public final class KassaServer: Sendable {
         return principal
     }
 
-    /// The sale a `POST /v1/sales` body asks for.
-    func saleCommand(_ body: [UInt8]) throws(APIError) -> LedgerCommand {
+    /// The sale a `POST /v1/sales` body asks for; `earlier` is the quote just answered on the
+    /// connection, whose basket the body may repeat (`SaleBodyReader.receipt(_:extending:)`).
+    func saleCommand(_ body: [UInt8], extending earlier: SaleBodyReader.Read? = nil) throws(APIError) -> LedgerCommand {
+        if let earlier, let receipt = SaleBodyReader.receipt(body, extending: earlier) { return .sale(receipt) }
         if let receipt = SaleBodyReader.receipt(body, limits: wireLimits, defaultID: nil) { return .sale(receipt) }
         return .sale(try Wire.sale(try JSONObject.parse(body), limits: wireLimits))
     }

@@ -1,3 +1,4 @@
+import Glibc
 import KassaCore
 
 /// Reads the sale and quote bodies tills send, straight from the bytes into a `Receipt`.
@@ -14,9 +15,52 @@ enum SaleBodyReader {
     /// The receipt in `bytes`, or nil when the body needs the general reader.
     /// `defaultID` stands in for a left-out `id`, as in `Wire.sale`.
     static func receipt(_ bytes: [UInt8], limits: Wire.Limits, defaultID: String?) -> Receipt? {
+        read(bytes, limits: limits, defaultID: defaultID)?.receipt
+    }
+
+    /// A body read here, with what reading a body that extends it needs
+    /// (`receipt(_:extending:)`).
+    struct Read {
+        let receipt: Receipt
+        let bytes: [UInt8]
+        /// Where the object's closing brace is in `bytes`.
+        let close: Int
+        /// Whether the body had an `id` of its own, and `payments`.
+        let hadID: Bool
+        let hadPayments: Bool
+    }
+
+    /// `receipt(bytes, limits: limits, defaultID: defaultID)`, with what reading a body that
+    /// extends it needs.
+    static func read(_ bytes: [UInt8], limits: Wire.Limits, defaultID: String?) -> Read? {
         bytes.withUnsafeBufferPointer { buffer in
             var reader = Cursor(bytes: buffer)
-            return reader.receipt(limits: limits, defaultID: defaultID)
+            var seen: UInt16 = 0
+            guard let receipt = reader.receipt(limits: limits, defaultID: defaultID, seen: &seen) else { return nil }
+            return Read(receipt: receipt, bytes: bytes, close: reader.closeBrace, hadID: seen & 1 != 0,
+                        hadPayments: seen & 1 << 7 != 0)
+        }
+    }
+
+    /// The sale in `bytes` when they are `earlier`'s bytes up to its closing brace, then a
+    /// `payments` member and the brace: a till's sale after its quote of the same basket.
+    /// It is `earlier`'s receipt with those payments, the basket not read again, which is the
+    /// receipt `receipt(bytes, …, defaultID: nil)` reads: the bytes before are the same and
+    /// read the same way. Nil whenever it could differ: `earlier` had no `id` of its own (a
+    /// quote's stands in for it, a sale's may not) or had payments already, or anything else
+    /// follows. The caller then reads the body the usual way.
+    static func receipt(_ bytes: [UInt8], extending earlier: Read) -> Receipt? {
+        let close = earlier.close
+        guard earlier.hadID, !earlier.hadPayments, bytes.count > close else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer -> Receipt? in
+            let same = earlier.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, buffer.baseAddress!, close) == 0 }
+            guard same else { return nil }
+            var reader = Cursor(bytes: buffer)
+            reader.index = close
+            guard let payments = reader.appendedPayments() else { return nil }
+            var receipt = earlier.receipt
+            receipt.payments = payments
+            return receipt
         }
     }
 
@@ -41,11 +85,15 @@ enum SaleBodyReader {
 
         // MARK: The sale
 
-        mutating func receipt(limits: Wire.Limits, defaultID: String?) -> Receipt? {
+        /// Where `receipt` found the object's closing brace.
+        private(set) var closeBrace = 0
+
+        /// The receipt; `seen` gets a bit for each key read (`saleKeys`' order).
+        mutating func receipt(limits: Wire.Limits, defaultID: String?, seen: inout UInt16) -> Receipt? {
             var id: String?, store: String?, terminal: String?, cashier: String?, at: Timestamp?, customer: CardNumber?
             var lines: [ReceiptLine]?
             var payments: [Payment] = []
-            var seen: UInt16 = 0
+            seen = 0
             guard take(UInt8(ascii: "{")) else { return nil }
             if peek() == UInt8(ascii: "}") { return nil }
             repeat {
@@ -83,7 +131,9 @@ enum SaleBodyReader {
                 guard seen & bit == 0 else { return nil }
                 seen |= bit
             } while take(UInt8(ascii: ","))
-            guard take(UInt8(ascii: "}")), atEnd() else { return nil }
+            guard take(UInt8(ascii: "}")) else { return nil }
+            closeBrace = index - 1
+            guard atEnd() else { return nil }
             guard let store, let terminal, let cashier, let at, let lines, let id = id ?? defaultID else { return nil }
             return Receipt(id: id, store: store, terminal: terminal, cashier: cashier, at: at, customer: customer,
                            lines: lines, payments: payments, lanePricing: nil)
@@ -204,6 +254,14 @@ enum SaleBodyReader {
             } while take(UInt8(ascii: ","))
             guard take(UInt8(ascii: "}")), let sku, let qty, let price else { return nil }
             return ReceiptLine(sku: sku, qty: qty, price: price, category: category)
+        }
+
+        /// From just before an object's closing brace: `,"payments": […]` and the brace, as
+        /// `receipt` reads a last member of that key, and nothing after.
+        mutating func appendedPayments() -> [Payment]? {
+            guard take(UInt8(ascii: ",")), key(Cursor.saleKeys) == 7, let payments = self.payments(),
+                  take(UInt8(ascii: "}")), atEnd() else { return nil }
+            return payments
         }
 
         private mutating func payments() -> [Payment]? {

@@ -250,15 +250,16 @@ extension KassaServer {
         do throws(APIError) {
             _ = try authorize(authorization, roles: route.roles)
             if tooLarge { throw bodyTooLarge }
-            // A quote's pricing serves the very next request on the connection only.
-            let quoted = memo?.last
+            // A quote's body and pricing serve the very next request on the connection only.
+            let quoted = memo?.last, quotedBody = memo?.body
             memo?.last = nil
+            memo?.body = nil
             let command: LedgerCommand
             switch route {
             case .quote:
                 return try quoteAnswer(body, storage: storage, memo: memo)
             case .sale:
-                command = try saleCommand(body)
+                command = try saleCommand(body, extending: quotedBody)
             case .saleReturn:
                 command = .saleReturn(try Wire.saleReturn(try JSONObject.parse(body), limits: wireLimits))
             case .void:
@@ -309,10 +310,12 @@ extension KassaServer {
     }
 }
 
-/// The pricing of the last quote a connection was answered, for the sale that follows it.
-/// Used on the connection's event loop only.
+/// The last quote a connection was answered, for the sale that follows it: its body as read
+/// (the sale's body is usually the same bytes with payments added) and its pricing. Used on the
+/// connection's event loop only.
 final class QuoteMemo {
     var last: QuotedPricing?
+    var body: SaleBodyReader.Read?
 }
 
 /// The `Date` header's text (RFC 9110 IMF-fixdate), made once a second.
