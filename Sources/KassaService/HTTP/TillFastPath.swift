@@ -90,7 +90,7 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var held: [HTTPRequestPart] = []
     /// A quiesce event that arrived while a request was being answered here.
     private var heldEvent: Any?
-    /// The last quote's pricing, for the sale that follows it.
+    /// The last quote's body and pricing, for the sale that follows it.
     private let memo = QuoteMemo()
     /// The reader in front of the HTTP decoder, told when each answer to a request it handed
     /// on has been written.
@@ -240,8 +240,10 @@ extension KassaServer {
     /// refusal); nil when the command went to the writer, and `later` then gets its answer on
     /// `eventLoop`.
     ///
-    /// `memo` is the connection's: a quote leaves its pricing there, and the sale after it
-    /// takes it to the writer (`QuotedPricing`).
+    /// `memo` is the connection's: a quote leaves its body as read and its pricing there, and
+    /// the sale after it reads only its payments when it repeats the quote's bytes
+    /// (`SaleBodyReader.receipt(_:extending:)`) and takes the pricing to the writer
+    /// (`QuotedPricing`).
     func tillAnswer(_ route: TillFastPath.Route, authorization: String?, body: [UInt8], tooLarge: Bool = false,
                     memo: QuoteMemo? = nil, eventLoop: any EventLoop, later: @escaping (Answer) -> Void) -> Answer? {
         // Only missing if storage went away mid-request, which it does not; answer as the

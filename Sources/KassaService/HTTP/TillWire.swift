@@ -45,7 +45,7 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
     /// A quiesce event that arrived while a request was being read or answered here.
     private var heldEvent: Any?
     private var context: ChannelHandlerContext?
-    /// The last quote's pricing, for the sale that follows it.
+    /// The last quote's body and pricing, for the sale that follows it.
     private let memo = QuoteMemo()
 
     init(server: KassaServer) {
