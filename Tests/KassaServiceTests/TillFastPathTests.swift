@@ -265,9 +265,11 @@ struct TillFastPathTests {
         #expect(try chunked.reply()?.status == 201)
     }
 
-    /// A sale takes its quote's pricing only while what it was priced on still holds: here a
-    /// sale of the same customer's lands between the quote and the sale of the quoted basket,
-    /// and the first-purchase discount the quote showed is gone from the sale.
+    /// A sale takes its quote's body and pricing: sent as tills send it right after the quote,
+    /// the quote's bytes with the payment added, it is the quote. Its pricing only while what
+    /// it was priced on still holds: here a sale of the same customer's lands between the quote
+    /// and the sale of the quoted basket, and the first-purchase discount the quote showed is
+    /// gone from the sale.
     @Test func aSaleIsPricedOnTheStateItIsRegisteredInWhateverItsQuoteSaid() async throws {
         let rules = ServerProcess.repository.appendingPathComponent("config/loyalty.yaml").path
         let server = try ServerProcess(environment: ["KASSA_LOYALTY_RULES_FILE": rules])
@@ -281,13 +283,21 @@ struct TillFastPathTests {
             (reply?.body["lines"] as? [[String: Any]])?.map { $0["discount"] as? Int ?? -1 } ?? []
         }
 
-        // Quoted, then sold at once on the same lane: the sale is the quote.
-        try lane.send(try Self.post("/v1/quotes", token: till, json: saleBody("QS-0", customer: card)))
+        // Quoted, then sold at once on the same lane as tills send it, the quote's bytes with the
+        // payment added (read without the basket again): the sale is the quote.
+        var quoteBody = #"{"id":"QS-0","store":"S1","terminal":"T07","cashier":"C12","at":"2026-11-22T10:15:00+03:00","customer":"\#(card)","#
+            + #""lines":[{"sku":"4607001234562","qty":2,"price":8990},{"sku":"2100001000011","qty":0.755,"price":54900,"category":"meat"}]}"#
+        try lane.send("POST /v1/quotes HTTP/1.1\r\nHost: kassa\r\nAuthorization: Bearer \(till)\r\nContent-Length: \(quoteBody.utf8.count)\r\n\r\n\(quoteBody)")
         let firstQuote = try lane.reply()
-        try lane.send(try Self.post("/v1/sales", token: till, json: saleBody("QS-0", customer: card)))
+        let total = try #require(firstQuote?.body["total"] as? Int)
+        quoteBody.removeLast()
+        let saleText = quoteBody + #","payments":[{"method":"card","amount":\#(total)}]}"#
+        try lane.send("POST /v1/sales HTTP/1.1\r\nHost: kassa\r\nAuthorization: Bearer \(till)\r\nContent-Length: \(saleText.utf8.count)\r\n\r\n\(saleText)")
         let firstSale = try lane.reply()
         #expect(firstSale?.status == 201)
-        #expect(firstSale?.body["total"] as? Int == firstQuote?.body["total"] as? Int)
+        #expect(firstSale?.body["total"] as? Int == total)
+        #expect(firstSale?.body["id"] as? String == "QS-0")
+        #expect((firstSale?.body["payments"] as? [[String: Any]])?.first?["amount"] as? Int == total)
         #expect(discounts(firstSale) == discounts(firstQuote))
         #expect(firstQuote?.body["reasons"].map { "\($0)".contains("welcome-5") } == true)
 
