@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import KassaTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -23,7 +24,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     init(data: String? = nil, environment: [String: String] = [:]) throws {
-        self.data = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("kassa-serve-\(UUID().uuidString)").path
+        self.data = data ?? ServerDirectories.fresh()
         process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
         process.arguments = ["serve", "--data", self.data, "--port", "0",
                              "--config", ServerProcess.repository.appendingPathComponent("config/kassa.yaml").path]
@@ -125,4 +126,27 @@ func saleBody(_ id: String, terminal: String = "T07", customer: String? = nil, l
     if let customer { body["customer"] = customer }
     if let payments { body["payments"] = payments }
     return body
+}
+
+/// The data directories `ServerProcess` makes, removed when the test process exits.
+///
+/// Each holds a journal with its segments preallocated, and a run of the suite made some two
+/// gigabytes of them; left in the temporary directory, runs of a plain `swift test` filled the
+/// disk (`make test` gives each run a temporary directory of its own and removes it). Not
+/// removed when a server stops: tests start servers again on a stopped one's directory, and a
+/// `ServerProcess` may be released right after its last use, before the next one starts.
+enum ServerDirectories {
+    private static let made = Mutex<[String]>([])
+    private static let removal: Void = { atexit { ServerDirectories.removeAll() } }()
+
+    static func fresh() -> String {
+        _ = removal
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-serve-\(UUID().uuidString)").path
+        made.withLock { $0.append(path) }
+        return path
+    }
+
+    private static func removeAll() {
+        for path in made.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+    }
 }
