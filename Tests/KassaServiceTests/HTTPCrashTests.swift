@@ -31,7 +31,7 @@ struct HTTPCrashTests {
     static let answersBeforeKill = 45
 
     @Test func everyAcknowledgedSaleSurvivesKillsExactlyOnce() async throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-http-crash-\(UUID().uuidString)").path
+        let data = ServerDirectories.fresh("kassa-http-crash")
         let book = Ledgerbook()
         let kills = 5
         for run in 1...kills {

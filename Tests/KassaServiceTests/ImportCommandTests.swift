@@ -21,7 +21,7 @@ struct ImportCommandTests {
         """
 
     static func temporary(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("kassa-import-\(name)-\(UUID().uuidString)").path
+        ServerDirectories.fresh("kassa-import-\(name)")
     }
 
     static func write(_ text: String) throws -> String {

@@ -15,7 +15,7 @@ struct LaneSupportTests {
     }
 
     func startWithCatalog() async throws -> (ServerProcess, String) {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-lane-\(UUID().uuidString)").path
+        let data = ServerDirectories.fresh("kassa-lane")
         let server = try ServerProcess(data: data)
         let products = (0..<25).map { n in
             ["sku": Self.ean13("4607001234\(String(format: "%02d", n))"), "name": "Товар \(n)",

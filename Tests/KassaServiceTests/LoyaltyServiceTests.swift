@@ -55,7 +55,7 @@ struct LoyaltyServiceTests {
     }
 
     @Test func quoteAndSaleAgreeAndRuleChangesAreVersioned() async throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-loyalty-\(UUID().uuidString)").path
+        let data = ServerDirectories.fresh("kassa-loyalty")
         defer { try? FileManager.default.removeItem(atPath: data) }
         var server = try ServerProcess(data: data)
         try await prepare(server)

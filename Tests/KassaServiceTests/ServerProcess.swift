@@ -128,7 +128,8 @@ func saleBody(_ id: String, terminal: String = "T07", customer: String? = nil, l
     return body
 }
 
-/// The data directories `ServerProcess` makes, removed when the test process exits.
+/// The data directories `ServerProcess` and the tests that start servers of their own make,
+/// removed when the test process exits.
 ///
 /// Each holds a journal with its segments preallocated, and a run of the suite made some two
 /// gigabytes of them; left in the temporary directory, runs of a plain `swift test` filled the
@@ -139,9 +140,10 @@ enum ServerDirectories {
     private static let made = Mutex<[String]>([])
     private static let removal: Void = { atexit { ServerDirectories.removeAll() } }()
 
-    static func fresh() -> String {
+    /// A new path in the temporary directory, named `prefix` and a UUID, removed at exit.
+    static func fresh(_ prefix: String = "kassa-serve") -> String {
         _ = removal
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-serve-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
         made.withLock { $0.append(path) }
         return path
     }

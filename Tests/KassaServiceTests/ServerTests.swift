@@ -220,7 +220,7 @@ struct ServerTests {
     }
 
     @Test func concurrentDuplicatesRegisterOnceAndARestartKeepsEverything() async throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-restart-\(UUID().uuidString)").path
+        let data = ServerDirectories.fresh("kassa-restart")
         let racing = try ServerProcess(data: data)
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<24 {
