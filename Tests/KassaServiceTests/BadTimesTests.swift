@@ -6,7 +6,7 @@ import Testing
 @Suite("kassa serve: storage failures and rate limits", .serialized)
 struct BadTimesTests {
     @Test func aFailedFsyncAnswers503AndNothingAcknowledgedIsLost() async throws {
-        let data = ServerDirectories.fresh("kassa-eio")
+        let data = TemporaryDirectories.fresh("kassa-eio")
         let server = try ServerProcess(data: data, environment: ["LD_PRELOAD": try buildFailingSyncShim(), "KASSA_FAIL_FDATASYNC_AFTER": "40"])
         var acknowledged: [String] = []
         var refusal: ServerProcess.Reply?
@@ -64,7 +64,7 @@ struct BadTimesTests {
 @Suite("kassa serve: a damaged journal stops start-up")
 struct DamagedJournalTests {
     @Test func startUpStopsWithTheFileOffsetAndAPointerToWalVerify() async throws {
-        let data = ServerDirectories.fresh("kassa-damaged")
+        let data = TemporaryDirectories.fresh("kassa-damaged")
         let server = try ServerProcess(data: data)
         for n in 0..<20 { _ = try await server.call("POST", "/v1/sales", role: "till", json: saleBody("D\(n)")) }
         #expect(server.stop() == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import KassaTestSupport
 import Testing
 
 /// The journal's crash test over HTTP: many concurrent clients post sales, the server is killed
@@ -31,7 +32,7 @@ struct HTTPCrashTests {
     static let answersBeforeKill = 45
 
     @Test func everyAcknowledgedSaleSurvivesKillsExactlyOnce() async throws {
-        let data = ServerDirectories.fresh("kassa-http-crash")
+        let data = TemporaryDirectories.fresh("kassa-http-crash")
         let book = Ledgerbook()
         let kills = 5
         for run in 1...kills {

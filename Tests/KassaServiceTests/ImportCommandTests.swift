@@ -1,4 +1,5 @@
 import Foundation
+import KassaTestSupport
 import KassaAnalytics
 import KassaCore
 import KassaService
@@ -21,7 +22,7 @@ struct ImportCommandTests {
         """
 
     static func temporary(_ name: String) -> String {
-        ServerDirectories.fresh("kassa-import-\(name)")
+        TemporaryDirectories.fresh("kassa-import-\(name)")
     }
 
     static func write(_ text: String) throws -> String {

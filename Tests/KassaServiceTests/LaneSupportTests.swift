@@ -1,4 +1,5 @@
 import Foundation
+import KassaTestSupport
 import Testing
 
 /// What a lane needs of the server: the catalog and the rules to cache, and sales it priced
@@ -15,7 +16,7 @@ struct LaneSupportTests {
     }
 
     func startWithCatalog() async throws -> (ServerProcess, String) {
-        let data = ServerDirectories.fresh("kassa-lane")
+        let data = TemporaryDirectories.fresh("kassa-lane")
         let server = try ServerProcess(data: data)
         let products = (0..<25).map { n in
             ["sku": Self.ean13("4607001234\(String(format: "%02d", n))"), "name": "Товар \(n)",

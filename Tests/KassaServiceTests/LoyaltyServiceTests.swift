@@ -1,4 +1,5 @@
 import Foundation
+import KassaTestSupport
 import Testing
 
 /// The loyalty rules through the real server: quotes, sales priced by the same engine, rule
@@ -55,7 +56,7 @@ struct LoyaltyServiceTests {
     }
 
     @Test func quoteAndSaleAgreeAndRuleChangesAreVersioned() async throws {
-        let data = ServerDirectories.fresh("kassa-loyalty")
+        let data = TemporaryDirectories.fresh("kassa-loyalty")
         defer { try? FileManager.default.removeItem(atPath: data) }
         var server = try ServerProcess(data: data)
         try await prepare(server)

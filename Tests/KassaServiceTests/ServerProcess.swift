@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import KassaTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -24,7 +23,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     init(data: String? = nil, environment: [String: String] = [:]) throws {
-        self.data = data ?? ServerDirectories.fresh()
+        self.data = data ?? TemporaryDirectories.fresh("kassa-serve")
         process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
         process.arguments = ["serve", "--data", self.data, "--port", "0",
                              "--config", ServerProcess.repository.appendingPathComponent("config/kassa.yaml").path]
@@ -126,29 +125,4 @@ func saleBody(_ id: String, terminal: String = "T07", customer: String? = nil, l
     if let customer { body["customer"] = customer }
     if let payments { body["payments"] = payments }
     return body
-}
-
-/// The data directories `ServerProcess` and the tests that start servers of their own make,
-/// removed when the test process exits.
-///
-/// Each holds a journal with its segments preallocated, and a run of the suite made some two
-/// gigabytes of them; left in the temporary directory, runs of a plain `swift test` filled the
-/// disk (`make test` gives each run a temporary directory of its own and removes it). Not
-/// removed when a server stops: tests start servers again on a stopped one's directory, and a
-/// `ServerProcess` may be released right after its last use, before the next one starts.
-enum ServerDirectories {
-    private static let made = Mutex<[String]>([])
-    private static let removal: Void = { atexit { ServerDirectories.removeAll() } }()
-
-    /// A new path in the temporary directory, named `prefix` and a UUID, removed at exit.
-    static func fresh(_ prefix: String = "kassa-serve") -> String {
-        _ = removal
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
-        made.withLock { $0.append(path) }
-        return path
-    }
-
-    private static func removeAll() {
-        for path in made.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KassaTestSupport
 import Testing
 
 @Suite("kassa serve: the HTTP API end to end", .serialized)
@@ -220,7 +221,7 @@ struct ServerTests {
     }
 
     @Test func concurrentDuplicatesRegisterOnceAndARestartKeepsEverything() async throws {
-        let data = ServerDirectories.fresh("kassa-restart")
+        let data = TemporaryDirectories.fresh("kassa-restart")
         let racing = try ServerProcess(data: data)
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<24 {

@@ -1,9 +1,10 @@
 import Foundation
 @testable import KassaJournal
+import KassaTestSupport
 
-/// A fresh directory under the system temporary directory.
+/// A fresh directory under the system temporary directory, removed when the test process exits.
 func temporaryDirectory(_ label: String) -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-\(label)-\(UUID().uuidString)").path
+    let path = TemporaryDirectories.fresh("kassa-\(label)")
     try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
