@@ -323,6 +323,78 @@ struct TillFastPathTests {
         #expect(discounts(sold) != discounts(quoted))
     }
 
+    /// Card lookups are answered off the wire, as the router answers them through the decoder
+    /// (HTTP/1.0 here): a till gets the checkout summary, staff and admins the full card, and
+    /// only their reads are audited.
+    @Test func cardLookupsAnswerTheSameBytesOffTheWireAndThroughTheDecoder() async throws {
+        let rules = ServerProcess.repository.appendingPathComponent("config/loyalty.yaml").path
+        let server = try ServerProcess(environment: ["KASSA_LOYALTY_RULES_FILE": rules])
+        defer { _ = server.stop() }
+        let till = server.tokens["till"]!, staff = server.tokens["staff"]!, admin = server.tokens["admin"]!
+        let card = "2000000000017"
+        let lane = try Connection(port: server.port), decoded = try Connection(port: server.port)
+        try lane.send(try Self.post("/v1/customers", token: staff, json: ["card": card, "name": "Looked Up"]))
+        #expect(try lane.reply()?.status == 201)
+        func old(_ path: String, token: String) -> String {
+            "GET \(path) HTTP/1.0\r\nAuthorization: Bearer \(token)\r\nConnection: keep-alive\r\n\r\n"
+        }
+
+        // Pipelined behind the card's sale: answered in order, once the sale is registered, and
+        // showing it (the points it earned).
+        var burst = try Self.post("/v1/sales", token: till, json: saleBody("L-1", customer: card))
+        burst += Self.get("/v1/customers/\(card)", token: till)
+        burst += Self.get("/v1/customers/\(card)", token: staff)
+        burst += try Self.post("/v1/quotes", token: till, json: saleBody("L-2", customer: card))
+        try lane.send(burst)
+        let replies = try [lane.reply(), lane.reply(), lane.reply(), lane.reply()]
+        #expect(replies.map { $0?.status } == [201, 200, 200, 200])
+        let balance = try #require((replies[0]?.body["points"] as? [String: Any])?["balance"] as? Int)
+        #expect(balance > 0)
+        #expect(replies[1]?.body["card"] as? String == card)
+        #expect(replies[1]?.body["points"] as? Int == balance)
+        #expect(replies[1]?.body["discounts"] is [Any])
+        #expect(replies[1]?.body["name"] == nil)
+        #expect(replies[2]?.body["name"] as? String == "Looked Up")
+        #expect(replies[2]?.body["visits"] as? Int == 1)
+
+        // The same bytes both ways, for each role: an enrolled card (also with a query, which
+        // the router ignores), a card not enrolled, a text that is no card number.
+        var fullReads = 1
+        for token in [till, staff, admin] {
+            for path in ["/v1/customers/\(card)", "/v1/customers/\(card)?fields=all", "/v1/customers/2000000000024", "/v1/customers/12AB-x"] {
+                try lane.send(Self.get(path, token: token))
+                try decoded.send(old(path, token: token))
+                let wire = try lane.reply(), router = try decoded.reply()
+                #expect(wire?.status == router?.status, "\(path)")
+                #expect(wire?.raw == router?.raw, "\(path)")
+                #expect(wire?.headers["content-type"] == router?.headers["content-type"])
+                if token != till, wire?.status == 200 { fullReads += 2 }
+            }
+        }
+        try lane.send(Self.get("/v1/customers/2000000000024", token: till))
+        #expect(try lane.reply()?.status == 404)
+
+        // A missing or unknown token is refused, and a connection's remembered token stands in
+        // for no other.
+        try lane.send(Self.get("/v1/customers/\(card)", token: till) + "GET /v1/customers/\(card) HTTP/1.1\r\nHost: kassa\r\n\r\n"
+                      + Self.get("/v1/customers/\(card)", token: "not-a-token") + Self.post("/v1/quotes", token: String(till.reversed()), json: saleBody("L-3")))
+        #expect(try [lane.reply()?.status, lane.reply()?.status, lane.reply()?.status, lane.reply()?.status] == [200, 401, 401, 401])
+
+        // Every full read was audited, with who read (the history is written a moment later);
+        // no summary read was.
+        func reads() async throws -> [[String: Any]] {
+            let entries = try await server.call("GET", "/v1/audit?subject=\(card)&limit=1000", role: "admin").body["entries"] as? [[String: Any]] ?? []
+            return entries.filter { $0["action"] as? String == "read_customer" }
+        }
+        var audited = try await reads()
+        for _ in 0..<100 where audited.count < fullReads {
+            try await Task.sleep(for: .milliseconds(50))
+            audited = try await reads()
+        }
+        #expect(audited.count == fullReads)
+        #expect(Set(audited.compactMap { $0["role"] as? String }) == ["admin", "staff"])
+    }
+
     @Test func aMalformedHeadIsRefusedByTheDecoder() async throws {
         let server = try ServerProcess()
         defer { _ = server.stop() }

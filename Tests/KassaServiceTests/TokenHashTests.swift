@@ -44,6 +44,24 @@ struct TokenHashTests {
         #expect(reopened.principal(for: "environment-secret") == nil)
     }
 
+    /// What lets a connection remember the token it sent: the store's revision moves with each
+    /// change to the tokens, and fields are compared whole.
+    @Test func theRevisionMovesWithTheTokensAndFieldsCompareWhole() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-tokens-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try TokenStore(directory: directory, environmentAdminToken: nil)
+        let before = store.revision
+        #expect(store.principal(for: "anything") == nil && store.revision == before)
+        _ = try store.issue(role: .till, name: "lane 8")
+        #expect(store.revision != before)
+        #expect(ConstantTime.equal("Bearer abc", "Bearer abc"))
+        #expect(!ConstantTime.equal("Bearer abc", "Bearer abd"))
+        #expect(!ConstantTime.equal("Bearer abc", "Bearer ab"))
+        #expect(!ConstantTime.equal("Bearer abc", "bearer abc"))
+        #expect(ConstantTime.equal("", ""))
+    }
+
     private func sha256sum(_ text: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")

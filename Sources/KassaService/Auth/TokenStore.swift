@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// What a token may do.
 public enum Role: String, Sendable, CaseIterable, Codable {
@@ -30,8 +31,13 @@ public final class TokenStore: @unchecked Sendable {
 
     private let lock = NSLock()
     private var entries: [Entry] {
-        didSet { digests = entries.map { SHA256.Digest(hex: $0.hash) } }
+        didSet {
+            digests = entries.map { SHA256.Digest(hex: $0.hash) }
+            changes.add(1, ordering: .releasing)
+        }
     }
+    /// Counts changes to the tokens held.
+    private let changes = Atomic<Int>(0)
     /// Each entry's hash as a digest, parsed once; nil for a hash that is not 64 hex digits,
     /// which no token matches.
     private var digests: [SHA256.Digest?] = []
@@ -74,6 +80,11 @@ public final class TokenStore: @unchecked Sendable {
         }
         digests = entries.map { SHA256.Digest(hex: $0.hash) }
     }
+
+    /// Changes with every change to the tokens held: what was looked up before holds while it
+    /// stays the same. Tokens are only added today, which changes no earlier answer, but a
+    /// token taken away must not keep working where a connection remembered it.
+    public var revision: Int { changes.load(ordering: .acquiring) }
 
     /// The holder of `token`, or nil. Every stored hash is compared, in constant time each, so
     /// the time taken says nothing about which tokens exist.
@@ -132,4 +143,20 @@ public final class TokenStore: @unchecked Sendable {
     }
 
     private static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+}
+
+/// Comparisons whose time does not depend on where the compared texts differ.
+enum ConstantTime {
+    /// Whether `a` and `b` are the same bytes; the time taken depends only on their lengths.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { a in
+            b.withUTF8 { b in
+                guard a.count == b.count else { return false }
+                var difference: UInt8 = 0
+                for index in 0..<a.count { difference |= a[index] ^ b[index] }
+                return difference == 0
+            }
+        }
+    }
 }

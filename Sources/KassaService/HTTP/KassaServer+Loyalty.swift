@@ -41,7 +41,7 @@ extension KassaServer {
     /// The answer to a `POST /v1/quotes` body: the basket priced under the read lock on the
     /// Ledger the next sale will be decided on, by the same engine, so a sale on the same state
     /// records exactly what this shows.
-    func quoteAnswer(_ body: [UInt8], storage: Storage, memo: QuoteMemo? = nil) throws(APIError) -> Answer {
+    func quoteAnswer(_ body: [UInt8], storage: Storage, memo: ConnectionMemo? = nil) throws(APIError) -> Answer {
         let receipt: Receipt
         if let read = SaleBodyReader.read(body, limits: wireLimits, defaultID: "quote") {
             receipt = read.receipt
@@ -73,6 +73,40 @@ extension KassaServer {
     func offers(_ account: CustomerAccount, ledger: borrowing Ledger, today: Int32) -> CustomerOffers? {
         guard let rules = ledger.rules else { return nil }
         return pricing.program(for: rules).offers(for: account, today: today)
+    }
+
+    /// The customer whose card number `text` names, with the discounts that apply today:
+    /// what a lookup of `/v1/customers/{card}` answers from. Refused as not found when `text`
+    /// is not a card number or the card is not enrolled.
+    func customerOffers(_ text: String, storage: Storage) throws(APIError)
+        -> (card: CardNumber, account: CustomerAccount, offers: CustomerOffers?, today: Int32) {
+        guard let card = CardNumber(text) else { throw APIError(.notFound, "unknown_customer", "'\(text)' is not a card number") }
+        let today = Storage.systemClock().localDay
+        let found = storage.committer.read { ledger in
+            ledger.customers.account(card).map { ($0, self.offers($0, ledger: ledger, today: today)) }
+        }
+        guard let (account, offers) = found else {
+            throw APIError(.notFound, "unknown_customer", "card \(card) is not enrolled")
+        }
+        return (card, account, offers, today)
+    }
+
+    /// A staff member's lookup of `/v1/customers/{card}` once the read is audited: the full card
+    /// with the customer's segment, the same bytes from the router and from `TillWire`.
+    func customerCardAnswer(_ found: (card: CardNumber, account: CustomerAccount, offers: CustomerOffers?, today: Int32)) -> Answer {
+        let segment = cardSegment(found.card)
+        var writer = JSONWriter()
+        Wire.customerCard(found.account, today: found.today, offers: found.offers, segment: segment, into: &writer)
+        return Answer(.ok, writer)
+    }
+
+    /// A till's lookup of `/v1/customers/{card}`: the checkout summary, the same bytes from the
+    /// router and from `TillWire`.
+    func customerSummaryAnswer(_ text: String, storage: Storage) throws(APIError) -> Answer {
+        let (_, account, offers, _) = try customerOffers(text, storage: storage)
+        var writer = JSONWriter()
+        Wire.customerSummary(account, offers: offers, into: &writer)
+        return Answer(.ok, writer)
     }
 
     /// The request body as UTF-8 text, within the configured size (a rules document).

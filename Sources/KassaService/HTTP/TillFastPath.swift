@@ -33,39 +33,51 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    /// The requests answered here.
+    /// The requests answered here, and by `TillWire`.
     enum Route: Int, CaseIterable {
         case quote
         case sale
         case saleReturn
         case void
+        /// `GET /v1/customers/{card}`: a till's checkout summary of the card, or the full card
+        /// for staff, whose every read is audited. Only `TillWire` answers it; a lookup the HTTP
+        /// decoder reads goes to the router.
+        case customer
 
-        var roles: Set<Role> { Self.tillRoles }
+        var roles: Set<Role> { self == .customer ? Self.lookupRoles : Self.tillRoles }
         private static let tillRoles: Set<Role> = [.till]
+        private static let lookupRoles: Set<Role> = [.till, .staff]
 
-        /// The route's path, which `TillRequestHead` matches against a request line's bytes.
+        /// The route's path as `TillRequestHead` matches it against a request line's bytes: the
+        /// whole path, or for `customer` the part before the card number.
         var staticPath: StaticString {
             switch self {
             case .quote: "/v1/quotes"
             case .sale: "/v1/sales"
             case .saleReturn: "/v1/returns"
             case .void: "/v1/voids"
+            case .customer: "/v1/customers/"
             }
         }
 
-        var path: String { staticPath.description }
+        /// The route's method.
+        var method: HTTPRequest.Method { self == .customer ? .get : .post }
 
-        /// The route of a request head, when it is one answered here.
+        /// The route's path as the router names it.
+        var path: String { self == .customer ? "/v1/customers/{card}" : staticPath.description }
+
+        /// The route of a decoded request head, when it is one `TillFastPath` answers: the
+        /// posted ones.
         init?(_ head: HTTPRequest) {
             guard head.method == .post, var path = head.path else { return nil }
             if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
-            guard let route = Route.allCases.first(where: { $0.path == path }) else { return nil }
+            guard let route = Route.allCases.first(where: { $0.method == .post && $0.path == path }) else { return nil }
             self = route
         }
 
         /// Each route's request metrics, by `rawValue`, as the router names them.
         static func metrics(of server: KassaServer) -> [RouteMetrics] {
-            allCases.map { server.routeMetrics($0.path, method: "POST") }
+            allCases.map { server.routeMetrics($0.path, method: $0.method.rawValue) }
         }
     }
 
@@ -91,7 +103,7 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// A quiesce event that arrived while a request was being answered here.
     private var heldEvent: Any?
     /// The last quote's body and pricing, for the sale that follows it.
-    private let memo = QuoteMemo()
+    private let memo = ConnectionMemo()
     /// The reader in front of the HTTP decoder, told when each answer to a request it handed
     /// on has been written.
     private var wire: TillWire?
@@ -234,23 +246,23 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 }
 
 extension KassaServer {
-    /// A till's quote, sale, return or void answered the same way by `TillWire` and
-    /// `TillFastPath`: the caller's role checked, then the quote priced at once or the command
-    /// handed to the journal writer. Returns the answer when it is ready now (a quote, any
-    /// refusal); nil when the command went to the writer, and `later` then gets its answer on
-    /// `eventLoop`.
+    /// A till's quote, sale, return, void or card lookup answered the same way by `TillWire`
+    /// and `TillFastPath`: the caller's role checked, then the quote priced or the card looked
+    /// up at once, or the command handed to the journal writer. Returns the answer when it is
+    /// ready now (a quote, a lookup, any refusal); nil when the command went to the writer, and
+    /// `later` then gets its answer on `eventLoop`.
     ///
     /// `memo` is the connection's: a quote leaves its body as read and its pricing there, and
     /// the sale after it reads only its payments when it repeats the quote's bytes
     /// (`SaleBodyReader.receipt(_:extending:)`) and takes the pricing to the writer
-    /// (`QuotedPricing`).
-    func tillAnswer(_ route: TillFastPath.Route, authorization: String?, body: [UInt8], tooLarge: Bool = false,
-                    memo: QuoteMemo? = nil, eventLoop: any EventLoop, later: @escaping (Answer) -> Void) -> Answer? {
+    /// (`QuotedPricing`). `card` is the lookup's card number as the path gave it.
+    func tillAnswer(_ route: TillFastPath.Route, authorization: String?, body: [UInt8], card: String? = nil, tooLarge: Bool = false,
+                    memo: ConnectionMemo? = nil, eventLoop: any EventLoop, later: @escaping (Answer) -> Void) -> Answer? {
         // Only missing if storage went away mid-request, which it does not; answer as the
         // router would while recovering.
         guard let storage else { return APIError.recovering.answer }
         do throws(APIError) {
-            _ = try authorize(authorization, roles: route.roles)
+            let principal = try authorize(authorization, roles: route.roles, memo: memo)
             if tooLarge { throw bodyTooLarge }
             // A quote's body and pricing serve the very next request on the connection only.
             let quoted = memo?.last, quotedBody = memo?.body
@@ -260,6 +272,25 @@ extension KassaServer {
             switch route {
             case .quote:
                 return try quoteAnswer(body, storage: storage, memo: memo)
+            case .customer:
+                if principal.role == .till { return try customerSummaryAnswer(card ?? "", storage: storage) }
+                let found = try customerOffers(card ?? "", storage: storage)
+                command = .audit(AuditRecord(actor: principal.name, role: principal.role.rawValue, action: "read_customer",
+                                             subject: found.card.description))
+                let later = NIOLoopBound(later, eventLoop: eventLoop)
+                storage.committer.submit(command, quoted: nil) { [self] outcome in
+                    // The writer thread: only the hop back to the event loop happens here.
+                    later.eventLoop.execute {
+                        let answer: Answer
+                        switch outcome {
+                        case .done: answer = self.customerCardAnswer(found)
+                        case .rejected(let error): answer = APIError(error).answer
+                        case .unavailable(let why): answer = APIError(why).answer
+                        }
+                        later.value(answer)
+                    }
+                }
+                return nil
             case .sale:
                 command = try saleCommand(body, extending: quotedBody)
             case .saleReturn:
@@ -290,8 +321,9 @@ extension KassaServer {
     /// gives it.
     func commandAnswer(_ route: TillFastPath.Route, _ outcome: CommitOutcome) throws(APIError) -> Answer {
         switch route {
-        case .sale, .quote:
-            // A quote never goes to the writer; were it to, it would be answered as a sale.
+        case .sale, .quote, .customer:
+            // Quotes never go to the writer, and a lookup's audit is answered where it is
+            // submitted; were either to come here, it would be answered as a sale.
             return try saleAnswer(outcome)
         case .saleReturn:
             return try settle(outcome) { answer, w throws(APIError) in
@@ -312,12 +344,17 @@ extension KassaServer {
     }
 }
 
-/// The last quote a connection was answered, for the sale that follows it: its body as read
-/// (the sale's body is usually the same bytes with payments added) and its pricing. Used on the
-/// connection's event loop only.
-final class QuoteMemo {
+/// What a connection keeps from one request to the next. Used on the connection's event loop
+/// only.
+final class ConnectionMemo {
+    /// The last quote's pricing and its body as read, for the sale that follows it (the
+    /// sale's body is usually the same bytes with payments added).
     var last: QuotedPricing?
     var body: SaleBodyReader.Read?
+    /// The last `Authorization` field that named a token, the token's holder, and the token
+    /// store's revision then: a till sends the same field with every request, and the holder
+    /// of a token stays the same while the store is unchanged (`KassaServer.authorize`).
+    var authorization: (field: String, principal: Principal, revision: Int)?
 }
 
 /// The `Date` header's text (RFC 9110 IMF-fixdate), made once a second.

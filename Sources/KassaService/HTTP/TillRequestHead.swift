@@ -1,7 +1,7 @@
 import Glibc
 
 /// The head of one HTTP/1.1 request as `TillWire` reads it off a connection's bytes: enough to
-/// answer a till's request there (a quote, sale, return or void), or to know how many bytes make up any other request so that
+/// answer a till's request there (a quote, sale, return, void or card lookup), or to know how many bytes make up any other request so that
 /// exactly those go to the full HTTP decoder.
 ///
 /// It understands the plain requests tills send (HTTP/1.1, `Content-Length` or no body) and
@@ -15,6 +15,8 @@ struct TillRequestHead: Equatable {
     var bodyBytes = 0
     /// A till's request with nothing that needs the full decoder; nil for any other request.
     var route: TillFastPath.Route?
+    /// The card number in the path of a till's card lookup (`customer`).
+    var card: String?
     /// The `Authorization` field's value.
     var authorization: String?
     /// The request asked for the connection to be closed after its answer.
@@ -37,6 +39,7 @@ struct TillRequestHead: Equatable {
         var head = TillRequestHead()
         var fields = Fields()
         var target: TillFastPath.Route?
+        var card: Range<Int>?
         var lineStart = 0
         while true {
             let searched = min(bytes.count, headBytesMax)
@@ -48,8 +51,8 @@ struct TillRequestHead: Equatable {
             let line = lineStart..<(newline - 1)
             lineStart = newline + 1
             if line.lowerBound == 0 {
-                guard let route = requestLine(bytes, line) else { return .unsupported }
-                target = route
+                guard let requested = requestLine(bytes, line) else { return .unsupported }
+                (target, card) = requested
             } else if line.isEmpty {
                 break
             } else if !fields.read(bytes, line, into: &head) {
@@ -58,24 +61,58 @@ struct TillRequestHead: Equatable {
         }
         head.headBytes = lineStart
         head.route = fields.expects ? nil : target
+        if head.route == .customer {
+            // A lookup with a body is left to the decoder, which reads it as the router would.
+            if head.bodyBytes > 0 {
+                head.route = nil
+            } else if let card {
+                head.card = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[card]), as: UTF8.self)
+            }
+        }
         return .head(head)
     }
 
-    /// The route of a request line, `.none` inside for any request other than a till's; nil
-    /// when the line is not an HTTP/1.1 request line.
-    private static func requestLine(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) -> TillFastPath.Route?? {
+    /// The route of a request line, nil inside for any request other than a till's, and for a
+    /// card lookup where its card number lies; nil when the line is not an HTTP/1.1 request
+    /// line.
+    private static func requestLine(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) -> (TillFastPath.Route?, Range<Int>?)? {
         guard let space = index(of: 0x20, in: bytes, from: line.lowerBound, to: line.upperBound),
               let secondSpace = index(of: 0x20, in: bytes, from: space + 1, to: line.upperBound),
               space > line.lowerBound, secondSpace > space + 1,
               equals(bytes, secondSpace + 1..<line.upperBound, "HTTP/1.1")
         else { return nil }
-        guard equals(bytes, line.lowerBound..<space, "POST") else { return .some(nil) }
         // The path, without a query.
         var pathEnd = space + 1
         while pathEnd < secondSpace, bytes[pathEnd] != UInt8(ascii: "?") { pathEnd += 1 }
         let path = space + 1..<pathEnd
-        for route in TillFastPath.Route.allCases where equals(bytes, path, route.staticPath) { return .some(route) }
-        return .some(nil)
+        if equals(bytes, line.lowerBound..<space, "GET") {
+            let card = cardLookup(bytes, path)
+            return (card == nil ? nil : .customer, card)
+        }
+        guard equals(bytes, line.lowerBound..<space, "POST") else { return (nil, nil) }
+        for route in TillFastPath.Route.allCases where route.method == .post && equals(bytes, path, route.staticPath) {
+            return (route, nil)
+        }
+        return (nil, nil)
+    }
+
+    /// Where the card number lies in a card lookup's path (`/v1/customers/{card}`). Only a plain
+    /// one: letters, digits and hyphens, so that nothing the router would decode, split or
+    /// match otherwise (an escape, another segment, a fragment) is read differently here.
+    private static func cardLookup(_ bytes: UnsafeRawBufferPointer, _ path: Range<Int>) -> Range<Int>? {
+        let prefix = TillFastPath.Route.customer.staticPath
+        let cardStart = path.lowerBound + prefix.utf8CodeUnitCount
+        guard cardStart < path.upperBound, equals(bytes, path.lowerBound..<cardStart, prefix) else { return nil }
+        for position in cardStart..<path.upperBound {
+            switch bytes[position] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "-"):
+                continue
+            default:
+                return nil
+            }
+        }
+        return cardStart..<path.upperBound
     }
 
     /// The header fields that decide how a request is read.

@@ -2,8 +2,9 @@ import HTTPTypes
 import KassaJournal
 import NIOCore
 
-/// Answers quotes and sales, and the returns and voids of sales, straight from a connection's
-/// bytes, ahead of the HTTP decoder, and hands every other request to the decoder byte for byte.
+/// Answers quotes and sales, the returns and voids of sales, and card lookups straight from a
+/// connection's bytes, ahead of the HTTP decoder, and hands every other request to the
+/// decoder byte for byte.
 ///
 /// `TillFastPath` already kept quotes and sales on the event loop, but each still went through
 /// the HTTP/1 decoder, a conversion to HTTP types and back, and three writes of the answer
@@ -46,7 +47,7 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
     private var heldEvent: Any?
     private var context: ChannelHandlerContext?
     /// The last quote's body and pricing, for the sale that follows it.
-    private let memo = QuoteMemo()
+    private let memo = ConnectionMemo()
 
     init(server: KassaServer) {
         self.server = server
@@ -176,7 +177,8 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
     private func answer(_ route: TillFastPath.Route, _ head: TillRequestHead, body: [UInt8], context: ChannelHandlerContext) {
         let started = ContinuousClock.now
         if head.closes { closing = true }
-        let now = server.tillAnswer(route, authorization: head.authorization, body: body, memo: memo, eventLoop: context.eventLoop) { [self] answer in
+        let now = server.tillAnswer(route, authorization: head.authorization, body: body, card: head.card, memo: memo,
+                                    eventLoop: context.eventLoop) { [self] answer in
             waiting = false
             finish(route, answer, started: started, context: context)
             resume(context: context)
