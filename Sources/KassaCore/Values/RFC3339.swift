@@ -42,7 +42,51 @@ public enum RFC3339 {
     }
 
     /// Prints with the timestamp's own offset; milliseconds only when not zero.
+    ///
+    /// Written a byte at a time into the string's own storage: the history projection prints
+    /// the time of every sale, and the general form below, a string per part, was about 3% of
+    /// its CPU. Dates outside years 0-9999 and offsets of a hundred hours or more take that
+    /// general form, which prints them as they always were.
     public static func format(_ t: Timestamp) -> String {
+        let local = t.epochMilliseconds + Int64(t.offsetMinutes) * 60_000
+        let days = floorDivide(local, 86_400_000)
+        let msOfDay = Int(local - days * 86_400_000)
+        let date = LocalDate(daysSinceEpoch: Int32(clamping: days))
+        let offset = Int(t.offsetMinutes).magnitude
+        guard Int64(Int32.min)...Int64(Int32.max) ~= days, (0...9999).contains(date.year), offset / 60 < 100 else {
+            return formatByParts(t)
+        }
+        // `YYYY-MM-DDTHH:MM:SS.mmm+HH:MM` at the longest.
+        return String(unsafeUninitializedCapacity: 29) { text in
+            var at = 0
+            func digits(_ value: Int, _ width: Int) {
+                var value = value
+                for position in stride(from: at + width - 1, through: at, by: -1) {
+                    text[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                at += width
+            }
+            func byte(_ ascii: Unicode.Scalar) {
+                text[at] = UInt8(ascii: ascii)
+                at += 1
+            }
+            digits(date.year, 4); byte("-"); digits(date.month, 2); byte("-"); digits(date.day, 2); byte("T")
+            let seconds = msOfDay / 1000, millis = msOfDay % 1000
+            digits(seconds / 3600, 2); byte(":"); digits(seconds / 60 % 60, 2); byte(":"); digits(seconds % 60, 2)
+            if millis != 0 { byte("."); digits(millis, 3) }
+            if t.offsetMinutes == 0 {
+                byte("Z")
+            } else {
+                byte(t.offsetMinutes < 0 ? "-" : "+"); digits(Int(offset) / 60, 2); byte(":"); digits(Int(offset) % 60, 2)
+            }
+            return at
+        }
+    }
+
+    /// `format` a string per part: the reference it is held to, and its form for dates and
+    /// offsets beyond the usual.
+    static func formatByParts(_ t: Timestamp) -> String {
         let local = t.epochMilliseconds + Int64(t.offsetMinutes) * 60_000
         let days = floorDivide(local, 86_400_000)
         let msOfDay = local - days * 86_400_000
