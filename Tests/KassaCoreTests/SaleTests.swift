@@ -30,6 +30,24 @@ struct SaleTests {
         #expect(ledger.stats.revenue == 59430)
     }
 
+    /// A line's category is text shown to people: any letters, no control characters (C0 or
+    /// DEL), in whatever part of the text they hide, and at most 64 bytes.
+    @Test func aCategoryWithAControlCharacterIsRefusedAndNothingElseIs() {
+        let refused = ["\u{7}", "meat\n", "Мя\u{1F}со", "\u{7F}", "dairy\u{0}", String(repeating: "я", count: 33), ""]
+        let accepted = ["meat", "Мясо и птица", "\u{85}NEL is not C0", "雪🍖", String(repeating: "я", count: 32), "a b\u{A0}c"]
+        for (category, shouldPass) in refused.map({ ($0, false) }) + accepted.map({ ($0, true) }) {
+            var ledger = Ledger()
+            let receipt = Fixture.receipt("C-\(category.utf8.count)", lines: [Fixture.line(Fixture.milk, "1", 8990),
+                                                                          Fixture.line(Fixture.meat, "0.5", 54900, category: category)])
+            let error = ledger.run(.sale(receipt)).error
+            if shouldPass {
+                #expect(error == nil, "\(category.debugDescription)")
+            } else {
+                #expect(error?.code == .invalidField && error?.field == "lines[1].category", "\(category.debugDescription)")
+            }
+        }
+    }
+
     @Test func paymentsMustAddUpToTheTotalAndTheMessageSaysTheTotal() {
         var ledger = Ledger()
         let receipt = Fixture.receipt("R1", lines: [Fixture.line(Fixture.milk, "2", 8990)],

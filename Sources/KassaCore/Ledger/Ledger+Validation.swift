@@ -93,7 +93,12 @@ extension Ledger {
         guard allowEmpty || count > 0, count <= lengthMax else {
             throw LedgerError(.invalidField, "must be \(allowEmpty ? 0 : 1)–\(lengthMax) bytes of text", field: field())
         }
-        for scalar in text.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F {
+        // A control character is one byte in UTF-8, and every byte of a longer character is 0x80
+        // or above, so the bytes tell without decoding characters (a quote and its sale check
+        // the category of every line).
+        func isControl(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x7F }
+        let clean = text.utf8.withContiguousStorageIfAvailable { !$0.contains(where: isControl) } ?? !text.utf8.contains(where: isControl)
+        guard clean else {
             throw LedgerError(.invalidField, "must not contain control characters", field: field())
         }
     }
