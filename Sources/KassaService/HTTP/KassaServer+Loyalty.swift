@@ -78,8 +78,7 @@ extension KassaServer {
     /// The customer whose card number `text` names, with the discounts that apply today:
     /// what a lookup of `/v1/customers/{card}` answers from. Refused as not found when `text`
     /// is not a card number or the card is not enrolled.
-    func customerOffers(_ text: String, storage: Storage) throws(APIError)
-        -> (card: CardNumber, account: CustomerAccount, offers: CustomerOffers?, today: Int32) {
+    func customerOffers(_ text: String, storage: Storage) throws(APIError) -> FoundCustomer {
         guard let card = CardNumber(text) else { throw APIError(.notFound, "unknown_customer", "'\(text)' is not a card number") }
         let today = Storage.systemClock().localDay
         let found = storage.committer.read { ledger in
@@ -88,12 +87,12 @@ extension KassaServer {
         guard let (account, offers) = found else {
             throw APIError(.notFound, "unknown_customer", "card \(card) is not enrolled")
         }
-        return (card, account, offers, today)
+        return FoundCustomer(card: card, account: account, offers: offers, today: today)
     }
 
     /// A staff member's lookup of `/v1/customers/{card}` once the read is audited: the full card
     /// with the customer's segment, the same bytes from the router and from `TillWire`.
-    func customerCardAnswer(_ found: (card: CardNumber, account: CustomerAccount, offers: CustomerOffers?, today: Int32)) -> Answer {
+    func customerCardAnswer(_ found: FoundCustomer) -> Answer {
         let segment = cardSegment(found.card)
         var writer = JSONWriter()
         Wire.customerCard(found.account, today: found.today, offers: found.offers, segment: segment, into: &writer)
@@ -103,9 +102,9 @@ extension KassaServer {
     /// A till's lookup of `/v1/customers/{card}`: the checkout summary, the same bytes from the
     /// router and from `TillWire`.
     func customerSummaryAnswer(_ text: String, storage: Storage) throws(APIError) -> Answer {
-        let (_, account, offers, _) = try customerOffers(text, storage: storage)
+        let found = try customerOffers(text, storage: storage)
         var writer = JSONWriter()
-        Wire.customerSummary(account, offers: offers, into: &writer)
+        Wire.customerSummary(found.account, offers: found.offers, into: &writer)
         return Answer(.ok, writer)
     }
 
@@ -154,4 +153,12 @@ extension KassaServer {
             throw ConfigurationError(description: "the loyalty rules in \(path) could not be journaled: \(outcome)")
         }
     }
+}
+
+/// A customer looked up by card number, with the discounts that apply on `today`.
+struct FoundCustomer: Sendable {
+    var card: CardNumber
+    var account: CustomerAccount
+    var offers: CustomerOffers?
+    var today: Int32
 }
