@@ -102,7 +102,8 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var held: [HTTPRequestPart] = []
     /// A quiesce event that arrived while a request was being answered here.
     private var heldEvent: Any?
-    /// The last quote's body and pricing, for the sale that follows it.
+    /// What the connection keeps between requests: the last quote, for the sale that follows
+    /// it, and the last token's holder.
     private let memo = ConnectionMemo()
     /// The reader in front of the HTTP decoder, told when each answer to a request it handed
     /// on has been written.

@@ -1,8 +1,8 @@
 import Glibc
 
 /// The head of one HTTP/1.1 request as `TillWire` reads it off a connection's bytes: enough to
-/// answer a till's request there (a quote, sale, return, void or card lookup), or to know how many bytes make up any other request so that
-/// exactly those go to the full HTTP decoder.
+/// answer a till's request there (a quote, sale, return, void or card lookup), or to know how
+/// many bytes make up any other request so that exactly those go to the full HTTP decoder.
 ///
 /// It understands the plain requests tills send (HTTP/1.1, `Content-Length` or no body) and
 /// calls everything else `unsupported`, so that the connection falls back to the full decoder,
@@ -15,7 +15,7 @@ struct TillRequestHead: Equatable {
     var bodyBytes = 0
     /// A till's request with nothing that needs the full decoder; nil for any other request.
     var route: TillFastPath.Route?
-    /// The card number in the path of a till's card lookup (`customer`).
+    /// The card number in the path of a card lookup (`customer`).
     var card: String?
     /// The `Authorization` field's value.
     var authorization: String?

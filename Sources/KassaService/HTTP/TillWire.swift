@@ -46,7 +46,8 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
     /// A quiesce event that arrived while a request was being read or answered here.
     private var heldEvent: Any?
     private var context: ChannelHandlerContext?
-    /// The last quote's body and pricing, for the sale that follows it.
+    /// What the connection keeps between requests: the last quote, for the sale that follows
+    /// it, and the last token's holder.
     private let memo = ConnectionMemo()
 
     init(server: KassaServer) {
