@@ -92,11 +92,8 @@ extension KassaServer {
 
     /// A staff member's lookup of `/v1/customers/{card}` once the read is audited: the full card
     /// with the customer's segment, the same bytes from the router and from `TillWire`.
-    func customerCardAnswer(_ found: FoundCustomer) -> Answer {
-        let segment = cardSegment(found.card)
-        var writer = JSONWriter()
-        Wire.customerCard(found.account, today: found.today, offers: found.offers, segment: segment, into: &writer)
-        return Answer(.ok, writer)
+    func customerCard(_ found: FoundCustomer, into w: inout JSONWriter) {
+        Wire.customerCard(found.account, today: found.today, offers: found.offers, segment: cardSegment(found.card), into: &w)
     }
 
     /// A till's lookup of `/v1/customers/{card}`: the checkout summary, the same bytes from the

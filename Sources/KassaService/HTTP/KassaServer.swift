@@ -116,7 +116,7 @@ public final class KassaServer: Sendable {
             if context.principal?.role == .till { return try self.customerSummaryAnswer(text, storage: storage).response }
             let found = try self.customerOffers(text, storage: storage)
             try await self.audit(context, "read_customer", found.card.description, storage: storage)
-            return self.customerCardAnswer(found).response
+            return json(.ok) { self.customerCard(found, into: &$0) }
         }
         route(router, .get, "/v1/customers/{card}/history", roles: [.staff]) { request, context, storage in
             let text = context.parameters.get("card") ?? ""

@@ -270,28 +270,17 @@ extension KassaServer {
             memo?.last = nil
             memo?.body = nil
             let command: LedgerCommand
+            // A staff member's lookup: answered once its audit record is durable.
+            var found: FoundCustomer?
             switch route {
             case .quote:
                 return try quoteAnswer(body, storage: storage, memo: memo)
             case .customer:
                 if principal.role == .till { return try customerSummaryAnswer(card ?? "", storage: storage) }
-                let found = try customerOffers(card ?? "", storage: storage)
+                let customer = try customerOffers(card ?? "", storage: storage)
+                found = customer
                 command = .audit(AuditRecord(actor: principal.name, role: principal.role.rawValue, action: "read_customer",
-                                             subject: found.card.description))
-                let later = NIOLoopBound(later, eventLoop: eventLoop)
-                storage.committer.submit(command, quoted: nil) { [self] outcome in
-                    // The writer thread: only the hop back to the event loop happens here.
-                    later.eventLoop.execute {
-                        let answer: Answer
-                        switch outcome {
-                        case .done: answer = self.customerCardAnswer(found)
-                        case .rejected(let error): answer = APIError(error).answer
-                        case .unavailable(let why): answer = APIError(why).answer
-                        }
-                        later.value(answer)
-                    }
-                }
-                return nil
+                                             subject: customer.card.description))
             case .sale:
                 command = try saleCommand(body, extending: quotedBody)
             case .saleReturn:
@@ -300,12 +289,12 @@ extension KassaServer {
                 command = .void(try Wire.void(try JSONObject.parse(body)))
             }
             let later = NIOLoopBound(later, eventLoop: eventLoop)
-            storage.committer.submit(command, quoted: route == .sale ? quoted : nil) { [self] outcome in
+            storage.committer.submit(command, quoted: route == .sale ? quoted : nil) { [self, found] outcome in
                 // The writer thread: only the hop back to the event loop happens here.
                 later.eventLoop.execute {
                     let answer: Answer
                     do throws(APIError) {
-                        answer = try self.commandAnswer(route, outcome)
+                        answer = try self.commandAnswer(route, outcome, found: found)
                     } catch {
                         answer = error.answer
                     }
@@ -318,14 +307,16 @@ extension KassaServer {
         }
     }
 
-    /// The answer to a till's sale, return or void once the writer settled it, as its route
-    /// gives it.
-    func commandAnswer(_ route: TillFastPath.Route, _ outcome: CommitOutcome) throws(APIError) -> Answer {
+    /// The answer to a till's sale, return or void, or a staff member's audited lookup of
+    /// `found`, once the writer settled it, as its route gives it.
+    func commandAnswer(_ route: TillFastPath.Route, _ outcome: CommitOutcome, found: FoundCustomer? = nil) throws(APIError) -> Answer {
         switch route {
-        case .sale, .quote, .customer:
-            // Quotes never go to the writer, and a lookup's audit is answered where it is
-            // submitted; were either to come here, it would be answered as a sale.
+        case .sale, .quote:
+            // A quote never goes to the writer; were it to, it would be answered as a sale.
             return try saleAnswer(outcome)
+        case .customer:
+            guard let found else { throw .unexpectedAnswer }
+            return try settle(outcome, created: .ok) { _, w in customerCard(found, into: &w) }
         case .saleReturn:
             return try settle(outcome) { answer, w throws(APIError) in
                 guard case .saleReturn(let record) = answer else { throw .unexpectedAnswer }
