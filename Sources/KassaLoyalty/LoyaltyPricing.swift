@@ -31,8 +31,17 @@ public final class LoyaltyPricing: SalePricing {
     /// Prices by the rules in force.
     public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
                       today: Int32) throws(LedgerError) -> PricedSale {
-        guard let rules else { return try fallback.price(receipt, customer: customer, catalog: catalog, rules: nil, today: today) }
-        return try program(for: rules).quote(receipt, customer: customer, catalog: catalog, today: today).priced
+        try price(receipt, customer: customer, catalog: catalog, rules: rules, today: today, lookup: nil)
+    }
+
+    /// Prices by the rules in force, taking the lines' catalog lookup from `lookup` when it was
+    /// read from `catalog`.
+    public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
+                      today: Int32, lookup: CatalogLookup?) throws(LedgerError) -> PricedSale {
+        guard let rules else {
+            return try fallback.price(receipt, customer: customer, catalog: catalog, rules: nil, today: today, lookup: lookup)
+        }
+        return try program(for: rules).quote(receipt, customer: customer, catalog: catalog, today: today, lookup: lookup).priced
     }
 
     /// The quote behind `price`, with the program that made it (nil while no rules are in

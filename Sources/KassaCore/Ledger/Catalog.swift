@@ -47,6 +47,19 @@ public struct Catalog: Hashable, Sendable {
         }
     }
 
+    /// `productNumbers(of:into:hashes:)`, copied from `lookup` when it was made on this very
+    /// catalog (the same `generation`) for as many lines: the submitting thread looked the lines
+    /// up ahead of the writer. A separate function, so that pricing without a lookup (every
+    /// quote) runs exactly the code it ran before.
+    public func productNumbers(of lines: [ReceiptLine], into numbers: UnsafeMutableBufferPointer<Int32>,
+                               hashes: UnsafeMutableBufferPointer<UInt64>, lookup: CatalogLookup?) {
+        if let lookup, lookup.generation == generation {
+            precondition(numbers.count >= lines.count && hashes.count >= lines.count, "one number and one hash per line")
+            if lookup.copy(lineCount: lines.count, into: numbers, hashes: hashes) { return }
+        }
+        productNumbers(of: lines, into: numbers, hashes: hashes)
+    }
+
     /// What pricing needs of product `number` (from `productNumbers(of:into:hashes:)`): its category's
     /// number (for `categoryName(number:)`; nil when the category is read from the product, one
     /// of more than sixteen million) and its flags.
@@ -110,5 +123,51 @@ public struct Catalog: Hashable, Sendable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(products.count)
         hasher.combine(products.reduce(0) { $0 ^ $1.hashValue })
+    }
+}
+
+/// The product number and SKU hash of each line of a basket, looked up ahead of pricing in the
+/// catalog of generation `generation` (`Catalog.productNumbers`).
+///
+/// The lookups are cache misses, a tenth of the journal writer's time on a sale it prices. A
+/// submitting thread makes them on the catalog last published to it and hands them on with the
+/// sale (`SalePrecheck`); the writer copies them when its catalog is still that one, and looks
+/// the lines up itself otherwise. Generations are unique to each state of a catalog in the
+/// process (an empty catalog is 0), so equal generations mean equal answers.
+public struct CatalogLookup: Sendable {
+    /// The `Catalog.generation` the lines were looked up in.
+    public let generation: UInt64
+    /// Each line's SKU hash, then each line's product number (−1: not in the catalog) as the
+    /// bit pattern of a 64-bit integer: one allocation for both.
+    private let words: [UInt64]
+
+    /// `lines` looked up in `catalog`.
+    public init(_ lines: [ReceiptLine], in catalog: Catalog) {
+        let count = lines.count
+        generation = catalog.generation
+        var words = [UInt64](repeating: 0, count: 2 * count)
+        words.withUnsafeMutableBufferPointer { words in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, count)) { numbers in
+                catalog.productNumbers(of: lines, into: numbers, hashes: UnsafeMutableBufferPointer(rebasing: words[0..<count]))
+                for index in 0..<count { words[count + index] = UInt64(bitPattern: Int64(numbers[index])) }
+            }
+        }
+        self.words = words
+    }
+
+    /// How many lines were looked up.
+    public var lineCount: Int { words.count / 2 }
+
+    /// Copies the numbers and hashes of `lineCount` lines; false (nothing copied) when this
+    /// lookup is of another number of lines.
+    func copy(lineCount: Int, into numbers: UnsafeMutableBufferPointer<Int32>, hashes: UnsafeMutableBufferPointer<UInt64>) -> Bool {
+        guard words.count == 2 * lineCount else { return false }
+        words.withUnsafeBufferPointer { words in
+            for index in 0..<lineCount {
+                hashes[index] = words[index]
+                numbers[index] = Int32(truncatingIfNeeded: Int64(bitPattern: words[lineCount + index]))
+            }
+        }
+        return true
     }
 }

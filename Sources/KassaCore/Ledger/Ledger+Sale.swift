@@ -31,7 +31,8 @@ extension Ledger {
         if let quoted = precheck?.quoted, quoted.holds(account: account, catalog: catalog, rules: rules) {
             priced = quoted.priced
         } else {
-            priced = try pricing.price(receipt, customer: account, catalog: catalog, rules: rules, today: receipt.at.localDay)
+            priced = try pricing.price(receipt, customer: account, catalog: catalog, rules: rules, today: receipt.at.localDay,
+                                       lookup: precheck?.lookup)
         }
         try check(priced, for: receipt)
         if let lane = receipt.lanePricing {

@@ -114,10 +114,14 @@ public struct SalePrecheck: Sendable {
     /// The pricing of a quote of this very basket, which the writer takes if the state it was
     /// priced on still holds.
     let quoted: QuotedPricing?
+    /// The lines looked up in the catalog last published to the submitting thread, for the
+    /// writer's pricing; nil when the sale takes its quote's pricing or was refused here.
+    let lookup: CatalogLookup?
 
     /// The precheck of `receipt` under `limits`, with the pricing of the quote that came before
-    /// it when that quote was of the same basket.
-    public init(_ receipt: Receipt, limits: LedgerLimits, quoted: QuotedPricing? = nil) {
+    /// it when that quote was of the same basket, and its lines looked up in `catalog` when the
+    /// writer will price them.
+    public init(_ receipt: Receipt, limits: LedgerLimits, quoted: QuotedPricing? = nil, catalog: Catalog? = nil) {
         fingerprint = Fingerprint.of(receipt)
         self.quoted = quoted.flatMap { $0.prices(receipt) ? $0 : nil }
         do {
@@ -125,6 +129,11 @@ public struct SalePrecheck: Sendable {
             problem = nil
         } catch {
             problem = error
+        }
+        if let catalog, self.quoted == nil, problem == nil {
+            lookup = CatalogLookup(receipt.lines, in: catalog)
+        } else {
+            lookup = nil
         }
     }
 }

@@ -68,8 +68,22 @@ public protocol SalePricing: Sendable {
     func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
                today: Int32) throws(LedgerError) -> PricedSale
 
+    /// `price` with the receipt's lines already looked up in a catalog (`CatalogLookup`), which
+    /// it may take instead of looking them up in `catalog` when it was read from that one. The
+    /// result is the same.
+    func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
+               today: Int32, lookup: CatalogLookup?) throws(LedgerError) -> PricedSale
+
     /// Checks a rules document before it is journaled; throws what is wrong with it.
     func validate(rules document: String) throws(LedgerError)
+}
+
+extension SalePricing {
+    /// Pricing that looks the lines up itself.
+    public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
+                      today: Int32, lookup: CatalogLookup?) throws(LedgerError) -> PricedSale {
+        try price(receipt, customer: customer, catalog: catalog, rules: rules, today: today)
+    }
 }
 
 /// Pricing without a loyalty programme: shelf prices, no discounts, no points earned; a points
@@ -91,6 +105,12 @@ public struct ListPricing: SalePricing {
     /// Shelf prices and the points a `points` payment spends; `rules` are not read.
     public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
                       today: Int32) throws(LedgerError) -> PricedSale {
+        try price(receipt, customer: customer, catalog: catalog, rules: rules, today: today, lookup: nil)
+    }
+
+    /// Shelf prices, taking the lines' catalog lookup from `lookup` when it was read from `catalog`.
+    public func price(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, rules: RulesRecord?,
+                      today: Int32, lookup: CatalogLookup?) throws(LedgerError) -> PricedSale {
         var lines: [PricedLine] = []
         let count = receipt.lines.count
         lines.reserveCapacity(count)
@@ -98,7 +118,7 @@ public struct ListPricing: SalePricing {
         // The basket's products looked up together, which overlaps their cache misses.
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { numbers in
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { hashes in
-                catalog.productNumbers(of: receipt.lines, into: numbers, hashes: hashes)
+                catalog.productNumbers(of: receipt.lines, into: numbers, hashes: hashes, lookup: lookup)
                 // The posted lines read where they lie: indexing the array copies each line.
                 receipt.lines.withUnsafeBufferPointer { posted in
                     for index in 0..<count {

@@ -114,6 +114,16 @@ public final class GroupCommitter: @unchecked Sendable {
     /// the writer adds, the appending thread takes away once the records are in the log.
     private let reservedBytes = Atomic<Int>(0)
 
+    /// The catalog as the writer last published it, for submitting threads to look a sale's
+    /// lines up in ahead of the writer (`CatalogLookup`). Withdrawn (nil) while a catalog
+    /// change is applied: a published copy still sharing the writer's arrays would make the
+    /// change copy the whole catalog, once per upsert of an import.
+    private let publishedCatalog: Mutex<PublishedCatalog?>
+    /// The generation of the catalog published (writer thread only); `withdrawnGeneration`
+    /// while none is.
+    private var publishedGeneration: UInt64
+    private static let withdrawnGeneration = UInt64.max
+
     // Writer-thread state; `failure` is also set by the syncing and appending threads, under
     // `queueCondition`. `encodeBuffer` belongs to whichever thread appends (see `DecidedBatch`).
     private var failure: StorageUnavailable?
@@ -128,6 +138,8 @@ public final class GroupCommitter: @unchecked Sendable {
         precondition(ledger.lastSeq == log.lastSeq, "the ledger (seq \(ledger.lastSeq)) and the journal (seq \(log.lastSeq)) disagree")
         self.ledger = .allocate(capacity: 1)
         self.ledger.initialize(to: ledger)
+        publishedCatalog = Mutex(PublishedCatalog(ledger.catalog))
+        publishedGeneration = ledger.catalog.generation
         self.limits = ledger.limits
         self.log = log
         self.pricing = pricing
@@ -162,9 +174,13 @@ public final class GroupCommitter: @unchecked Sendable {
     /// instead of pricing again if nothing it was priced on has changed since.
     public func submit(_ command: LedgerCommand, quoted: QuotedPricing? = nil, completion: @escaping Completion) {
         // The part of deciding a sale that needs no state runs here, on the submitting thread,
-        // so the one writer has that much less to do per receipt.
+        // so the one writer has that much less to do per receipt: the checks, the fingerprint
+        // and, when the writer will price it, its lines looked up in the published catalog.
         var precheck: SalePrecheck?
-        if case .sale(let receipt) = command { precheck = SalePrecheck(receipt, limits: limits, quoted: quoted) }
+        if case .sale(let receipt) = command {
+            let catalog = quoted == nil ? publishedCatalog.withLock { $0 } : nil
+            precheck = SalePrecheck(receipt, limits: limits, quoted: quoted, catalog: catalog?.catalog)
+        }
         queueCondition.lock()
         if stopping || stopped {
             queueCondition.unlock()
@@ -359,6 +375,7 @@ public final class GroupCommitter: @unchecked Sendable {
             // The command, check and completion read where they lie: a copy of the whole item
             // retained and released all three.
             let completion = batch[index].completion
+            if case .upsertProducts = batch[index].command { withdrawCatalog() }
             let now = clock()
             // Only this thread changes the Ledger, so deciding needs no lock; recording does.
             let prepared = Self.lend(&ledger.pointee) { $0.prepare(batch[index].command, at: now, pricing: pricing, precheck: batch[index].precheck) }
@@ -430,6 +447,7 @@ public final class GroupCommitter: @unchecked Sendable {
             }
             index += 1
         }
+        publishCatalogIfChanged()
         let leftover = index < batch.count ? Array(batch[index...]) : []
         switch options.durability {
         case .fsync:
@@ -452,6 +470,25 @@ public final class GroupCommitter: @unchecked Sendable {
         }
         for (completion, outcome) in decided.answers { completion(outcome) }
         return leftover
+    }
+
+    /// Takes the published catalog back before the writer changes its own.
+    private func withdrawCatalog() {
+        guard publishedGeneration != GroupCommitter.withdrawnGeneration else { return }
+        publishedCatalog.withLock { $0 = nil }
+        publishedGeneration = GroupCommitter.withdrawnGeneration
+    }
+
+    /// The generation of the catalog submitting threads look sales up in (nil: withdrawn).
+    var publishedCatalogGeneration: UInt64? { publishedCatalog.withLock { $0?.catalog.generation } }
+
+    /// Publishes the Ledger's catalog when it is not the one published.
+    private func publishCatalogIfChanged() {
+        let generation = ledger.pointee.catalog.generation
+        guard generation != publishedGeneration else { return }
+        let published = PublishedCatalog(ledger.pointee.catalog)
+        publishedCatalog.withLock { $0 = published }
+        publishedGeneration = generation
     }
 
     /// Encodes and appends the records of `batches` in order and writes them to the file.
@@ -637,4 +674,12 @@ private final class SnapshotBox: @unchecked Sendable {
         while !done { condition.wait() }
         return value
     }
+}
+
+/// A catalog handed from the writer to submitting threads: one reference to take under the
+/// lock, rather than a copy of the catalog's arrays.
+private final class PublishedCatalog: Sendable {
+    let catalog: Catalog
+
+    init(_ catalog: Catalog) { self.catalog = catalog }
 }

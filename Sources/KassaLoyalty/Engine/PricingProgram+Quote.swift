@@ -139,7 +139,10 @@ extension PricingProgram {
     /// Everything a quote works with but does not return (line facts, percentages, shares,
     /// discounts per rule) lives in buffers on the stack: a quote allocates little more than
     /// what it returns.
-    public func quote(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, today: Int32) throws(LedgerError) -> Quote {
+    ///
+    /// `lookup`: the lines already looked up in a catalog, taken when it was `catalog`.
+    public func quote(_ receipt: Receipt, customer: CustomerAccount?, catalog: Catalog, today: Int32,
+                      lookup: CatalogLookup? = nil) throws(LedgerError) -> Quote {
         // Matching the optional rather than comparing it with nil, which copies the account.
         var member = false
         if case .some = customer { member = true }
@@ -151,7 +154,7 @@ extension PricingProgram {
                 withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, ruleSet.rules.count)) { ruleDiscounts in
                     Result { () throws(LedgerError) -> Quote in
                         ruleDiscounts.initialize(repeating: 0)
-                        let (facts, priced) = try lineFacts(receipt, catalog: catalog, into: factSpace)
+                        let (facts, priced) = try lineFacts(receipt, catalog: catalog, lookup: lookup, into: factSpace)
                         return try price(receipt, customer: customer, standing: standing, active: active, today: today,
                                          facts: facts, priced: priced, percentSpace: percentSpace, ruleDiscounts: ruleDiscounts)
                     }
@@ -298,7 +301,7 @@ extension PricingProgram {
     /// The basket's products, their catalog facts and their SKUs' slots in the rules' table are
     /// looked up in three tight loops before the lines are priced: each lookup is a likely cache
     /// miss, and loops that do nothing else let those misses overlap.
-    private func lineFacts(_ receipt: Receipt, catalog: Catalog,
+    private func lineFacts(_ receipt: Receipt, catalog: Catalog, lookup: CatalogLookup?,
                            into space: UnsafeMutableBufferPointer<LineFact>) throws(LedgerError) -> (LineFacts, [PricedLine]) {
         let count = receipt.lines.count
         precondition(space.count >= count, "one line fact per line")
@@ -307,7 +310,11 @@ extension PricingProgram {
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { hashes in
                     withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { skuSlots in
                         withUnsafeTemporaryAllocation(of: ProductFacts.self, capacity: count) { products in
-                            catalog.productNumbers(of: receipt.lines, into: numbers, hashes: hashes)
+                            if let lookup {
+                                catalog.productNumbers(of: receipt.lines, into: numbers, hashes: hashes, lookup: lookup)
+                            } else {
+                                catalog.productNumbers(of: receipt.lines, into: numbers, hashes: hashes)
+                            }
                             skuFacts.indices(count: count, key: { posted[$0].sku.code }, hashes: UnsafeBufferPointer(hashes), into: skuSlots)
                             for index in 0..<count {
                                 let number = Int(numbers[index])
