@@ -39,7 +39,8 @@ struct CatalogPublicationTests {
         for index in 0..<before { submit(sale("B-\(index)"), "B-\(index)") }
         submit(.upsertProducts([Product(sku: Self.kefir, name: "Кефир", category: "chilled", price: 59_90)]), "upsert")
         for index in 0..<after { submit(sale("A-\(index)"), "A-\(index)") }
-        settled.wait()
+        // Waited for without blocking one of the test runner's threads.
+        await withCheckedContinuation { done in settled.notify(queue: .global()) { done.resume() } }
         #expect(refused.withLock { $0 }.isEmpty)
 
         let categories = storage.committer.read { ledger in
