@@ -118,7 +118,7 @@ public final class GroupCommitter: @unchecked Sendable {
     /// lines up in ahead of the writer (`CatalogLookup`). Withdrawn (nil) while a catalog
     /// change is applied: a published copy still sharing the writer's arrays would make the
     /// change copy the whole catalog, once per upsert of an import.
-    private let publishedCatalog: Mutex<PublishedCatalog?>
+    private let publishedCatalog: PlainLock<PublishedCatalog?>
     /// The generation of the catalog published (writer thread only); `withdrawnGeneration`
     /// while none is.
     private var publishedGeneration: UInt64
@@ -138,7 +138,7 @@ public final class GroupCommitter: @unchecked Sendable {
         precondition(ledger.lastSeq == log.lastSeq, "the ledger (seq \(ledger.lastSeq)) and the journal (seq \(log.lastSeq)) disagree")
         self.ledger = .allocate(capacity: 1)
         self.ledger.initialize(to: ledger)
-        publishedCatalog = Mutex(PublishedCatalog(ledger.catalog))
+        publishedCatalog = PlainLock(PublishedCatalog(ledger.catalog))
         publishedGeneration = ledger.catalog.generation
         self.limits = ledger.limits
         self.log = log
