@@ -7,7 +7,7 @@ import Glibc
 /// 140 cycles, so a thread that finds the lock held by a descheduled holder burns tens of
 /// microseconds of a core the holder needs. With sixteen submitting threads on two cores that
 /// is what happened to the published catalog's read (see docs/performance-log.md).
-final class PlainLock<Value>: @unchecked Sendable {
+final class PlainLock<Value: Sendable>: @unchecked Sendable {
     // The mutex lives at a stable heap address for its whole life, as pthreads require.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var value: Value
