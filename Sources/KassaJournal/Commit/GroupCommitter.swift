@@ -117,8 +117,13 @@ public final class GroupCommitter: @unchecked Sendable {
     /// The catalog as the writer last published it, for submitting threads to look a sale's
     /// lines up in ahead of the writer (`CatalogLookup`). Withdrawn (nil) while a catalog
     /// change is applied: a published copy still sharing the writer's arrays would make the
-    /// change copy the whole catalog, once per upsert of an import.
-    private let publishedCatalog: PlainLock<PublishedCatalog?>
+    /// change copy the whole catalog, once per upsert of an import. Guarded by `catalogLock`, a
+    /// glibc mutex that sleeps at once: the standard library's `Mutex` spins about a thousand
+    /// `pause` rounds first (about 140 cycles each on Intel processors since Skylake), and the
+    /// sixteen submitting threads of the durable benchmark spent 12.6% of its samples spinning
+    /// there on two cores (see docs/performance-log.md).
+    private var publishedCatalog: PublishedCatalog?
+    private let catalogLock = NSLock()
     /// The generation of the catalog published (writer thread only); `withdrawnGeneration`
     /// while none is.
     private var publishedGeneration: UInt64
@@ -138,7 +143,7 @@ public final class GroupCommitter: @unchecked Sendable {
         precondition(ledger.lastSeq == log.lastSeq, "the ledger (seq \(ledger.lastSeq)) and the journal (seq \(log.lastSeq)) disagree")
         self.ledger = .allocate(capacity: 1)
         self.ledger.initialize(to: ledger)
-        publishedCatalog = PlainLock(PublishedCatalog(ledger.catalog))
+        publishedCatalog = PublishedCatalog(ledger.catalog)
         publishedGeneration = ledger.catalog.generation
         self.limits = ledger.limits
         self.log = log
@@ -178,7 +183,7 @@ public final class GroupCommitter: @unchecked Sendable {
         // and, when the writer will price it, its lines looked up in the published catalog.
         var precheck: SalePrecheck?
         if case .sale(let receipt) = command {
-            let catalog = quoted == nil ? publishedCatalog.withLock { $0 } : nil
+            let catalog = quoted == nil ? catalogLock.withLock { publishedCatalog } : nil
             precheck = SalePrecheck(receipt, limits: limits, quoted: quoted, catalog: catalog?.catalog)
         }
         queueCondition.lock()
@@ -475,19 +480,19 @@ public final class GroupCommitter: @unchecked Sendable {
     /// Takes the published catalog back before the writer changes its own.
     private func withdrawCatalog() {
         guard publishedGeneration != GroupCommitter.withdrawnGeneration else { return }
-        publishedCatalog.withLock { $0 = nil }
+        catalogLock.withLock { publishedCatalog = nil }
         publishedGeneration = GroupCommitter.withdrawnGeneration
     }
 
     /// The generation of the catalog submitting threads look sales up in (nil: withdrawn).
-    var publishedCatalogGeneration: UInt64? { publishedCatalog.withLock { $0?.catalog.generation } }
+    var publishedCatalogGeneration: UInt64? { catalogLock.withLock { publishedCatalog?.catalog.generation } }
 
     /// Publishes the Ledger's catalog when it is not the one published.
     private func publishCatalogIfChanged() {
         let generation = ledger.pointee.catalog.generation
         guard generation != publishedGeneration else { return }
         let published = PublishedCatalog(ledger.pointee.catalog)
-        publishedCatalog.withLock { $0 = published }
+        catalogLock.withLock { publishedCatalog = published }
         publishedGeneration = generation
     }
 
