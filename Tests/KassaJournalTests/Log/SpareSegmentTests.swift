@@ -26,7 +26,13 @@ struct SpareSegmentTests {
         return names.filter { $0.hasPrefix(SpareSegment.prefix) && $0.hasSuffix(ready ? SpareSegment.suffix : SpareSegment.partialSuffix) }
     }
 
-    /// Waits until a ready spare is in `directory`, for at most ten seconds.
+    /// The inode number of the file at `path`.
+    static func inode(_ path: String) throws -> UInt64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        return UInt64(info.st_ino)
+    }
+
     /// Waits until a spare is ready in `directory` and `writer` knows it (the file is renamed
     /// ready a moment before the writer is told, so a roll in between preallocates instead).
     static func waitForSpare(_ directory: String, writer: JournalWriter) async throws -> Bool {
@@ -52,15 +58,24 @@ struct SpareSegmentTests {
         // append rolls to the spare at once instead of filling the rest.
         try writeRecords(writer, 21...33, bytes: 1000)
         #expect(try await Self.waitForSpare(dir, writer: writer), "no spare once the segment was half full")
-        let madeAhead = Set(Self.spares(dir))
+        let madeAhead = Self.spares(dir)
+        #expect(madeAhead.count == 1)
+        // The file itself, not its name: every spare of one writer has the same name, and the
+        // next one is made under it after the roll.
+        let spareInode = try madeAhead.first.map { try Self.inode(dir + "/" + $0) }
         #expect(segmentFiles(dir).count == 1)
         try writeRecords(writer, 34...70, bytes: 1000)
         let files = segmentFiles(dir)
         #expect(files.count == 2)
         #expect(files.last.flatMap { SegmentFormat.firstSeq(fileName: ($0 as NSString).lastPathComponent) } == 34)
-        // The roll took the spare. (Past half of the new segment, the next spare may already be
-        // under way or ready: its name is a new one.)
-        #expect(!madeAhead.isEmpty && Set(Self.spares(dir)).isDisjoint(with: madeAhead), "the roll took the spare")
+        // The roll took the spare: the second segment is the file that was made ahead.
+        let segmentInode = try Self.inode(files[1])
+        #expect(spareInode != nil && spareInode == segmentInode, "the roll took the spare")
+        // Past half of the new segment the next spare is made: a new file under the same name.
+        #expect(try await Self.waitForSpare(dir, writer: writer), "no spare once the second segment was half full")
+        let next = Self.spares(dir)
+        #expect(next == madeAhead)
+        #expect(try next.first.map { try Self.inode(dir + "/" + $0) } != segmentInode)
         // The second segment was made of written zeros: a sync after a record writes no
         // extent change.
         #expect(try Self.unwrittenExtents(files[1]) == 0)
