@@ -66,7 +66,7 @@ struct SpareSegmentTests {
         #expect(segmentFiles(dir).count == 1)
         try writeRecords(writer, 34...70, bytes: 1000)
         let files = segmentFiles(dir)
-        #expect(files.count == 2)
+        try #require(files.count == 2)
         #expect(files.last.flatMap { SegmentFormat.firstSeq(fileName: ($0 as NSString).lastPathComponent) } == 34)
         // The roll took the spare: the second segment is the file that was made ahead.
         let segmentInode = try Self.inode(files[1])
