@@ -64,7 +64,7 @@ struct Serve: AsyncParsableCommand {
         }
         let app = Application(
             router: server.router(),
-            server: .http1(additionalChannelHandlers: server.connectionHandlers()),
+            server: .http1(configuration: .init(additionalChannelHandlers: server.connectionHandlers())),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "kassa"),
             onServerRunning: { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? settings.host):\($0.port ?? settings.port)" } ?? "?"

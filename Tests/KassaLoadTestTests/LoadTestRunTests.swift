@@ -23,8 +23,8 @@ struct LoadTestRunTests {
         process.executableURL = URL(fileURLWithPath: builtExecutable("kassa"))
         process.arguments = arguments
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("kassa-loadtest-\(UUID().uuidString).log").path
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = FileHandle(forWritingAtPath: log)!
+        try #require(FileManager.default.createFile(atPath: log, contents: nil), "could not create \(log)")
+        let handle = try #require(FileHandle(forWritingAtPath: log))
         process.standardOutput = handle
         process.standardError = handle
         try process.run()

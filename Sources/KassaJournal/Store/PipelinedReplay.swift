@@ -66,7 +66,8 @@ public final class PipelinedReplay: @unchecked Sendable {
     /// the first error recording met.
     public func finish() throws -> Ledger {
         if !chunk.isEmpty {
-            try? hand(chunk, whole: true)
+            // A failure here is the recording thread's, which `close` returns just below.
+            _ = try? hand(chunk, whole: true)
             chunk = ReplayChunk(capacity: PipelinedReplay.chunkEntries)
         }
         if let failure = close(droppingWaiting: false) { throw failure }

@@ -37,10 +37,14 @@ final class OwnServer: Sendable {
         // through Foundation's readabilityHandler runs on libdispatch, which on Linux now and
         // then crashes the reading process (swift-corelibs-foundation issue 3276).
         let outputPath = directory + "/server.out"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        FileManager.default.createFile(atPath: directory + "/server.log", contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
-        process.standardError = FileHandle(forWritingAtPath: directory + "/server.log")
+        let logPath = directory + "/server.log"
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil),
+              FileManager.default.createFile(atPath: logPath, contents: nil),
+              let output = FileHandle(forWritingAtPath: outputPath), let errorOutput = FileHandle(forWritingAtPath: logPath) else {
+            throw LoadTestError("could not create the server's output files in \(directory)")
+        }
+        process.standardOutput = output
+        process.standardError = errorOutput
         var lines: [String] { ((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
         try process.run()
         var port: Int?
@@ -57,7 +61,7 @@ final class OwnServer: Sendable {
         guard let port, recovered else {
             if process.isRunning { process.terminate() }
             let printed = lines.joined(separator: "\n")
-            let errors = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
+            let errors = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             throw LoadTestError("the server did not start:\n\(printed)\n\(errors)")
         }
         return OwnServer(process: process, port: port, token: token, directory: directory, keepData: keepData, log: log)

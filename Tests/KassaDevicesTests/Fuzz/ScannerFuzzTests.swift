@@ -148,7 +148,7 @@ import Testing
     }
 
     static func check(_ string: GS1ElementString, input: [UInt8], index: Int) {
-        let fail = { (what: String) in Issue.record("seed \(Self.seed &+ 1) input \(index): \(what) in \(string)") }
+        func fail(_ what: String) { Issue.record("seed \(Self.seed &+ 1) input \(index): \(what) in \(string)") }
         if string.elements.isEmpty || string.elements.count > GS1ElementString.elementsMax { fail("element count") }
         var lastPosition = -1
         for element in string.elements {
