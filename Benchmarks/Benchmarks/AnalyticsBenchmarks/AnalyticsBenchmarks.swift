@@ -88,5 +88,5 @@ let benchmarks: @Sendable () -> Void = {
 
 /// The hypermarket's year, built once for all the report benchmarks.
 enum YearOfAHypermarket {
-    nonisolated(unsafe) static let facts = SyntheticHistory.facts(.hypermarketYear)
+    static let facts = SyntheticHistory.facts(.hypermarketYear)
 }
