@@ -50,14 +50,15 @@ public final class USBHotplugMonitor: @unchecked Sendable {
         self.handler = handler
         self.pending = PendingEvents()
         self.mode = context.supportsHotplug && !forcePolling ? .hotplug : .polling
-        switch mode {
-        case .hotplug: try register(reportPresent: reportPresent)
-        case .polling: break
-        }
+        // The devices present when polling starts are listed here, before `init` returns, so a
+        // device plugged in once the caller has its monitor is always reported as arrived; listed
+        // by the thread instead, a late first round would take it for one already there.
+        let baseline = mode == .polling ? USBHotplugMonitor.pollList(context, readStrings: true) : nil
+        if mode == .hotplug { try register(reportPresent: reportPresent) }
         let thread = Thread { [self] in
             switch mode {
             case .hotplug: runEvents()
-            case .polling: runPolling(reportPresent: reportPresent)
+            case .polling: runPolling(baseline: baseline, reportPresent: reportPresent)
             }
             finished.signal()
         }
@@ -122,34 +123,49 @@ public final class USBHotplugMonitor: @unchecked Sendable {
         }
     }
 
-    private func runPolling(reportPresent: Bool) {
-        var known: [PollKey: USBDeviceInfo] = [:]
-        var first = true
+    /// The devices connected now by their keys, or nil when they cannot be listed.
+    private static func pollList(_ context: USBContext, readStrings: Bool) -> [PollKey: USBDeviceInfo]? {
+        guard let devices = try? context.devices(readStrings: readStrings) else { return nil }
+        return Dictionary(devices.map { (PollKey($0), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Compares device lists every `pollIntervalMs`, starting from `baseline`. When that could
+    /// not be listed, the first list taken becomes the baseline; the devices in the baseline are
+    /// reported as arrived only with `reportPresent`.
+    private func runPolling(baseline: [PollKey: USBDeviceInfo]?, reportPresent: Bool) {
+        var known = baseline
+        if let baseline, reportPresent {
+            for info in baseline.values { deliver(.arrived(info)) }
+        }
+        var wait = baseline != nil
         while !stopping.load(ordering: .acquiring) {
-            if let devices = try? context.devices(readStrings: false) {
-                let now = Dictionary(devices.map { (PollKey($0), $0) }, uniquingKeysWith: { first, _ in first })
-                var described: [USBDeviceInfo]?
-                var next: [PollKey: USBDeviceInfo] = [:]
-                for (key, info) in now {
-                    if let old = known[key] {
-                        next[key] = old
-                        continue
-                    }
-                    // Strings are read once, when a device is first seen, and kept for its "left" event.
-                    if described == nil { described = try? context.devices(readStrings: true) }
-                    let full = described?.first { PollKey($0) == key } ?? info
-                    next[key] = full
-                    if !first || reportPresent { deliver(.arrived(full)) }
+            if wait {
+                var slept = 0
+                while slept < pollIntervalMs && !stopping.load(ordering: .acquiring) {
+                    usleep(10_000)
+                    slept += 10
                 }
-                for (key, info) in known where now[key] == nil { deliver(.left(info)) }
-                known = next
-                first = false
+                if stopping.load(ordering: .acquiring) { break }
             }
-            var slept = 0
-            while slept < pollIntervalMs && !stopping.load(ordering: .acquiring) {
-                usleep(10_000)
-                slept += 10
+            wait = true
+            guard let now = USBHotplugMonitor.pollList(context, readStrings: false) else { continue }
+            let reportNew = known != nil || reportPresent
+            let previous = known ?? [:]
+            var described: [USBDeviceInfo]?
+            var next: [PollKey: USBDeviceInfo] = [:]
+            for (key, info) in now {
+                if let old = previous[key] {
+                    next[key] = old
+                    continue
+                }
+                // Strings are read once, when a device is first seen, and kept for its "left" event.
+                if described == nil { described = try? context.devices(readStrings: true) }
+                let full = described?.first { PollKey($0) == key } ?? info
+                next[key] = full
+                if reportNew { deliver(.arrived(full)) }
             }
+            for (key, info) in previous where now[key] == nil { deliver(.left(info)) }
+            known = next
         }
     }
 
