@@ -210,6 +210,8 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         head.headerFields[.date] = HTTPDate.now()
         head.headerFields[.server] = "kassa"
         head.headerFields[.contentLength] = String(answer.body.count)
+        // Counted before it is sent: a client that has its answer finds it counted in /metrics.
+        routeMetrics[request.route.rawValue].record(status: Int(answer.status.code), elapsed: .now - request.started)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: answer.body))), promise: nil)
         if request.head.headerFields[.connection] == "close" {
@@ -220,7 +222,6 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             // No promise for the usual keep-alive answer: one allocation and callback less.
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
-        routeMetrics[request.route.rawValue].record(status: Int(answer.status.code), elapsed: .now - request.started)
         passHeldEvent(context: context)
         if let wire {
             let bound = NIOLoopBound(wire, eventLoop: context.eventLoop)

@@ -190,6 +190,8 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes `answer` as one buffer, counts it, and closes the connection when asked to.
     private func finish(_ route: TillFastPath.Route, _ answer: Answer, started: ContinuousClock.Instant, context: ChannelHandlerContext) {
         let bytes = Self.response(answer, date: HTTPDate.now(), allocator: context.channel.allocator)
+        // Counted before it is sent: a client that has its answer finds it counted in /metrics.
+        routeMetrics[route.rawValue].record(status: Int(answer.status.code), elapsed: .now - started)
         if closing {
             unread = nil
             let channel = context.channel
@@ -198,7 +200,6 @@ final class TillWire: ChannelInboundHandler, RemovableChannelHandler {
             // No promise for the usual keep-alive answer: one allocation and callback less.
             context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         }
-        routeMetrics[route.rawValue].record(status: Int(answer.status.code), elapsed: .now - started)
     }
 
     /// The bytes of `answer` as HTTP/1.1 puts them on the wire: the status line, the answer's
