@@ -67,8 +67,10 @@ import Testing
         defer { connection.stop() }
         var peer = try #require(first).accept()
         try events.waitFor { $0.contains(.statusUpdate(.online)) }
+        // The printer restarts: nothing listens for a while. The listener goes first, so the
+        // connection cannot reconnect into its backlog once the peer is gone.
+        first = nil
         close(peer)
-        first = nil // the printer restarts: nothing listens for a while
         try events.waitFor { $0.last == .statusUpdate(.offline) }
         let second = try LoopbackListener(port: port)
         peer = try second.accept()
@@ -101,7 +103,7 @@ final class DeviceEventRecorder: Sendable {
     var record: @Sendable (DeviceEvent) -> Void { { [self] event in events.withLock { $0.append(event) } } }
     var all: [DeviceEvent] { events.withLock { $0 } }
 
-    func waitFor(timeoutMs: Int = 3_000, _ condition: ([DeviceEvent]) -> Bool) throws {
+    func waitFor(timeoutMs: Int = 15_000, _ condition: ([DeviceEvent]) -> Bool) throws {
         let deadline = Date().addingTimeInterval(Double(timeoutMs) / 1000)
         while !condition(all) {
             guard Date() < deadline else { throw PtyError("events never matched; got \(all)") }

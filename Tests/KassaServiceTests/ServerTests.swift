@@ -85,7 +85,7 @@ struct ServerTests {
 
         // The purchase history comes from SQLite, projected in the background.
         var history = try await server.call("GET", "/v1/customers/7000123456789/history", role: "staff")
-        for _ in 0..<100 where (history.body["sales"] as? [Any])?.count != 1 {
+        for _ in 0..<600 where (history.body["sales"] as? [Any])?.count != 1 {
             try await Task.sleep(for: .milliseconds(50))
             history = try await server.call("GET", "/v1/customers/7000123456789/history", role: "staff")
         }
@@ -97,7 +97,7 @@ struct ServerTests {
 
         // Staff search: by phone digits however typed, by the start of a name word, by card.
         var byPhone = try await server.call("GET", "/v1/customers?phone=%2B7%20(900)%20123-45-67", role: "staff")
-        for _ in 0..<100 where (byPhone.body["customers"] as? [Any])?.count != 1 {
+        for _ in 0..<600 where (byPhone.body["customers"] as? [Any])?.count != 1 {
             try await Task.sleep(for: .milliseconds(50))
             byPhone = try await server.call("GET", "/v1/customers?phone=%2B7%20900%20123-45-67", role: "staff")
         }
@@ -128,7 +128,7 @@ struct ServerTests {
             (try await server.call("GET", "/v1/audit?subject=7000123456789&limit=1000", role: "admin").body["entries"] as? [[String: Any]]) ?? []
         }
         var entries = try await auditEntries()
-        for _ in 0..<100 where !entries.contains(where: { $0["action"] as? String == "read_history" }) {
+        for _ in 0..<600 where !entries.contains(where: { $0["action"] as? String == "read_history" }) {
             try await Task.sleep(for: .milliseconds(50))
             entries = try await auditEntries()
         }

@@ -387,7 +387,7 @@ struct TillFastPathTests {
             return entries.filter { $0["action"] as? String == "read_customer" }
         }
         var audited = try await reads()
-        for _ in 0..<100 where audited.count < fullReads {
+        for _ in 0..<600 where audited.count < fullReads {
             try await Task.sleep(for: .milliseconds(50))
             audited = try await reads()
         }

@@ -33,7 +33,7 @@ public final class SerialPtyPair {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         socat = process
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(20)
         while !(FileManager.default.fileExists(atPath: pathA) && FileManager.default.fileExists(atPath: pathB)) {
             guard Date() < deadline, process.isRunning else { throw PtyError("socat did not make \(pathA) and \(pathB)") }
             usleep(2_000)

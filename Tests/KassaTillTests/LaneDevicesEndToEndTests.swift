@@ -106,6 +106,8 @@ struct LaneDevicesEndToEndTests {
         let server = try shop.server.call("GET", "/v1/sales/\(id)", role: "staff").body
         #expect(server["total"] as? Int == 21632)
         for amount in ["216.32", "-17.98", "-8.99", "283.68", "*********6789"] { #expect(text.contains(amount), "the receipt lacks \(amount):\n\(text)") }
+        // The lane's "drawer" event means the kick was written; the printer may still be reading it.
+        try await shop.emupos.waitForEvent("drawer.opened")
         #expect(shop.emupos.drawerOpenCount() == 1)
     }
 

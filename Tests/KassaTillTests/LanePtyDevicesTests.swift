@@ -41,7 +41,7 @@ struct LanePtyDevicesTests {
         try display.open()
         defer { display.close() }
         var shown: [UInt8] = []
-        let deadline = Date(timeIntervalSinceNow: 5)
+        let deadline = Date(timeIntervalSinceNow: 20)
         let total = CodePage.cp866.encode("ИТОГО")
         let amount = Array("179.80".utf8)
         // The display showed a total after the first item too (89.90), and the pseudo-terminal
