@@ -8,13 +8,13 @@ struct Devices: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List serial ports and USB devices, with VID:PID and the kind guessed.",
         discussion: """
-            Serial ports come from libserialport, USB devices from libusb. The kind is a guess:
-            receipt-printer (USB printer class 7, or Epson, Star, Bixolon, Citizen), scanner
-            (Honeywell, Zebra/Symbol, Datalogic or Newland as HID or serial), serial-adapter (USB
-            CDC, FTDI, Prolific, CH340, CP210x), else unknown. Finding nothing is not an error.
-            --json writes one JSON object per line with source "serial" or "usb".
-            --watch N then reports USB devices arriving and leaving for N seconds (hot-plug where
-            the system supports it, else a comparison of device lists every second), each as a
+            Serial ports come from libserialport, USB devices from libusb. The kind is a guess: \
+            receipt-printer (USB printer class 7, or Epson, Star, Bixolon, Citizen), scanner \
+            (Honeywell, Zebra/Symbol, Datalogic or Newland as HID or serial), serial-adapter (USB \
+            CDC, FTDI, Prolific, CH340, CP210x), else unknown. Finding nothing is not an error. \
+            --json writes one JSON object per line with source "serial" or "usb". \
+            --watch N then reports USB devices arriving and leaving for N seconds (hot-plug where \
+            the system supports it, else a comparison of device lists every second), each as a \
             line (or a JSON object with "event": "arrived" or "left").
             """
     )

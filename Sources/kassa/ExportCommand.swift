@@ -12,12 +12,14 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write customer segments or the sales history as CSV or JSON Lines.",
         discussion: """
-            Works on a stopped data dir (--data, locked while it runs) or through a running
-            server (--url and a staff --token). The file is written atomically: under a temporary
-            name, synced, then renamed, so a failed export leaves no partial file. Without --out
+            Works on a stopped data dir (--data, locked while it runs) or through a running \
+            server (--url and a staff --token). The file is written atomically: under a temporary \
+            name, synced, then renamed, so a failed export leaves no partial file. Without --out \
             it writes to standard output. Progress goes to standard error.
-            segments: one row per customer: card, segment, rfm, r, f, m, frequency (repeat purchase
+
+            segments: one row per customer: card, segment, rfm, r, f, m, frequency (repeat purchase \
             days), recency_days, t_days, monetary, expected_purchases_90d, clv (see README).
+
             sales: one row per receipt line (CSV) or one object per receipt (JSON Lines).
             """
     )

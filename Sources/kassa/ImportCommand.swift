@@ -24,13 +24,13 @@ struct ImportSales: AsyncParsableCommand {
         commandName: "sales",
         abstract: "Import purchase history from CSV (customer, at, total; optional id, store, terminal, sku, qty, price).",
         discussion: """
-            The whole file is checked first; any error is printed with its line and column, and
-            nothing is imported (exit 1). Receipts are then applied one by one through the journal:
-            they update the customers' visits, spend and activity, enrol cards Kassa does not know
-            yet (source 'import'), earn no points, and go into the purchase history. Running the
+            The whole file is checked first; any error is printed with its line and column, and \
+            nothing is imported (exit 1). Receipts are then applied one by one through the journal: \
+            they update the customers' visits, spend and activity, enrol cards Kassa does not know \
+            yet (source 'import'), earn no points, and go into the purchase history. Running the \
             same file again, after a failure or not, imports only what is missing.
 
-            Without --url it works on a stopped data directory (--data, taking its lock as
+            Without --url it works on a stopped data directory (--data, taking its lock as \
             'kassa serve' does); with --url and an admin --token it goes through a running server.
             """
     )

@@ -8,13 +8,13 @@ struct LoadTestCommand: AsyncParsableCommand {
         commandName: "loadtest",
         abstract: "Simulate a hypermarket's tills (or a chain's) against a server and measure it.",
         discussion: """
-            Profiles: hypermarket (80 lanes, 20 of them self-checkout; 40,000 goods; 300,000 members),
-            chain (--stores hypermarkets against one node), small (8 lanes, for quick runs). Open loop
-            by default: receipts arrive at --rate (the profile's real busiest-hour rate when not given)
-            whether or not the server keeps up, and latency counts from when each was due. --closed
-            runs every connection as fast as it can. Without --url it starts its own server from this
-            binary on a temporary data dir. --compare postgres,sqlite runs the same workload against
-            those baselines in the same run and prints Kassa's receipts/s divided by theirs. At the
+            Profiles: hypermarket (80 lanes, 20 of them self-checkout; 40,000 goods; 300,000 members), \
+            chain (--stores hypermarkets against one node), small (8 lanes, for quick runs). Open loop \
+            by default: receipts arrive at --rate (the profile's real busiest-hour rate when not given) \
+            whether or not the server keeps up, and latency counts from when each was due. --closed \
+            runs every connection as fast as it can. Without --url it starts its own server from this \
+            binary on a temporary data dir. --compare postgres,sqlite runs the same workload against \
+            those baselines in the same run and prints Kassa's receipts/s divided by theirs. At the \
             end the server's totals are checked against what was acknowledged: exit 1 on a mismatch.
             """
     )

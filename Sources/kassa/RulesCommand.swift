@@ -15,8 +15,8 @@ struct Rules: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a loyalty rules file (YAML or JSON) before putting it in force.",
             discussion: """
-                Runs the same checks as PUT /v1/rules and the first start of a data dir, and prints
-                the rules it found or what is wrong (the rule, the field and the value). Exit status:
+                Runs the same checks as PUT /v1/rules and the first start of a data dir, and prints \
+                the rules it found or what is wrong (the rule, the field and the value). Exit status: \
                 0 valid, 1 invalid, 2 unreadable. FILE may be - for standard input.
                 """
         )

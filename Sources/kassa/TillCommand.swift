@@ -9,11 +9,11 @@ struct Till: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a lane: scans build a basket, which is quoted, paid, registered and printed.",
         discussion: """
-            Reads one action a line: a barcode; qty 3 | qty 0.755; card NUMBER; void; total;
-            pay cash|card|points [AMOUNT]; cancel; close-shift; quit. Writes one event a line
-            (--json: JSON Lines). Every sale is written to the lane's outbox (--data) and fsynced
-            before its receipt is printed; it is sent to the server at once when it answers, and
-            in order when it is back. While the server is away the lane prices with the catalog
+            Reads one action a line: a barcode; qty 3 | qty 0.755; card NUMBER; void; total; \
+            pay cash|card|points [AMOUNT]; cancel; close-shift; quit. Writes one event a line \
+            (--json: JSON Lines). Every sale is written to the lane's outbox (--data) and fsynced \
+            before its receipt is printed; it is sent to the server at once when it answers, and \
+            in order when it is back. While the server is away the lane prices with the catalog \
             and rules it cached. Exits 0 on quit, or at the end of input once the basket is settled.
             """
     )

@@ -16,9 +16,9 @@ struct Wal: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every journal record: frame, CRC32C, sequence, and that the entry reads.",
             discussion: """
-                Reads DATA/journal without changing it; safe while the service runs (the record being
-                written at that moment may show as a torn tail). Exit status: 0 when every record
-                verifies (a torn tail, which start-up cuts, is reported but is not corruption), 1 when
+                Reads DATA/journal without changing it; safe while the service runs (the record being \
+                written at that moment may show as a torn tail). Exit status: 0 when every record \
+                verifies (a torn tail, which start-up cuts, is reported but is not corruption), 1 when \
                 the journal is damaged, with the file, byte offset and reason, 2 when it cannot be read.
                 """
         )
