@@ -4,15 +4,16 @@ import Hummingbird
 import KassaJournal
 import KassaService
 import Logging
+import NIOCore
 
 /// `kassa serve`: the service for tills and loyalty staff.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the service: recover the data directory and answer the HTTP API.",
         discussion: """
-            Configuration comes from --config (default config/kassa.yaml when it exists, else the
-            built-in defaults), then KASSA_<SECTION>_<KEY> environment variables, then these flags.
-            SIGTERM or SIGINT stops accepting requests, finishes those in flight, flushes the journal
+            Configuration comes from --config (default config/kassa.yaml when it exists, else the \
+            built-in defaults), then KASSA_<SECTION>_<KEY> environment variables, then these flags. \
+            SIGTERM or SIGINT stops accepting requests, finishes those in flight, flushes the journal \
             and the projection, and exits 0.
             """
     )
@@ -80,14 +81,45 @@ struct Serve: AsyncParsableCommand {
                         printError("recovery failed: \(error)")
                         Foundation.exit(1)
                     }
-                    }
+                }
             },
             logger: logger
         )
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            // The listener could not come up: said plainly, with the setting to change, instead
+            // of the socket call's own words. Nothing was recovered or served yet.
+            guard let reason = listenFailure(error) else { throw error }
+            printError("cannot listen on \(settings.host):\(settings.port): \(reason)")
+            throw ExitCode(2)
+        }
         server.stop()
         say("kassa: stopped cleanly")
     }
+}
+
+/// Why the listener could not bind, in words an operator acts on; nil for any other error.
+func listenFailure(_ error: any Error) -> String? {
+    if let error = error as? IOError {
+        switch error.errnoCode {
+        case EADDRINUSE:
+            return "the address is in use (another process listens there); stop it, or choose another port with --port or http.port"
+        case EADDRNOTAVAIL:
+            return "no network interface here has that address; choose another with --host or http.host"
+        case EACCES:
+            return "permission denied (ports below 1024 need privileges); choose another port with --port or http.port"
+        default:
+            return nil
+        }
+    }
+    if let error = error as? SocketAddressError.UnknownHost {
+        return "the host name does not resolve (\(error.errorDescription)); choose another with --host or http.host"
+    }
+    if error is SocketAddressError {
+        return "not a usable address (\(error)); choose another with --host or http.host"
+    }
+    return nil
 }
 
 /// Writes a line to standard output at once (unbuffered), so a supervisor or a test sees each
