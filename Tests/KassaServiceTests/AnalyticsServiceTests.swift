@@ -173,6 +173,12 @@ struct AnalyticsServiceTests {
         let nowhere = try runKassaForExport(["export", "sales", "--data", server.data, "--config", config, "--out", "/nonexistent/dir/x.csv"])
         #expect(nowhere.status == 1 && nowhere.errors.contains("/nonexistent/dir/x.csv"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).allSatisfy { !$0.contains(".partial-") })
+
+        // A mistyped data directory is refused, not created and exported as empty.
+        let mistyped = directory + "/no-such-data"
+        let missing = try runKassaForExport(["export", "segments", "--data", mistyped, "--config", config, "--out", directory + "/empty.csv"])
+        #expect(missing.status == 1 && missing.errors.contains("\(mistyped) is not a Kassa data directory"), "\(missing.errors)")
+        #expect(!FileManager.default.fileExists(atPath: mistyped) && !FileManager.default.fileExists(atPath: directory + "/empty.csv"))
     }
 }
 

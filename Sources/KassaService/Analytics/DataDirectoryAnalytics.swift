@@ -1,3 +1,4 @@
+import Foundation
 import KassaAnalytics
 import KassaCore
 import KassaJournal
@@ -14,7 +15,13 @@ public final class DataDirectoryAnalytics {
     public let options: AnalyticsOptions
 
     /// Locks and recovers `directory`; `warn` hears what recovery reports (a torn tail cut).
+    /// A directory that is not a data directory `kassa serve` has used (mistyped, or
+    /// never started) is refused rather than created: an export from it would be empty.
     public init(directory: String, configuration: KassaConfiguration, warn: @escaping @Sendable (String) -> Void) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory + "/journal", isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw NotADataDirectory(directory: directory)
+        }
         storage = try Storage.open(directory: directory, options: configuration.storageOptions, pricing: LoyaltyPricing(), warn: warn)
         try storage.projectNow(snapshot: false)
         historyPath = storage.projection.path
@@ -24,5 +31,13 @@ public final class DataDirectoryAnalytics {
     /// Unlocks the directory.
     public func close() {
         storage.stop()
+    }
+}
+
+/// `kassa export --data DIR` given a directory with no journal.
+public struct NotADataDirectory: Error, CustomStringConvertible {
+    public let directory: String
+    public var description: String {
+        "\(directory) is not a Kassa data directory (it has no journal): give the one `kassa serve` uses with --data, or a running server with --url and --token"
     }
 }
