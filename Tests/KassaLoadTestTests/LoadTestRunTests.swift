@@ -147,6 +147,14 @@ struct LoadTestRunTests {
             #expect(run.output.contains(message), "\(arguments): \(run.output)")
         }
     }
+
+    @Test("a server that cannot be reached is named, with the reason, and exits 2")
+    func unreachableServer() async throws {
+        // Nothing listens on port 1 of the loopback here.
+        let run = try await kassa(["loadtest", "--profile", "small", "--url", "http://127.0.0.1:1", "--token", "x", "--duration", "1"])
+        #expect(run.status == 2)
+        #expect(run.output.contains("cannot reach the server at http://127.0.0.1:1: Connection refused"), "\(run.output)")
+    }
 }
 
 /// Sells one-line receipts to a server every 100 ms on a thread of its own until stopped.

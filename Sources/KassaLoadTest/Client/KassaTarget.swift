@@ -68,13 +68,35 @@ public final class KassaTarget: LoadTarget {
         return KassaSession(target: self, executor: loop, connection: try await connect(on: loop))
     }
 
+        /// Why a connection could not be made, in a few words ("Connection refused") rather than
+    /// the client library's nested description.
+    static func reason(_ error: any Error) -> String {
+        let failures = (error as? NIOConnectionError)?.connectionErrors.map(\.error) ?? [error]
+        for failure in failures {
+            if let failure = failure as? IOError { return String(cString: strerror(failure.errnoCode)) }
+        }
+        if let error = error as? NIOConnectionError, let dns = error.dnsAError ?? error.dnsAAAAError {
+            let words = (dns as? SocketAddressError.UnknownHost)?.errorDescription ?? "\(dns)"
+            return "the host name does not resolve (\(words))"
+        }
+        if let error = error as? ChannelError, case .connectTimeout = error {
+            return "no connection within \(requestTimeout.nanoseconds / 1_000_000_000) s"
+        }
+        return "\(error)"
+    }
+
     /// A new connection on `loop` (the first one when not given).
     func connect(on loop: EventLoopExecutor? = nil) async throws -> HTTPConnection {
         try await HTTPConnection.connect(host: host, port: port, timeout: Self.requestTimeout, eventLoop: (loop ?? executor).eventLoop)
     }
 
     public func prepare(_ workload: Workload, progress: @escaping @Sendable (Int, Int) -> Void) async throws {
-        let connection = try await connect()
+        let connection: HTTPConnection
+        do {
+            connection = try await connect()
+        } catch {
+            throw LoadTestError("cannot reach the server at http://\(host):\(port): \(KassaTarget.reason(error)); is kassa serve running there?")
+        }
         defer { Task { await connection.close() } }
         if server != nil {
             let answer = try await connection.send(.PUT, "/v1/rules", token: token, body: { $0.writeString(LoadProgramme.document(for: workload)) })
