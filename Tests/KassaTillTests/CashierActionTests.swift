@@ -27,4 +27,10 @@ import Testing
             #expect(throws: CashierInputError.self, "\(line)") { try CashierAction.parse(line) }
         }
     }
+
+    @Test func aQuantityTheServerWouldRefuseIsRefusedAtTheTill() throws {
+        #expect(try CashierAction.parse("qty 1000000") == .quantity(Quantity.lineMax))
+        #expect(throws: CashierInputError.self) { try CashierAction.parse("qty 1000000.001") }
+        #expect(throws: CashierInputError.self) { try CashierAction.parse("qty 999999999999") }
+    }
 }

@@ -43,6 +43,10 @@ public enum CashierAction: Hashable, Sendable {
             guard words.count == 2, let quantity = Quantity(decimal: words[1]), quantity.thousandths > 0 else {
                 throw CashierInputError("'qty' takes one positive quantity with up to three decimals, as 'qty 3' or 'qty 0.755'")
             }
+            guard quantity <= Quantity.lineMax else {
+                // The server refuses such a line; said here, before it is scanned into the basket.
+                throw CashierInputError("'qty \(words[1])' is more than one line may carry (at most \(Quantity.lineMax)); the quantity is unchanged")
+            }
             return .quantity(quantity)
         case "card":
             guard words.count == 2, let card = CardNumber(words[1]) else {
