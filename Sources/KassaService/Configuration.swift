@@ -89,6 +89,17 @@ public struct KassaConfiguration: Sendable, Equatable {
                 if let value = environment[variable] { values["\(section).\(key)"] = (value, "environment variable \(variable)") }
             }
         }
+        // A variable of a section's prefix that names none of its keys is a typo of a setting
+        // (KASSA_HTTP_PROT): refused, not left for the operator to wonder why it did nothing.
+        for variable in environment.keys.sorted() where variable.hasPrefix("KASSA_") {
+            for (section, keys) in KassaConfiguration.keys where variable.hasPrefix("KASSA_\(section.uppercased())_") {
+                let key = variable.dropFirst("KASSA_\(section)_".count).lowercased()
+                guard keys.contains(key) else {
+                    throw ConfigurationError("environment variable \(variable) is not a setting (known in \(section): "
+                        + keys.sorted().map { "KASSA_\(section.uppercased())_\($0.uppercased())" }.joined(separator: ", ") + ")")
+                }
+            }
+        }
         for (name, (text, source)) in values.sorted(by: { $0.key < $1.key }) {
             try configuration.set(name, text, source: source)
         }

@@ -79,6 +79,17 @@ struct ConfigurationTests {
         }
     }
 
+    @Test func aMistypedEnvironmentVariableOfASectionIsRefused() throws {
+        do {
+            _ = try KassaConfiguration.load(path: nil, environment: ["KASSA_HTTP_PROT": "9191"])
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)".contains("KASSA_HTTP_PROT is not a setting") && "\(error)".contains("KASSA_HTTP_PORT"), "\(error)")
+        }
+        // Variables outside the sections are other parts' (the admin token) and pass.
+        #expect(try KassaConfiguration.load(path: nil, environment: ["KASSA_ADMIN_TOKEN": "x", "KASSA_OTHER": "1"]) == KassaConfiguration())
+    }
+
     @Test func aMissingFileIsAnError() {
         #expect(throws: ConfigurationError.self) { try KassaConfiguration.load(path: "/nonexistent/kassa.yaml", environment: [:]) }
     }
