@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KassaLoadTest
+import KassaService
 
 /// `kassa loadtest`: simulated tills against a server, and the same work against baselines.
 struct LoadTestCommand: AsyncParsableCommand {
@@ -93,6 +94,9 @@ struct LoadTestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A chain's lanes, its baselines' connections and the server it starts (which inherits
+        // the limit) can pass the usual soft limit of 1,024 open files.
+        OpenFileLimit.raise()
         var chosen = Profile.named(profile, stores: stores)!
         if let tills {
             chosen.lanesPerStore = tills

@@ -58,15 +58,19 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let settings = loaded
+        let openFiles = OpenFileLimit.raise()
+        let connectionsMax = OpenFileLimit.connectionsMax(openFiles: openFiles)
         let durability = settings.intervalSync ? "interval (\(settings.intervalMilliseconds) ms; a power cut can lose that much acknowledged work)" : "fsync"
         say("kassa: data dir \(data), durability \(durability)")
         if let credentials = server.tokens.credentialsWritten {
             say("kassa: first start: admin, till and staff tokens written to \(credentials) (mode 0600)")
         }
+        say("kassa: up to \(connectionsMax) connections at once (open-file limit \(openFiles)); more wait to be accepted")
         let app = Application(
             router: server.router(),
             server: .http1(configuration: .init(additionalChannelHandlers: server.connectionHandlers())),
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "kassa"),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "kassa",
+                                 availableConnectionsDelegate: ConnectionLimit(maximum: connectionsMax, logger: logger)),
             onServerRunning: { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? settings.host):\($0.port ?? settings.port)" } ?? "?"
                 say("kassa: listening on http://\(address)")

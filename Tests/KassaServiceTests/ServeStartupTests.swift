@@ -2,9 +2,9 @@ import Foundation
 import KassaTestSupport
 import Testing
 
-/// `kassa serve` when its listener cannot come up: a plain message naming the address and the
-/// setting to change, exit status 2, and nothing else disturbed.
-@Suite("kassa serve: a listener that cannot come up")
+/// `kassa serve` when its listener cannot come up (a plain message naming the address and the
+/// setting to change, exit status 2, nothing else disturbed) or is full.
+@Suite("kassa serve: a listener that cannot come up or is full")
 struct ServeStartupTests {
     /// Runs `kassa serve` on a fresh data directory with `arguments` until it exits.
     func serve(_ arguments: [String]) throws -> (status: Int32, errors: String) {
@@ -35,5 +35,36 @@ struct ServeStartupTests {
         let result = try serve(["--host", "192.0.2.1", "--port", "0"])
         #expect(result.status == 2)
         #expect(result.errors.contains("cannot listen on 192.0.2.1:0: no network interface here has that address"), "\(result.errors)")
+    }
+
+    @Test func aFullListenerHoldsConnectionsBackWithoutSpinningAndTakesThemWhenOthersClose() async throws {
+        // Under a limit of 200 open files the server holds 72 connections; 250 would run it out
+        // of descriptors, and a listener out of descriptors fails every accept at once, again
+        // and again, at a full core.
+        let server = try ServerProcess(openFiles: 200)
+        defer { _ = server.stop() }
+        #expect(server.printed.contains { $0.hasPrefix("kassa: up to 72 connections at once (open-file limit 200)") }, "\(server.printed)")
+        var held = try (0..<250).map { _ in try TillFastPathTests.Connection(port: server.port) }
+        let pid = server.process.processIdentifier
+        let before = try cpuSeconds(pid)
+        try await Task.sleep(for: .seconds(3))
+        let used = try cpuSeconds(pid) - before
+        #expect(used < 0.75, "the server used \(used) s of CPU in 3 s with nothing to do but wait for room")
+        // The last connection waits to be accepted; it is served once the others close.
+        let waiting = held.removeLast()
+        try waiting.send("GET /healthz HTTP/1.1\r\nHost: kassa\r\n\r\n")
+        held.removeAll()
+        #expect(try waiting.reply()?.status == 200)
+        #expect(try await server.call("GET", "/healthz").status == 200)
+    }
+
+    /// User and system CPU time of process `pid` so far, from /proc.
+    func cpuSeconds(_ pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // Fields after the command name, which ends at the last ')': state is the first,
+        // utime and stime the 12th and 13th.
+        let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+        let ticks = try #require(Double(fields[11])) + (try #require(Double(fields[12])))
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }

@@ -22,11 +22,18 @@ final class ServerProcess: @unchecked Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    init(data: String? = nil, environment: [String: String] = [:]) throws {
+    /// `openFiles`: the server runs under that limit on open files (soft and hard).
+    init(data: String? = nil, environment: [String: String] = [:], openFiles: Int? = nil) throws {
         self.data = data ?? TemporaryDirectories.fresh("kassa-serve")
-        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
-        process.arguments = ["serve", "--data", self.data, "--port", "0",
-                             "--config", ServerProcess.repository.appendingPathComponent("config/kassa.yaml").path]
+        let arguments = ["serve", "--data", self.data, "--port", "0",
+                         "--config", ServerProcess.repository.appendingPathComponent("config/kassa.yaml").path]
+        if let openFiles {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(openFiles) && exec \"$0\" \"$@\"", ServerProcess.binary] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         // Tests start without the default loyalty programme unless they ask for rules.
         env["KASSA_LOYALTY_RULES_FILE"] = ""
