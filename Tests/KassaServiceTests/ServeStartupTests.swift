@@ -68,3 +68,27 @@ struct ServeStartupTests {
         return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }
+
+/// A till switched off at the wall sends no FIN: the server probes idle connections so that
+/// the system closes those whose peer is gone. (Making a loopback peer vanish needs a packet
+/// filter, so this checks that the probes are armed on the server's end of a real connection.)
+@Suite("kassa serve: idle connections are probed")
+struct IdleConnectionProbeTests {
+    @Test func anIdleConnectionHasItsKeepAliveTimerRunning() async throws {
+        let server = try ServerProcess()
+        defer { _ = server.stop() }
+        let connection = try TillFastPathTests.Connection(port: server.port)
+        try connection.send("GET /healthz HTTP/1.1\r\nHost: kassa\r\n\r\n")
+        #expect(try connection.reply()?.status == 200)
+        // /proc/net/tcp: the server's end has the server's port as its local address, and a
+        // timer kind ("tr") of 2 while a keep-alive probe is scheduled (0 when no timer runs).
+        let port = String(format: "%04X", server.port)
+        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        let rows: [[Substring]] = table.split(separator: "\n").dropFirst().map { $0.split(separator: " ") }
+        let ends = rows.filter { (row: [Substring]) -> Bool in
+            row.count > 5 && row[1].hasSuffix(":" + port) && row[3] == "01"
+        }
+        #expect(ends.count == 1, "the server's end of the connection: \(ends)")
+        #expect(ends.allSatisfy { $0[5].hasPrefix("02:") }, "timer of the server's end: \(ends.map { $0[5] })")
+    }
+}

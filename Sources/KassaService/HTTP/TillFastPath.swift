@@ -116,6 +116,7 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Puts a `TillWire` first in the pipeline, ahead of the HTTP decoder.
     func handlerAdded(context: ChannelHandlerContext) {
+        TillFastPath.probeIdlePeer(context.channel)
         let wire = TillWire(server: server)
         do {
             try context.pipeline.syncOperations.addHandler(wire, position: .first)
@@ -124,6 +125,26 @@ final class TillFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             // Without it every request goes through the decoder and is still answered here.
         }
     }
+
+    /// TCP keep-alive on a connection: after `keepAliveIdle` seconds without traffic the
+    /// system probes the peer every `keepAliveInterval` seconds, and closes the connection
+    /// when `keepAliveProbes` probes in a row go unanswered.
+    ///
+    /// A till switched off at the wall, or a handheld that left the store's network, sends no
+    /// FIN; without probes its connection would stay open for good, holding a descriptor and a
+    /// place under the connection limit (`ConnectionLimit`), one more each time it happens. A
+    /// live peer's system answers the probes itself, so an idle till keeps its connection.
+    static func probeIdlePeer(_ channel: any Channel) {
+        guard let options = channel.syncOptions else { return }
+        try? options.setOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
+        try? options.setOption(ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_KEEPIDLE)), value: keepAliveIdle)
+        try? options.setOption(ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_KEEPINTVL)), value: keepAliveInterval)
+        try? options.setOption(ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_KEEPCNT)), value: keepAliveProbes)
+    }
+
+    static let keepAliveIdle = 60
+    static let keepAliveInterval = 10
+    static let keepAliveProbes = 6
 
     // MARK: - Inbound
 
