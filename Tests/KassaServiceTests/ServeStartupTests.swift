@@ -82,13 +82,21 @@ struct IdleConnectionProbeTests {
         #expect(try connection.reply()?.status == 200)
         // /proc/net/tcp: the server's end has the server's port as its local address, and a
         // timer kind ("tr") of 2 while a keep-alive probe is scheduled (0 when no timer runs).
+        // The table is read in pieces while other tests open and close connections, so a row
+        // can be missed in one reading: read it again until the row is there.
         let port = String(format: "%04X", server.port)
-        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
-        let rows: [[Substring]] = table.split(separator: "\n").dropFirst().map { $0.split(separator: " ") }
-        let ends = rows.filter { (row: [Substring]) -> Bool in
-            row.count > 5 && row[1].hasSuffix(":" + port) && row[3] == "01"
+        var ends: [[Substring]] = []
+        for _ in 0..<20 where ends.isEmpty {
+            let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+            let rows: [[Substring]] = table.split(separator: "\n").dropFirst().map { $0.split(separator: " ") }
+            ends = rows.filter { (row: [Substring]) -> Bool in
+                row.count > 5 && row[1].hasSuffix(":" + port) && row[3] == "01"
+            }
+            if ends.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(ends.count == 1, "the server's end of the connection: \(ends)")
         #expect(ends.allSatisfy { $0[5].hasPrefix("02:") }, "timer of the server's end: \(ends.map { $0[5] })")
+        // The connection stays open until here.
+        withExtendedLifetime(connection) {}
     }
 }
