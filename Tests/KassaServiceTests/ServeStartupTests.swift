@@ -82,12 +82,16 @@ struct IdleConnectionProbeTests {
         #expect(try connection.reply()?.status == 200)
         // /proc/net/tcp: the server's end has the server's port as its local address, and a
         // timer kind ("tr") of 2 while a keep-alive probe is scheduled (0 when no timer runs).
-        // The table is read in pieces while other tests open and close connections, so a row
-        // can be missed in one reading: read it again until the row is there.
+        // Read to its end through a file handle: String(contentsOfFile:) stops after the first
+        // page of a /proc file (about 27 rows), and the whole suite holds thousands. The
+        // table is read in pieces while other tests open and close connections, so a row can
+        // still be missed in one reading: read it again until the row is there.
         let port = String(format: "%04X", server.port)
         var ends: [[Substring]] = []
         for _ in 0..<20 where ends.isEmpty {
-            let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+            let file = try #require(FileHandle(forReadingAtPath: "/proc/net/tcp"))
+            let table = String(decoding: try file.readToEnd() ?? Data(), as: UTF8.self)
+            try file.close()
             let rows: [[Substring]] = table.split(separator: "\n").dropFirst().map { $0.split(separator: " ") }
             ends = rows.filter { (row: [Substring]) -> Bool in
                 row.count > 5 && row[1].hasSuffix(":" + port) && row[3] == "01"
