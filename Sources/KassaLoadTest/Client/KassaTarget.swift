@@ -68,7 +68,7 @@ public final class KassaTarget: LoadTarget {
         return KassaSession(target: self, executor: loop, connection: try await connect(on: loop))
     }
 
-        /// Why a connection could not be made, in a few words ("Connection refused") rather than
+    /// Why a connection could not be made, in a few words ("Connection refused") rather than
     /// the client library's nested description.
     static func reason(_ error: any Error) -> String {
         let failures = (error as? NIOConnectionError)?.connectionErrors.map(\.error) ?? [error]
