@@ -33,9 +33,8 @@ struct Wal: ParsableCommand {
         var verbose = false
 
         func run() throws {
-            let directory = data + "/journal"
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            let directory = Storage.journalDirectory(of: data)
+            guard Storage.hasJournal(data) else {
                 printError("no journal at \(directory)")
                 throw ExitCode(2)
             }

@@ -71,6 +71,16 @@ public final class Storage: @unchecked Sendable {
     private let projector: Projector
     private let lock: DataDirectoryLock
 
+    /// The journal's directory inside data directory `directory`.
+    public static func journalDirectory(of directory: String) -> String { directory + "/journal" }
+
+    /// Whether `directory` holds a journal: a data directory that `open` has made, rather than
+    /// a mistyped path or an empty directory.
+    public static func hasJournal(_ directory: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: journalDirectory(of: directory), isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
     /// Opens `directory` (creating it), recovers, and starts writing and projecting.
     /// Throws `JournalCorruption` when the journal is damaged other than at its tail.
     public static func open(directory: String, options: Options = Options(), pricing: any SalePricing,
@@ -99,7 +109,7 @@ public final class Storage: @unchecked Sendable {
         var decoder = ReplayDecoder()
         let opened: Journal.Opened
         do {
-            opened = try Journal.open(directory: directory + "/journal", options: options.journal,
+            opened = try Journal.open(directory: journalDirectory(of: directory), options: options.journal,
                                       firstSeqIfEmpty: snapshot.seq + 1, visit: { seq, payload in
                 if firstSeen == nil { firstSeen = seq }
                 guard seq >= snapshot.indexFromSeq else { return }

@@ -1,4 +1,3 @@
-import Foundation
 import KassaAnalytics
 import KassaCore
 import KassaJournal
@@ -18,10 +17,7 @@ public final class DataDirectoryAnalytics {
     /// A directory that is not a data directory `kassa serve` has used (mistyped, or
     /// never started) is refused rather than created: an export from it would be empty.
     public init(directory: String, configuration: KassaConfiguration, warn: @escaping @Sendable (String) -> Void) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory + "/journal", isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw NotADataDirectory(directory: directory)
-        }
+        guard Storage.hasJournal(directory) else { throw NotADataDirectory(directory: directory) }
         storage = try Storage.open(directory: directory, options: configuration.storageOptions, pricing: LoyaltyPricing(), warn: warn)
         try storage.projectNow(snapshot: false)
         historyPath = storage.projection.path
