@@ -144,21 +144,21 @@ struct AnalyticsServiceTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let url = "http://127.0.0.1:\(server.port)"
         let staff = server.tokens["staff"]!
-        let run = try runKassaForExport(["export", "sales", "--url", url, "--token", staff, "--out", directory + "/sales-online.csv"])
+        let run = try runKassa(["export", "sales", "--url", url, "--token", staff, "--out", directory + "/sales-online.csv"])
         #expect(run.status == 0, "\(run.errors)")
         let online = (try? String(contentsOfFile: directory + "/sales-online.csv", encoding: .utf8)) ?? ""
         #expect(online.split(separator: "\n").count == 7)  // the header and six one-line receipts
         #expect(online.contains(",A-6,") && online.split(separator: "\n").first { $0.contains(",A-6,") }?.contains(",10000,1,") == true)
-        let segmentsOnline = try runKassaForExport(["export", "segments", "--url", url, "--token", staff, "--as-of", "2026-11-20",
+        let segmentsOnline = try runKassa(["export", "segments", "--url", url, "--token", staff, "--as-of", "2026-11-20",
                                            "--format", "jsonl", "--out", directory + "/segments-online.jsonl"])
         #expect(segmentsOnline.status == 0, "\(segmentsOnline.errors)")
         #expect(server.stop() == 0)
 
         let config = ServerProcess.repository.appendingPathComponent("config/kassa.yaml").path
-        let offline = try runKassaForExport(["export", "sales", "--data", server.data, "--config", config, "--out", directory + "/sales-offline.csv"])
+        let offline = try runKassa(["export", "sales", "--data", server.data, "--config", config, "--out", directory + "/sales-offline.csv"])
         #expect(offline.status == 0, "\(offline.errors)")
         #expect(try String(contentsOfFile: directory + "/sales-offline.csv", encoding: .utf8) == online)
-        let segmentsOffline = try runKassaForExport(["export", "segments", "--data", server.data, "--config", config, "--as-of", "2026-11-20",
+        let segmentsOffline = try runKassa(["export", "segments", "--data", server.data, "--config", config, "--as-of", "2026-11-20",
                                             "--format", "jsonl", "--out", directory + "/segments-offline.jsonl"])
         #expect(segmentsOffline.status == 0, "\(segmentsOffline.errors)")
         let lines = try String(contentsOfFile: directory + "/segments-offline.jsonl", encoding: .utf8).split(separator: "\n")
@@ -168,30 +168,16 @@ struct AnalyticsServiceTests {
         #expect(first["card"] as? String == "7700000000017" && first["frequency"] as? Int == 2 && first["t_days"] as? Int == 18)
 
         // A bad flag or an unwritable place fails with a message and leaves no partial file.
-        let bad = try runKassaForExport(["export", "segments", "--data", server.data, "--config", config, "--format", "xml"])
+        let bad = try runKassa(["export", "segments", "--data", server.data, "--config", config, "--format", "xml"])
         #expect(bad.status != 0 && bad.errors.contains("--format"))
-        let nowhere = try runKassaForExport(["export", "sales", "--data", server.data, "--config", config, "--out", "/nonexistent/dir/x.csv"])
+        let nowhere = try runKassa(["export", "sales", "--data", server.data, "--config", config, "--out", "/nonexistent/dir/x.csv"])
         #expect(nowhere.status == 1 && nowhere.errors.contains("/nonexistent/dir/x.csv"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).allSatisfy { !$0.contains(".partial-") })
 
         // A mistyped data directory is refused, not created and exported as empty.
         let mistyped = directory + "/no-such-data"
-        let missing = try runKassaForExport(["export", "segments", "--data", mistyped, "--config", config, "--out", directory + "/empty.csv"])
+        let missing = try runKassa(["export", "segments", "--data", mistyped, "--config", config, "--out", directory + "/empty.csv"])
         #expect(missing.status == 1 && missing.errors.contains("\(mistyped) is not a Kassa data directory"), "\(missing.errors)")
         #expect(!FileManager.default.fileExists(atPath: mistyped) && !FileManager.default.fileExists(atPath: directory + "/empty.csv"))
     }
-}
-
-/// Runs the built `kassa` with `arguments`; answers its exit status and standard error.
-func runKassaForExport(_ arguments: [String]) throws -> (status: Int32, errors: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: builtExecutable("kassa"))
-    process.arguments = arguments
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, text)
 }

@@ -9,17 +9,9 @@ struct CommandHelpTests {
                            ["import", "sales"], ["till"], ["devices"]]
 
     func help(_ command: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
-        process.arguments = ["help"] + command
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "kassa help \(command.joined(separator: " "))")
-        return output
+        let run = try runKassa(["help"] + command)
+        #expect(run.status == 0, "kassa help \(command.joined(separator: " ")): \(run.errors)")
+        return run.output
     }
 
     @Test(arguments: commands)

@@ -31,22 +31,10 @@ struct ImportCommandTests {
         return path
     }
 
-    /// Runs `kassa` with `arguments`; the exit status and what it wrote.
+    /// Runs `kassa` with `arguments`, without the default loyalty programme; the exit status
+    /// and what it wrote.
     static func kassa(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["KASSA_LOYALTY_RULES_FILE"] = ""
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, errors)
+        try runKassa(arguments, environment: ["KASSA_LOYALTY_RULES_FILE": ""])
     }
 
     static func importLocally(_ file: String, data: String) throws -> (status: Int32, output: String, errors: String) {

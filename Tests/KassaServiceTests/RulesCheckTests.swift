@@ -5,17 +5,7 @@ import Testing
 @Suite("kassa rules check")
 struct RulesCheckTests {
     func check(_ file: String) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
-        process.arguments = ["rules", "check", file]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, errors)
+        try runKassa(["rules", "check", file])
     }
 
     @Test func theDefaultProgrammeIsValid() throws {

@@ -7,17 +7,8 @@ import Testing
 @Suite("kassa serve: a listener that cannot come up or is full")
 struct ServeStartupTests {
     /// Runs `kassa serve` on a fresh data directory with `arguments` until it exits.
-    func serve(_ arguments: [String]) throws -> (status: Int32, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
-        process.arguments = ["serve", "--data", TemporaryDirectories.fresh("kassa-serve-startup")] + arguments
-        let err = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = err
-        try process.run()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, errors)
+    func serve(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        try runKassa(["serve", "--data", TemporaryDirectories.fresh("kassa-serve-startup")] + arguments)
     }
 
     @Test func aPortInUseIsNamedAndTheServerThereKeepsServing() async throws {

@@ -4,6 +4,25 @@ import KassaTestSupport
 import FoundationNetworking
 #endif
 
+/// Runs the built `kassa` with `arguments` (and `environment` added to the test's own) until it
+/// exits; answers its exit status, standard output and standard error.
+func runKassa(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+    process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output, errors)
+}
+
 /// The real `kassa serve` binary on a loopback port of its choosing, with a fresh data directory.
 final class ServerProcess: @unchecked Sendable {
     let process = Process()
